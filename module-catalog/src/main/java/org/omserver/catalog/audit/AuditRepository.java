@@ -1,0 +1,11 @@
+package org.omserver.catalog.audit;
+
+import java.util.List;
+
+public interface AuditRepository
+{
+    void record(AuditEntry entry);
+
+    /** The newest entries first. */
+    List<AuditEntry> latest(int limit);
+}
