@@ -68,6 +68,9 @@ public final class SealedEnvelope
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("envelope time window must be positive, was " + window);
         }
+        if (maxTokenChars < 1) {
+            throw new IllegalArgumentException("envelope token size limit must be positive, was " + maxTokenChars);
+        }
         this.maxTokenChars = maxTokenChars;
         this.replayCache = requireNonNull(replayCache, "replayCache is null");
     }
