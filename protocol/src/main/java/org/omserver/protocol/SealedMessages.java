@@ -5,6 +5,7 @@ import org.apache.thrift.TConfiguration;
 import org.apache.thrift.TException;
 import org.apache.thrift.TSerializer;
 import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.protocol.TProtocolException;
 import org.apache.thrift.transport.TMemoryInputTransport;
 import org.omserver.protocol.envelope.EnvelopeException;
 import org.omserver.protocol.envelope.SealedEnvelope;
@@ -19,11 +20,17 @@ import static java.util.Objects.requireNonNull;
 public final class SealedMessages
 {
     private final SealedEnvelope envelope;
+    private final int maxMessageBytes;
     private final TConfiguration limits;
 
+    /** @param maxMessageBytes the largest serialized struct {@link #openRequest}/{@link #openReply} accept */
     public SealedMessages(SealedEnvelope envelope, int maxMessageBytes)
     {
         this.envelope = requireNonNull(envelope, "envelope is null");
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("sealed message size limit must be positive, was " + maxMessageBytes);
+        }
+        this.maxMessageBytes = maxMessageBytes;
         this.limits = TConfiguration.custom().setMaxMessageSize(maxMessageBytes).setMaxFrameSize(maxMessageBytes).build();
     }
 
@@ -64,10 +71,20 @@ public final class SealedMessages
             throws EnvelopeException
     {
         byte[] plain = envelope.open(context, sealed);
+        if (plain.length > maxMessageBytes) {
+            throw new EnvelopeException(EnvelopeException.Reason.TOO_LARGE, "envelope content for " + context + " is "
+                    + plain.length + " bytes, more than the limit of " + maxMessageBytes);
+        }
         try {
+            // generated read() leaves fields absent from the input as they were: start from a clean struct
+            into.clear();
             // the generated read() also validates required fields
             TMemoryInputTransport transport = new TMemoryInputTransport(limits, plain);
             into.read(new TBinaryProtocol(transport, plain.length, plain.length, true, true));
+            if (transport.getBytesRemainingInBuffer() != 0) {
+                // both sides use this class, so extra bytes mean a corrupt or foreign sender: parse strictly
+                throw new TProtocolException(transport.getBytesRemainingInBuffer() + " bytes after the end of the struct");
+            }
             return into;
         }
         catch (TException e) {

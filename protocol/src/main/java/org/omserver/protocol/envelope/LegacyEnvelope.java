@@ -37,6 +37,9 @@ public final class LegacyEnvelope
         if (key.length == 0) {
             throw new IllegalArgumentException("v1 envelope key is empty");
         }
+        if (maxTokenChars < 1) {
+            throw new IllegalArgumentException("v1 envelope token size limit must be positive, was " + maxTokenChars);
+        }
         this.key = key.clone();
         this.maxTokenChars = maxTokenChars;
     }

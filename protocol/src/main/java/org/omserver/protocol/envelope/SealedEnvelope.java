@@ -68,6 +68,9 @@ public final class SealedEnvelope
         if (window.isNegative() || window.isZero()) {
             throw new IllegalArgumentException("envelope time window must be positive, was " + window);
         }
+        if (maxTokenChars < 1) {
+            throw new IllegalArgumentException("envelope token size limit must be positive, was " + maxTokenChars);
+        }
         this.maxTokenChars = maxTokenChars;
         this.replayCache = requireNonNull(replayCache, "replayCache is null");
     }
@@ -119,8 +122,7 @@ public final class SealedEnvelope
             throw new EnvelopeException(EnvelopeException.Reason.BAD_MAC,
                     "envelope does not verify: the shared secrets differ, it was made for another purpose, or it was altered");
         }
-        long now = clock.millis();
-        long skew = Math.abs(now - timestamp);
+        long skew = distance(clock.millis(), timestamp);
         if (skew > window.toMillis()) {
             throw new EnvelopeException(EnvelopeException.Reason.STALE,
                     "envelope timestamp is " + skew + " ms away from this side's clock, more than the " + window.toMillis()
@@ -131,6 +133,17 @@ public final class SealedEnvelope
             throw new EnvelopeException(EnvelopeException.Reason.REPLAYED, "envelope was already received once; each envelope is accepted once");
         }
         return Rc4.apply(keys.rc4, DROP_BYTES, cipher);
+    }
+
+    /** |a - b|, saturating: a plain {@code Math.abs(a - b)} wraps for far-apart values and can come out negative. */
+    private static long distance(long a, long b)
+    {
+        try {
+            return Math.absExact(Math.subtractExact(a, b));
+        }
+        catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private Keys deriveKeys(byte[] salt, String context)
