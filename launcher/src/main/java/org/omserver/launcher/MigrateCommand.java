@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.omserver.catalog.Catalog;
 import org.omserver.catalog.DatabaseConfig;
+import org.omserver.catalog.MigrationResult;
 import org.omserver.catalog.user.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,16 +33,20 @@ final class MigrateCommand
             throw new IllegalArgumentException("db.url is missing in " + config);
         }
         DatabaseConfig database = new DatabaseConfig(url, values.getOrDefault("db.user", ""), values.getOrDefault("db.password", ""), 2);
+        MigrationResult result = Catalog.migrate(database);
+        System.out.println(result.applied().isEmpty()
+                ? "Schema is up to date at version " + result.schemaVersion() + "."
+                : "Applied migrations " + String.join(", ", result.applied()) + "; schema is now at version " + result.schemaVersion() + ".");
+        if (admin == null) {
+            return 0;
+        }
         try (Catalog catalog = Catalog.open(database)) {
-            System.out.println("Schema of " + url + " is up to date.");
-            if (admin != null) {
-                if (catalog.users().find(admin).isPresent()) {
-                    throw new IllegalArgumentException("user " + admin + " already exists; nothing changed");
-                }
-                char[] password = GeneratedPasswords.next();
-                catalog.users().create(admin, password, Role.ADMIN);
-                System.out.println("Created admin " + admin + " with password " + new String(password) + " (shown once; change it after logging in).");
+            if (catalog.users().find(admin).isPresent()) {
+                throw new IllegalArgumentException("user " + admin + " already exists; nothing changed");
             }
+            char[] password = GeneratedPasswords.next();
+            catalog.users().create(admin, password, Role.ADMIN);
+            System.out.println("Created admin " + admin + " with password " + new String(password) + " (shown once; change it after logging in).");
         }
         return 0;
     }
