@@ -196,6 +196,18 @@ class TestSshExecutor
     }
 
     @Test
+    void reportsDroppedConnectionAsConnectionLost()
+    {
+        // $PPID is the wrapper shell; its parent is the sshd process serving this connection
+        RecordingSink sink = run("sh", "-c", "echo before; kill -KILL $(ps -o ppid= -p $PPID); sleep 5");
+
+        assertThat(sink.result().failure()).as(sink.result().message()).contains(FailureReason.CONNECTION_LOST);
+        assertThat(sink.result().exitCode()).isEmpty();
+        assertThat(sink.result().duration()).isLessThan(Duration.ofSeconds(5));
+        assertThat(sink.kinds()).startsWith(STARTED).endsWith(FINISHED);
+    }
+
+    @Test
     void runsOnEveryAddressOfOneServer()
     {
         for (String address : sshd.addresses()) {
