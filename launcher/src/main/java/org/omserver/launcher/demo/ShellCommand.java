@@ -21,6 +21,7 @@ final class ShellCommand
         implements Command
 {
     private final String commandLine;
+    private InputStream in;
     private OutputStream out;
     private OutputStream err;
     private ExitCallback exitCallback;
@@ -32,7 +33,10 @@ final class ShellCommand
     }
 
     @Override
-    public void setInputStream(InputStream in) {}
+    public void setInputStream(InputStream in)
+    {
+        this.in = in;
+    }
 
     @Override
     public void setOutputStream(OutputStream out)
@@ -57,8 +61,16 @@ final class ShellCommand
             throws IOException
     {
         process = new ProcessBuilder("/bin/sh", "-c", commandLine).start();
-        process.getOutputStream().close();
         Process started = process;
+        // the channel's stdin goes on to the command: the SSH backend closes it to stop a command on timeout
+        Thread.ofVirtual().name("demo-ssh-stdin").start(() -> {
+            try (OutputStream stdin = started.getOutputStream()) {
+                pump(in, stdin);
+            }
+            catch (IOException e) {
+                // the command exited and closed its stdin first
+            }
+        });
         Thread stderr = Thread.ofVirtual().name("demo-ssh-stderr").start(() -> pump(started.getErrorStream(), err));
         Thread.ofVirtual().name("demo-ssh-stdout").start(() -> {
             pump(started.getInputStream(), out);
