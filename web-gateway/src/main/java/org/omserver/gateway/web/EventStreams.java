@@ -149,10 +149,12 @@ public final class EventStreams
                 if (event.getSeq() <= cursor) {
                     continue;
                 }
-                chunk.append("id: ").append(event.getSeq()).append("\nevent: host\ndata: ").append(SafeJson.write(json(event))).append("\n\n");
+                chunk.append("id: ").append(event.getSeq()).append("\nevent: host\ndata: ").append(SafeJson.forScriptBlock(json(event))).append("\n\n");
                 cursor = event.getSeq();
             }
-            Map<String, Object> progress = Map.of("done", reply.getHostsDone(), "total", reply.getHostsTotal());
+            Map<String, Object> progress = new LinkedHashMap<>();
+            progress.put("done", reply.getHostsDone());
+            progress.put("total", reply.getHostsTotal());
             if (!chunk.isEmpty()) {
                 chunk.append("event: progress\ndata: ").append(SafeJson.write(progress)).append("\n\n");
             }

@@ -42,7 +42,8 @@ public final class Pages
             throws IOException
     {
         Map<String, Object> all = new HashMap<>(model);
-        Sessions.user(request).ifPresent(user -> all.put("user", user));
+        Sessions.user(request).ifPresent(user -> all.put("user",
+                Map.of("username", user.username(), "role", user.role().name().toLowerCase(java.util.Locale.ROOT))));
         all.put("csrf", Sessions.csrfToken(request));
         all.put("csrfField", Sessions.CSRF_FIELD);
         Template compiled = freemarker.getTemplate(template + ".ftlh");
