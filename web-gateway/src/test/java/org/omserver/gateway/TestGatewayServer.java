@@ -331,6 +331,32 @@ class TestGatewayServer
     }
 
     @Test
+    void streamSendsKeepalivesWhileWaitingThenTheEvents()
+            throws Exception
+    {
+        TestingBrowser browser = browser();
+        browser.login();
+        long jobId = master.addPendingJob(List.of(new TargetHost("192.168.1.10", "web1")));
+        HttpResponse<java.util.stream.Stream<String>> stream = browser.stream("/jobs/" + jobId + "/events");
+        assertThat(stream.statusCode()).isEqualTo(200);
+        List<String> lines = new ArrayList<>();
+        java.util.Iterator<String> iterator = stream.body().iterator();
+        while (iterator.hasNext()) {
+            String line = iterator.next();
+            lines.add(line);
+            if (line.equals(": keepalive")) {
+                master.release(jobId);
+            }
+            if (line.equals("event: done")) {
+                break;
+            }
+        }
+        stream.body().close();
+        assertThat(lines).contains(": keepalive", "id: 1", "id: 4", "event: done");
+        assertThat(lines.indexOf(": keepalive")).isLessThan(lines.indexOf("id: 1"));
+    }
+
+    @Test
     void unknownJobStreamSaysSoAndStops()
             throws Exception
     {

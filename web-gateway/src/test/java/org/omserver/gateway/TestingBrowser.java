@@ -44,6 +44,14 @@ final class TestingBrowser
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET whose body is read line by line as it arrives (event streams). */
+    HttpResponse<java.util.stream.Stream<String>> stream(String path)
+            throws IOException, InterruptedException
+    {
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+    }
+
     /** Form POST; pairs as name, value, name, value… (names may repeat). */
     HttpResponse<String> post(String path, List<String> pairs)
             throws IOException, InterruptedException

@@ -65,7 +65,10 @@ public final class TestingMaster
     private final Thread thread;
     private final Map<String, LoginReply> sessions = new ConcurrentHashMap<>();
     private final Map<Long, List<HostEvent>> jobs = new ConcurrentHashMap<>();
+    private final Map<Long, java.util.concurrent.CountDownLatch> gates = new ConcurrentHashMap<>();
     private final AtomicLong nextJob = new AtomicLong(41);
+    /** How long this master lets a long-poll wait at most (a real master caps the gateway's 20 s too). */
+    public static final int LONG_POLL_CAP_MILLIS = 300;
     public final List<SubmitRequest> submits = new CopyOnWriteArrayList<>();
     public final List<String> logouts = new CopyOnWriteArrayList<>();
 
@@ -235,6 +238,20 @@ public final class TestingMaster
         return jobId;
     }
 
+    /** A job whose events stay invisible until {@link #release}; until then each poll waits and returns nothing. */
+    public long addPendingJob(List<TargetHost> hosts)
+    {
+        long jobId = nextJob.incrementAndGet();
+        gates.put(jobId, new java.util.concurrent.CountDownLatch(1));
+        jobs.put(jobId, jobEvents(hosts));
+        return jobId;
+    }
+
+    public void release(long jobId)
+    {
+        gates.get(jobId).countDown();
+    }
+
     @Override
     public String events(String sealed)
             throws OmsError
@@ -244,6 +261,18 @@ public final class TestingMaster
         List<HostEvent> all = jobs.get(request.getJobId());
         if (all == null) {
             throw new OmsError(ErrorCode.NOT_FOUND, "no job " + request.getJobId());
+        }
+        java.util.concurrent.CountDownLatch gate = gates.get(request.getJobId());
+        if (gate != null) {
+            try {
+                if (!gate.await(Math.min(LONG_POLL_CAP_MILLIS, request.getMaxWaitMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return messages.sealReply("events", new EventsReply(List.of(), request.getCursor(), false, 1, 0));
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OmsError(ErrorCode.INTERNAL, "interrupted");
+            }
         }
         int limit = Math.min(EVENTS_PER_POLL, request.isSetMaxEvents() ? request.getMaxEvents() : EVENTS_PER_POLL);
         List<HostEvent> batch = all.stream().filter(e -> e.getSeq() > request.getCursor()).limit(limit).toList();
