@@ -357,6 +357,35 @@ class TestGatewayServer
     }
 
     @Test
+    void liveStreamsAreBoundedAndAClosedStreamFreesItsSlot()
+            throws Exception
+    {
+        // master.max-connections=8 gives 4 stream slots
+        TestingBrowser browser = browser();
+        browser.login();
+        long jobId = master.addPendingJob(List.of(new TargetHost("192.168.1.10", "web1")));
+        List<HttpResponse<java.util.stream.Stream<String>>> open = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            open.add(browser.stream("/jobs/" + jobId + "/events"));
+        }
+        assertThat(open).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(browser.get("/jobs/" + jobId + "/events").statusCode()).isEqualTo(503);
+        open.forEach(response -> response.body().close());
+        // the gateway notices a gone client at its next write (a keepalive after each empty poll)
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int status;
+        do {
+            Thread.sleep(100);
+            HttpResponse<java.util.stream.Stream<String>> again = browser.stream("/jobs/" + jobId + "/events");
+            status = again.statusCode();
+            again.body().close();
+        }
+        while (status != 200 && System.nanoTime() < deadline);
+        assertThat(status).isEqualTo(200);
+        master.release(jobId);
+    }
+
+    @Test
     void unknownJobStreamSaysSoAndStops()
             throws Exception
     {
