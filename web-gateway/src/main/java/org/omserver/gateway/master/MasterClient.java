@@ -1,0 +1,244 @@
+package org.omserver.gateway.master;
+
+import org.apache.thrift.TBase;
+import org.apache.thrift.TConfiguration;
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.transport.TSocket;
+import org.apache.thrift.transport.TTransport;
+import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TFramedTransport;
+import org.omserver.gateway.config.GatewayConfig;
+import org.omserver.protocol.SealedMessages;
+import org.omserver.protocol.envelope.EnvelopeException;
+import org.omserver.protocol.envelope.SealedEnvelope;
+import org.omserver.protocol.envelope.SharedSecret;
+import org.omserver.protocol.thrift.CatalogReply;
+import org.omserver.protocol.thrift.CatalogRequest;
+import org.omserver.protocol.thrift.ErrorCode;
+import org.omserver.protocol.thrift.EventsReply;
+import org.omserver.protocol.thrift.EventsRequest;
+import org.omserver.protocol.thrift.InventoryReply;
+import org.omserver.protocol.thrift.InventoryRequest;
+import org.omserver.protocol.thrift.LoginReply;
+import org.omserver.protocol.thrift.LoginRequest;
+import org.omserver.protocol.thrift.LogoutReply;
+import org.omserver.protocol.thrift.LogoutRequest;
+import org.omserver.protocol.thrift.Master;
+import org.omserver.protocol.thrift.OmsError;
+import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.SubmitRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The gateway's Thrift client of the master: one typed method per RPC, each request sealed in a v2 envelope and
+ * each reply opened and checked. Connections come from a small pool bounded by {@code master.max-connections};
+ * a connection that failed at the transport level is thrown away, and the call is tried once more on a fresh one.
+ * The retry resends the very same sealed token, so if the first attempt did reach the master the retry is refused
+ * as a replay instead of running twice.
+ */
+public final class MasterClient
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(MasterClient.class);
+    private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private final GatewayConfig config;
+    private final SealedMessages messages;
+    private final TConfiguration limits;
+    private final Semaphore permits;
+    private final BlockingQueue<Connection> idle;
+    private volatile boolean closed;
+
+    public MasterClient(GatewayConfig config, SharedSecret secret)
+    {
+        this.config = requireNonNull(config, "config is null");
+        requireNonNull(secret, "secret is null");
+        this.messages = new SealedMessages(SealedEnvelope.withDefaults(secret.bytes()), MAX_MESSAGE_BYTES);
+        this.limits = TConfiguration.custom().setMaxMessageSize(MAX_MESSAGE_BYTES).setMaxFrameSize(MAX_MESSAGE_BYTES).build();
+        this.permits = new Semaphore(config.masterMaxConnections(), true);
+        this.idle = new ArrayBlockingQueue<>(config.masterMaxConnections());
+    }
+
+    public LoginReply login(String username, String password, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        LoginRequest request = new LoginRequest(username, password);
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("login", request, new LoginReply(), Master.Client::login);
+    }
+
+    public LogoutReply logout(String session, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        LogoutRequest request = new LogoutRequest(session);
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("logout", request, new LogoutReply(), Master.Client::logout);
+    }
+
+    public CatalogReply catalog(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("catalog", new CatalogRequest(session), new CatalogReply(), Master.Client::catalog);
+    }
+
+    public InventoryReply inventory(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("inventory", new InventoryRequest(session), new InventoryReply(), Master.Client::inventory);
+    }
+
+    public SubmitReply submit(String session, int moduleId, List<String> targets, Map<String, String> params, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        SubmitRequest request = new SubmitRequest(session, moduleId, new ArrayList<>(targets), Map.copyOf(params));
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("submit", request, new SubmitReply(), Master.Client::submit);
+    }
+
+    /** Long-poll: waits up to {@code maxWaitMillis} (capped by the master) for events after {@code cursor}. */
+    public EventsReply events(String session, long jobId, long cursor, int maxWaitMillis, int maxEvents)
+            throws MasterException, MasterUnavailableException
+    {
+        EventsRequest request = new EventsRequest(session, jobId, cursor, maxWaitMillis);
+        request.setMaxEvents(maxEvents);
+        return call("events", request, new EventsReply(), Master.Client::events);
+    }
+
+    @Override
+    public void close()
+    {
+        closed = true;
+        Connection connection;
+        while ((connection = idle.poll()) != null) {
+            connection.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Rpc
+    {
+        String invoke(Master.Client client, String sealed)
+                throws TException;
+    }
+
+    private <T extends TBase<?, ?>> T call(String method, TBase<?, ?> request, T into, Rpc rpc)
+            throws MasterException, MasterUnavailableException
+    {
+        String sealed = messages.sealRequest(method, request);
+        String reply = invoke(method, sealed, rpc);
+        try {
+            return messages.openReply(method, reply, into);
+        }
+        catch (EnvelopeException e) {
+            log.warn("reply of master {} to {} did not open: {}", config.masterAddress(), method, e.getMessage());
+            throw new MasterException(ErrorCode.BAD_ENVELOPE, "The master's reply could not be opened (" + e.getMessage()
+                    + "). Check that the gateway and the master use the same shared secret.");
+        }
+    }
+
+    private String invoke(String method, String sealed, Rpc rpc)
+            throws MasterException, MasterUnavailableException
+    {
+        acquirePermit(method);
+        try {
+            TException lastFailure = null;
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                Connection connection;
+                try {
+                    connection = attempt == 1 ? borrow() : open();
+                }
+                catch (TTransportException e) {
+                    throw new MasterUnavailableException(config.masterAddress(), method, e);
+                }
+                try {
+                    String reply = rpc.invoke(connection.client, sealed);
+                    giveBack(connection);
+                    return reply;
+                }
+                catch (OmsError e) {
+                    giveBack(connection);
+                    if (attempt == 2 && e.getCode() == ErrorCode.STALE_OR_REPLAYED) {
+                        throw new MasterException(e.getCode(), "The connection to the master broke while it was answering; "
+                                + "the request may have been carried out. Check before trying again.");
+                    }
+                    throw new MasterException(e.getCode() == null ? ErrorCode.INTERNAL : e.getCode(), e.getMessage());
+                }
+                catch (TException e) {
+                    // transport broke or the reply was garbled: this connection's state is unknown, drop it
+                    connection.close();
+                    lastFailure = e;
+                    log.debug("call {} to master {} failed on attempt {}: {}", method, config.masterAddress(), attempt, e.toString());
+                }
+            }
+            throw new MasterUnavailableException(config.masterAddress(), method, lastFailure);
+        }
+        finally {
+            permits.release();
+        }
+    }
+
+    private void acquirePermit(String method)
+            throws MasterUnavailableException
+    {
+        try {
+            // a full pool for this long means the master is too slow to answer anyone: fail, do not queue forever
+            if (!permits.tryAcquire(config.masterReadTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new MasterUnavailableException(config.masterAddress(), method, null);
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MasterUnavailableException(config.masterAddress(), method, e);
+        }
+    }
+
+    private Connection borrow()
+            throws TTransportException
+    {
+        Connection connection = idle.poll();
+        return connection != null ? connection : open();
+    }
+
+    private void giveBack(Connection connection)
+    {
+        if (closed || !idle.offer(connection)) {
+            connection.close();
+        }
+    }
+
+    private Connection open()
+            throws TTransportException
+    {
+        TSocket socket = new TSocket(limits, config.masterHost(), config.masterPort(),
+                Math.toIntExact(config.masterReadTimeout().toMillis()), Math.toIntExact(config.masterConnectTimeout().toMillis()));
+        TTransport transport = new TFramedTransport(socket, MAX_MESSAGE_BYTES);
+        transport.open();
+        return new Connection(transport, new Master.Client(new TBinaryProtocol(transport)));
+    }
+
+    private record Connection(TTransport transport, Master.Client client)
+    {
+        void close()
+        {
+            transport.close();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package org.omserver.gateway.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.omserver.gateway.master.MasterException;
+import org.omserver.gateway.master.MasterUnavailableException;
+import org.omserver.gateway.session.JobSummary;
+import org.omserver.gateway.session.Sessions;
+import org.omserver.gateway.session.UserSession;
+import org.omserver.protocol.thrift.ErrorCode;
+import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.TargetHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /run}: sends the confirmed choice to the master, which checks it all again, and on success redirects
+ * to the job's result page. A refusal goes back to the run page with the master's message.
+ */
+final class RunServlet
+        extends GatewayServlet
+{
+    private static final Logger log = LoggerFactory.getLogger(RunServlet.class);
+    private static final String PARAM_PREFIX = "param.";
+
+    RunServlet(WebContext web)
+    {
+        super(web);
+    }
+
+    @Override
+    protected void post(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, MasterException, MasterUnavailableException
+    {
+        Optional<UserSession> user = requireUser(request, response);
+        if (user.isEmpty()) {
+            return;
+        }
+        String moduleText = request.getParameter("moduleId");
+        String[] targetValues = request.getParameterValues("target");
+        if (moduleText == null || !moduleText.matches("\\d{1,9}") || targetValues == null) {
+            RunPage.render(web, request, response, user.get(), HttpServletResponse.SC_BAD_REQUEST,
+                    List.of("Choose a module and at least one server."), RunPage.Selection.NONE);
+            return;
+        }
+        int moduleId = Integer.parseInt(moduleText);
+        List<String> targets = List.copyOf(new LinkedHashSet<>(List.of(targetValues)));
+        Map<String, String> params = new LinkedHashMap<>();
+        Enumeration<String> names = request.getParameterNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
+            if (name.startsWith(PARAM_PREFIX) && name.length() > PARAM_PREFIX.length()) {
+                params.put(name.substring(PARAM_PREFIX.length()), request.getParameter(name));
+            }
+        }
+
+        SubmitReply reply;
+        try {
+            reply = web.master().submit(user.get().masterToken(), moduleId, targets, params, request.getRemoteAddr());
+        }
+        catch (MasterException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                throw e;
+            }
+            log.info("{} run of module {} on {} hosts refused by the master: {}", user.get().username(), moduleId, targets.size(), e.code());
+            Map<String, String> values = new LinkedHashMap<>();
+            params.forEach((name, value) -> values.put(RunPage.fieldName(moduleId, name), value));
+            int status = e.code() == ErrorCode.FORBIDDEN ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_BAD_REQUEST;
+            RunPage.render(web, request, response, user.get(), status, List.of("The master refused the run: " + e.getMessage()),
+                    new RunPage.Selection(moduleId, targets, values));
+            return;
+        }
+        List<JobSummary.Host> hosts = new ArrayList<>();
+        for (TargetHost host : reply.getHosts()) {
+            hosts.add(new JobSummary.Host(host.getLanIp(), host.getName()));
+        }
+        Sessions.rememberJob(request, new JobSummary(reply.getJobId(), reply.getModuleId(), reply.getModuleName(), hosts));
+        log.info("job {}: {} ran module {} ({}) on {} hosts", reply.getJobId(), user.get().username(), reply.getModuleId(),
+                reply.getModuleName(), hosts.size());
+        seeOther(response, "/jobs/" + reply.getJobId());
+    }
+}

@@ -1,0 +1,33 @@
+package org.omserver.gateway.web;
+
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+
+import java.util.EnumSet;
+
+/** The gateway's URL map, in one place. */
+public final class WebApp
+{
+    private WebApp() {}
+
+    public static void install(ServletContextHandler context, WebContext web)
+    {
+        EnumSet<DispatcherType> all = EnumSet.allOf(DispatcherType.class);
+        // order matters: headers first, so even a CSRF refusal carries them
+        context.addFilter(new FilterHolder(new SecurityHeadersFilter()), "/*", all);
+        context.addFilter(new FilterHolder(new CsrfFilter(web.pages())), "/*", EnumSet.of(DispatcherType.REQUEST));
+
+        context.addServlet(new ServletHolder("run-page", new RunPageServlet(web)), "");
+        context.addServlet(new ServletHolder("login", new LoginServlet(web)), "/login");
+        context.addServlet(new ServletHolder("logout", new LogoutServlet(web)), "/logout");
+        context.addServlet(new ServletHolder("confirm", new ConfirmServlet(web)), "/confirm");
+        context.addServlet(new ServletHolder("run", new RunServlet(web)), "/run");
+        ServletHolder jobs = new ServletHolder("jobs", new JobsServlet(web));
+        jobs.setAsyncSupported(true);
+        context.addServlet(jobs, "/jobs/*");
+        context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
+        context.addServlet(new ServletHolder("not-found", new NotFoundServlet(web)), "/");
+    }
+}

@@ -1,0 +1,96 @@
+package org.omserver.gateway;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/** One browser: its own cookie jar (so its own session), no automatic redirects. */
+final class TestingBrowser
+{
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    private final URI base;
+    private final HttpClient client;
+
+    TestingBrowser(URI base)
+    {
+        this.base = base;
+        this.client = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    HttpResponse<String> get(String path, String... headers)
+            throws IOException, InterruptedException
+    {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET whose body is read line by line as it arrives (event streams). */
+    HttpResponse<java.util.stream.Stream<String>> stream(String path)
+            throws IOException, InterruptedException
+    {
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+    }
+
+    /** Form POST; pairs as name, value, name, value… (names may repeat). */
+    HttpResponse<String> post(String path, List<String> pairs)
+            throws IOException, InterruptedException
+    {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < pairs.size(); i += 2) {
+            if (!body.isEmpty()) {
+                body.append('&');
+            }
+            body.append(URLEncoder.encode(pairs.get(i), UTF_8)).append('=').append(URLEncoder.encode(pairs.get(i + 1), UTF_8));
+        }
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String csrf(HttpResponse<String> page)
+    {
+        Matcher matcher = CSRF.matcher(page.body());
+        if (!matcher.find()) {
+            throw new AssertionError("no CSRF field on page:\n" + page.body());
+        }
+        return matcher.group(1);
+    }
+
+    /** Logs in as admin; returns the CSRF token of the logged-in session (from the run page). */
+    String login()
+            throws IOException, InterruptedException
+    {
+        HttpResponse<String> form = get("/login");
+        HttpResponse<String> reply = post("/login", List.of("csrf", csrf(form), "username", "admin", "password", "s3cret"));
+        if (reply.statusCode() != 303) {
+            throw new AssertionError("login failed: " + reply.statusCode() + "\n" + reply.body());
+        }
+        return csrf(get("/"));
+    }
+
+    static String query(Map<String, String> values)
+    {
+        return values.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), UTF_8)).collect(Collectors.joining("&"));
+    }
+}
