@@ -1,0 +1,59 @@
+package org.omserver.catalog.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+import org.omserver.catalog.audit.AuditEntry;
+import org.omserver.catalog.audit.AuditRepository;
+import org.omserver.catalog.internal.Mappers.AuditMapper;
+import org.omserver.catalog.internal.Rows.AuditRow;
+
+import static java.util.Objects.requireNonNull;
+
+/** Recording never fails because a refused request carried an over-long name: fields are cut to fit. */
+public final class DbAuditRepository
+        implements AuditRepository
+{
+    private static final int MAX_LATEST = 10_000;
+
+    private final Db db;
+
+    DbAuditRepository(Db db)
+    {
+        this.db = db;
+    }
+
+    @Override
+    public void record(AuditEntry entry)
+    {
+        requireNonNull(entry, "entry is null");
+        AuditRow row = new AuditRow();
+        row.at = Db.utc(entry.at());
+        row.actor = Db.cap(entry.actor(), 128);
+        row.clientAddress = Db.cap(entry.clientAddress(), 128);
+        row.action = Db.cap(entry.action(), 64);
+        row.moduleId = entry.moduleId().isPresent() ? entry.moduleId().getAsInt() : null;
+        row.params = Db.capUtf8(entry.params(), 60_000);
+        row.targets = Db.capUtf8(entry.targets(), 1_000_000);
+        row.outcome = Db.cap(entry.outcome(), 64);
+        row.detail = entry.detail().map(detail -> Db.capUtf8(detail, 60_000)).orElse(null);
+        db.call(AuditMapper.class, mapper -> {
+            mapper.insert(row);
+            return null;
+        });
+    }
+
+    @Override
+    public List<AuditEntry> latest(int limit)
+    {
+        if (limit < 1 || limit > MAX_LATEST) {
+            throw new IllegalArgumentException("limit must be 1 to " + MAX_LATEST + ", was " + limit);
+        }
+        return db.call(AuditMapper.class, mapper -> mapper.latest(limit)).stream()
+                .map(row -> new AuditEntry(Db.instant(row.at), row.actor, row.clientAddress, row.action,
+                        row.moduleId == null ? OptionalInt.empty() : OptionalInt.of(row.moduleId),
+                        row.params, row.targets, row.outcome, Optional.ofNullable(row.detail)))
+                .toList();
+    }
+}

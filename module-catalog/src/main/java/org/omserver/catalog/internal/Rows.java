@@ -1,0 +1,96 @@
+package org.omserver.catalog.internal;
+
+import java.time.LocalDateTime;
+
+/**
+ * What the mappers read and write: one mutable class per table, fields named after the columns in camel case.
+ * MyBatis fills them; the repositories turn them into the public records.
+ */
+final class Rows
+{
+    private Rows() {}
+
+    static final class ModuleRow
+    {
+        public int id;
+        public String moduleName;
+        public String moduleCaption;
+        public String moduleExtend;
+        public String backend;
+        public String paramSchema;
+        public String commandTemplate;
+        public int timeoutSeconds;
+        public boolean needsRoot;
+        public boolean enabled;
+    }
+
+    static final class CategoryRow
+    {
+        public int id;
+        public int parentId;
+        public String name;
+    }
+
+    static final class ServerRow
+    {
+        public String serverLip;
+        public String serverName;
+        public String serverWip;
+        public String serverOp;
+        public Integer serverAppId;
+        public String backend;
+        public int sshPort;
+        public String sshUser;
+    }
+
+    static final class UserRow
+    {
+        public long id;
+        public String username;
+        public String passwordHash;
+        public String role;
+        public boolean enabled;
+        public LocalDateTime createdAt;
+    }
+
+    static final class JobRow
+    {
+        public long id;
+        public LocalDateTime createdAt;
+        public String username;
+        public int moduleId;
+        public String params;
+        public String targets;
+        public String status;
+        public LocalDateTime finishedAt;
+    }
+
+    static final class HostRow
+    {
+        public long jobId;
+        public String lanIp;
+        public String hostName;
+        public boolean success;
+        public Integer exitCode;
+        public String failureReason;
+        public String message;
+        public long durationMs;
+        public String stdout;
+        public String stderr;
+        public boolean truncated;
+    }
+
+    static final class AuditRow
+    {
+        public long id;
+        public LocalDateTime at;
+        public String actor;
+        public String clientAddress;
+        public String action;
+        public Integer moduleId;
+        public String params;
+        public String targets;
+        public String outcome;
+        public String detail;
+    }
+}

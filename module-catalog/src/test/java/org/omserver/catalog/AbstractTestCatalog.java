@@ -1,0 +1,346 @@
+package org.omserver.catalog;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.omserver.catalog.audit.AuditEntry;
+import org.omserver.catalog.inventory.AppCategory;
+import org.omserver.catalog.inventory.FunctionCategory;
+import org.omserver.catalog.inventory.Server;
+import org.omserver.catalog.job.HostResultRecord;
+import org.omserver.catalog.job.JobRecord;
+import org.omserver.catalog.job.JobStatus;
+import org.omserver.catalog.module.ModuleDefinition;
+import org.omserver.catalog.module.ParamSpec;
+import org.omserver.catalog.module.ParamType;
+import org.omserver.catalog.user.Passwords;
+import org.omserver.catalog.user.Role;
+import org.omserver.catalog.user.User;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The schema and every repository, run against a real database by each subclass. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractTestCatalog
+{
+    private Catalog catalog;
+
+    /** A new, empty database. */
+    protected abstract DatabaseConfig config();
+
+    @BeforeAll
+    void open()
+    {
+        catalog = Catalog.open(config());
+    }
+
+    @AfterAll
+    void closeCatalog()
+    {
+        if (catalog != null) {
+            catalog.close();
+        }
+    }
+
+    @Test
+    void migratingAgainChangesNothing()
+    {
+        MigrationResult again = Catalog.migrate(config());
+        assertThat(again.applied()).isEmpty();
+        assertThat(again.schemaVersion()).isEqualTo("2");
+        assertThat(catalog.modules().list()).extracting(ModuleDefinition::id).startsWith(1001, 1002, 1003, 1004, 1005, 1006, 1007);
+    }
+
+    @Test
+    void builtInModulesHaveTypedParametersAndArgumentVectors()
+            throws Exception
+    {
+        ModuleDefinition log = catalog.modules().find(1001).orElseThrow();
+        assertThat(log.runnable()).isTrue();
+        assertThat(log.params()).hasSize(1);
+        ParamSpec lines = log.params().getFirst();
+        assertThat(lines.type()).isEqualTo(ParamType.INT);
+        assertThat(lines.min().getAsLong()).isEqualTo(1);
+        assertThat(lines.max().getAsLong()).isEqualTo(999);
+        assertThat(lines.defaultValue()).contains("50");
+        assertThat(log.render(log.validate(Map.of()))).containsExactly("tail", "-n", "50", "/var/log/messages");
+        assertThat(log.render(log.validate(Map.of("sys_param_1", "200")))).containsExactly("tail", "-n", "200", "/var/log/messages");
+
+        ModuleDefinition secure = catalog.modules().find(1002).orElseThrow();
+        assertThat(secure.render(secure.validate(Map.of()))).containsExactly("tail", "-n", "50", "/var/log/secure");
+        ModuleDefinition issue = catalog.modules().find(1003).orElseThrow();
+        assertThat(issue.render(issue.validate(Map.of()))).containsExactly("head", "-n", "1", "/etc/issue");
+        assertThat(catalog.modules().find(1004).orElseThrow().argvTemplate()).containsExactly("lsmod");
+
+        ModuleDefinition sync = catalog.modules().find(1005).orElseThrow();
+        assertThat(sync.runnable()).isFalse();
+        assertThat(sync.enabled()).isFalse();
+        assertThat(sync.caption()).contains("file store");
+        assertThat(sync.params().getFirst().choices().keySet())
+                .containsExactly("nginx", "nginx_config", "haproxy", "syslog", "sysctl", "resin", "resinhttpd", "resinjar");
+
+        ModuleDefinition config = catalog.modules().find(1006).orElseThrow();
+        assertThat(config.params().getFirst().choices()).hasSize(10);
+        assertThat(config.render(config.validate(Map.of("sys_param_1", "nginx")))).containsExactly("cat", "/usr/local/nginx/conf/nginx.conf");
+        assertThat(config.render(config.validate(Map.of("sys_param_1", "limits")))).containsExactly("cat", "/etc/security/limits.conf");
+        assertThat(config.validate(Map.of("sys_param_1", "apache")).shown()).containsEntry("sys_param_1", "apache");
+        assertThat(config.caption()).contains("ulimit -n").doesNotContain("<");
+
+        ModuleDefinition restart = catalog.modules().find(1007).orElseThrow();
+        assertThat(restart.needsRoot()).isTrue();
+        assertThat(restart.timeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(restart.render(restart.validate(Map.of("sys_param_1", "apache")))).containsExactly("/etc/init.d/httpd", "restart");
+        assertThat(restart.render(restart.validate(Map.of("sys_param_1", "mysql")))).containsExactly("/etc/init.d/mysqld", "restart");
+        assertThat(restart.render(restart.validate(Map.of("sys_param_1", "snmp")))).containsExactly("/etc/init.d/snmpd", "restart");
+
+        assertThat(catalog.modules().find(4242)).isEmpty();
+    }
+
+    @Test
+    void rowsOfAnOriginalOmserverDatabaseLoadUnchanged()
+            throws SQLException
+    {
+        execute("INSERT INTO server_fun_categ (ID, server_categ_name) VALUES (501, 'Legacy.Web')",
+                "INSERT INTO server_app_categ (ID, server_categ_id, app_categ_name) VALUES (601, 501, 'legacy.domain.com')",
+                "INSERT INTO server_list (server_name, server_wip, server_lip, server_op, server_app_id) "
+                        + "VALUES ('legacy01', '203.0.113.7', '192.168.100.200', 'CentOS', 601)",
+                "INSERT INTO module_list (ID, module_name, module_caption, module_extend) "
+                        + "VALUES (1008, 'x', '<b>cap</b> &amp; more', '<input name=\"sys_param_1\">')",
+                "INSERT INTO server_history (ID, history_id, history_ip, history_user, history_datetime, db_datetime, history_command) "
+                        + "VALUES (1, '12', '192.168.100.200', 'root', '2013-04-01 10:00:00', '2013-04-01 10:00:05', 'ls -l /tmp')");
+
+        ModuleDefinition legacy = catalog.modules().find(1008).orElseThrow();
+        assertThat(legacy.runnable()).isFalse();
+        assertThat(legacy.caption()).startsWith("cap & more").contains("legacy").doesNotContain("<b>");
+        assertThat(legacy.legacyExtend()).contains("<input name=\"sys_param_1\">");
+        assertThat(legacy.backend()).isEqualTo("any");
+        assertThat(legacy.params()).isEmpty();
+        assertThat(catalog.modules().list()).extracting(ModuleDefinition::id).contains(1008);
+
+        assertThat(catalog.inventory().functionCategories()).contains(new FunctionCategory(501, "Legacy.Web"));
+        assertThat(catalog.inventory().appCategories()).contains(new AppCategory(601, 501, "legacy.domain.com"));
+        assertThat(catalog.inventory().findByLanIps(List.of("192.168.100.200"))).containsExactly(new Server("192.168.100.200", "legacy01",
+                Optional.of("203.0.113.7"), Optional.of("CentOS"), 601, Optional.empty(), 22, Optional.empty()));
+        assertThat(queryString("SELECT history_command FROM server_history WHERE ID = 1")).isEqualTo("ls -l /tmp");
+    }
+
+    @Test
+    void brokenModuleRowsLoadAsNotRunnableAndSayWhy()
+            throws SQLException
+    {
+        execute("INSERT INTO module_list (ID, module_name, module_caption, param_schema, command_template) VALUES "
+                        + "(2001, 'unknown ref', 'u', '[]', '[\"cat\",\"${nope}\"]')",
+                "INSERT INTO module_list (ID, module_name, module_caption, param_schema, command_template) VALUES "
+                        + "(2002, 'glued', 'g', '[{\"name\":\"p\",\"type\":\"STRING\"}]', '[\"--file=${p}\"]')",
+                "INSERT INTO module_list (ID, module_name, module_caption, param_schema, command_template) VALUES "
+                        + "(2003, 'bad json', 'j', '[{', '[\"ls\"]')",
+                "INSERT INTO module_list (ID, module_name, module_caption, param_schema, command_template) VALUES "
+                        + "(2004, 'unknown key', 'k', '[{\"name\":\"p\",\"type\":\"INT\",\"shell\":true}]', '[\"ls\"]')",
+                "INSERT INTO module_list (ID, module_name, module_caption, param_schema, command_template) VALUES "
+                        + "(2005, 'optional used', 'o', '[{\"name\":\"p\",\"type\":\"STRING\",\"required\":false}]', '[\"ls\",\"${p}\"]')");
+
+        assertThat(catalog.modules().find(2001).orElseThrow()).satisfies(module -> {
+            assertThat(module.runnable()).isFalse();
+            assertThat(module.caption()).contains("broken").contains("${nope}");
+        });
+        assertThat(catalog.modules().find(2002).orElseThrow().caption()).contains("--file=${p}").contains("whole element");
+        assertThat(catalog.modules().find(2003).orElseThrow().caption()).contains("invalid JSON");
+        assertThat(catalog.modules().find(2004).orElseThrow().caption()).contains("unknown key 'shell'");
+        assertThat(catalog.modules().find(2005).orElseThrow().caption()).contains("${p}").contains("required or with a default");
+        assertThat(catalog.modules().list()).filteredOn(module -> module.id() >= 2001 && module.id() <= 2005)
+                .hasSize(5)
+                .noneMatch(ModuleDefinition::runnable);
+    }
+
+    @Test
+    void inventoryMatchesLanIpsExactly()
+    {
+        int web = catalog.inventory().addFunctionCategory("Test.Web");
+        int www = catalog.inventory().addAppCategory(web, "www.test.example");
+        assertThat(catalog.inventory().functionCategories()).contains(new FunctionCategory(web, "Test.Web"));
+        assertThat(catalog.inventory().appCategories()).contains(new AppCategory(www, web, "www.test.example"));
+
+        Server one = new Server("10.0.0.1", "web1", Optional.of("198.51.100.1"), Optional.of("Debian"), www, Optional.empty(), 22, Optional.empty());
+        Server ten = new Server("10.0.0.10", "web10", Optional.empty(), Optional.empty(), www, Optional.of("ssh"), 2222, Optional.of("ops"));
+        catalog.inventory().putServer(one);
+        catalog.inventory().putServer(ten);
+
+        assertThat(catalog.inventory().findByLanIps(List.of("10.0.0.1"))).containsExactly(one);
+        assertThat(catalog.inventory().findByLanIps(List.of("10.0.0.10"))).containsExactly(ten);
+        assertThat(catalog.inventory().findByLanIps(List.of("10.0.0.1 ", "10.0.0", "10.0.0.%", "10.0.0.1' OR '1'='1"))).isEmpty();
+        assertThat(catalog.inventory().findByLanIps(List.of())).isEmpty();
+        assertThat(catalog.inventory().findByLanIps(List.of("10.0.0.1", "10.0.0.10"))).containsExactlyInAnyOrder(one, ten);
+
+        Server renamed = new Server("10.0.0.1", "web1-new", Optional.empty(), Optional.of("Debian"), www, Optional.of("agent"), 22, Optional.of("root"));
+        catalog.inventory().putServer(renamed);
+        assertThat(catalog.inventory().findByLanIps(List.of("10.0.0.1"))).containsExactly(renamed);
+        assertThat(catalog.inventory().servers()).contains(renamed, ten).doesNotContain(one);
+
+        assertThatThrownBy(() -> catalog.inventory().addAppCategory(987654, "nowhere.example"))
+                .hasMessageContaining("no function category with id 987654");
+        assertThatThrownBy(() -> catalog.inventory().putServer(new Server("10.0.0.2", "x", Optional.empty(), Optional.empty(), www, Optional.empty(), 70000, Optional.empty())))
+                .hasMessageContaining("SSH port of 10.0.0.2 must be 1 to 65535");
+        assertThatThrownBy(() -> catalog.inventory().putServer(new Server("", "x", Optional.empty(), Optional.empty(), www, Optional.empty(), 22, Optional.empty())))
+                .hasMessageContaining("LAN IP must be 1 to 45 characters");
+    }
+
+    @Test
+    void sampleInventorySeedsCategoriesOnce()
+    {
+        SampleInventory.seed(catalog.inventory());
+        SampleInventory.seed(catalog.inventory());
+        assertThat(catalog.inventory().functionCategories()).extracting(FunctionCategory::name)
+                .containsOnlyOnce("Linux.Web", "Linux.Mysql", "Windows.Web");
+        assertThat(catalog.inventory().appCategories()).extracting(AppCategory::name)
+                .containsOnlyOnce("www.domain.com", "bbs.domain.com", "db.domain.com");
+    }
+
+    @Test
+    void usersAreCreatedFoundAndRefusedWhenTheNameIsTaken()
+    {
+        User alice = catalog.users().create("alice", "s3cret".toCharArray(), Role.OPERATOR);
+        assertThat(alice.id()).isPositive();
+        User found = catalog.users().find("alice").orElseThrow();
+        assertThat(found).isEqualTo(alice);
+        assertThat(found.role()).isEqualTo(Role.OPERATOR);
+        assertThat(found.enabled()).isTrue();
+        assertThat(Passwords.verify("s3cret".toCharArray(), found.passwordHash())).isTrue();
+        assertThat(found.toString()).doesNotContain(found.passwordHash());
+        assertThat(catalog.users().find("ALICE")).isEmpty();
+        assertThat(catalog.users().find("nobody")).isEmpty();
+
+        assertThatThrownBy(() -> catalog.users().create("alice", "other".toCharArray(), Role.ADMIN))
+                .hasMessageContaining("user 'alice' already exists");
+        assertThatThrownBy(() -> catalog.users().create("Alice", "other".toCharArray(), Role.ADMIN))
+                .hasMessageContaining("user 'Alice' already exists");
+        assertThatThrownBy(() -> catalog.users().create("bob; drop", "pw".toCharArray(), Role.ADMIN))
+                .hasMessageContaining("user name must be 1 to 64 letters");
+
+        assertThat(catalog.users().setPassword("alice", "n3w".toCharArray())).isTrue();
+        String newHash = catalog.users().find("alice").orElseThrow().passwordHash();
+        assertThat(Passwords.verify("n3w".toCharArray(), newHash)).isTrue();
+        assertThat(Passwords.verify("s3cret".toCharArray(), newHash)).isFalse();
+        assertThat(catalog.users().setPassword("nobody", "x".toCharArray())).isFalse();
+    }
+
+    @Test
+    void jobsStoreHostResultsWithCappedOutput()
+    {
+        Instant created = Instant.parse("2025-01-02T03:04:05.678912Z");
+        long id = catalog.jobs().create(new JobRecord(0, created, "alice", 1001, Map.of("sys_param_1", "50"),
+                List.of("10.0.0.1", "10.0.0.10"), JobStatus.FINISHED));
+        JobRecord job = catalog.jobs().find(id).orElseThrow();
+        assertThat(job.id()).isEqualTo(id);
+        assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(job.createdAt()).isEqualTo(Instant.parse("2025-01-02T03:04:05.678Z"));
+        assertThat(job.params()).isEqualTo(Map.of("sys_param_1", "50"));
+        assertThat(job.targets()).containsExactly("10.0.0.1", "10.0.0.10");
+
+        HostResultRecord ok = new HostResultRecord("10.0.0.1", "web1", true, OptionalInt.of(0), Optional.empty(), "ok",
+                Duration.ofMillis(1234), "line 1\nline 2\n", "", false);
+        String huge = "é".repeat(40_000) + "end";
+        HostResultRecord big = new HostResultRecord("10.0.0.10", "web10", false, OptionalInt.empty(), Optional.of("TIMEOUT"),
+                "timed out after 60 s", Duration.ofSeconds(60), huge, "x".repeat(100), false);
+        catalog.jobs().addHostResult(id, ok);
+        catalog.jobs().addHostResult(id, big);
+
+        List<HostResultRecord> results = catalog.jobs().hostResults(id);
+        assertThat(results).hasSize(2);
+        assertThat(results.get(0)).isEqualTo(ok);
+        HostResultRecord stored = results.get(1);
+        assertThat(stored.truncated()).isTrue();
+        assertThat(stored.stdout().getBytes(StandardCharsets.UTF_8)).hasSize(64 * 1024);
+        assertThat(huge).startsWith(stored.stdout());
+        assertThat(stored.stderr()).isEqualTo("x".repeat(100));
+        assertThat(stored.exitCode()).isEmpty();
+        assertThat(stored.failureReason()).contains("TIMEOUT");
+        assertThat(stored.duration()).isEqualTo(Duration.ofSeconds(60));
+
+        assertThatThrownBy(() -> catalog.jobs().addHostResult(id, ok)).isInstanceOf(RuntimeException.class);
+
+        catalog.jobs().setStatus(id, JobStatus.FINISHED);
+        assertThat(catalog.jobs().find(id).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
+        assertThatThrownBy(() -> catalog.jobs().setStatus(987654321L, JobStatus.FINISHED)).hasMessageContaining("no job 987654321");
+        assertThat(catalog.jobs().find(987654321L)).isEmpty();
+    }
+
+    @Test
+    void interruptRunningMarksOnlyRunningJobs()
+    {
+        JobRecord template = new JobRecord(0, Instant.now(), "bob", 1003, Map.of(), List.of("10.0.0.1"), JobStatus.RUNNING);
+        long running1 = catalog.jobs().create(template);
+        long running2 = catalog.jobs().create(template);
+        long finished = catalog.jobs().create(template);
+        catalog.jobs().setStatus(finished, JobStatus.FINISHED);
+
+        assertThat(catalog.jobs().interruptRunning()).isGreaterThanOrEqualTo(2);
+        assertThat(catalog.jobs().find(running1).orElseThrow().status()).isEqualTo(JobStatus.INTERRUPTED);
+        assertThat(catalog.jobs().find(running2).orElseThrow().status()).isEqualTo(JobStatus.INTERRUPTED);
+        assertThat(catalog.jobs().find(finished).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
+        assertThat(catalog.jobs().interruptRunning()).isZero();
+    }
+
+    @Test
+    void auditKeepsEntriesNewestFirst()
+    {
+        String actor = "audit-" + UUID.randomUUID();
+        Instant base = Instant.parse("2030-01-01T00:00:00Z");
+        AuditEntry first = new AuditEntry(base, actor, "127.0.0.1", "login", OptionalInt.empty(), "", "", "accepted", Optional.empty());
+        AuditEntry second = new AuditEntry(base.plusSeconds(1), actor, "127.0.0.1", "submit", OptionalInt.of(1006),
+                "sys_param_1=nginx ✓ 😀", "10.0.0.1,10.0.0.10", "accepted", Optional.of("job 7"));
+        AuditEntry third = new AuditEntry(base.plusSeconds(2), "x".repeat(500), "::1", "login", OptionalInt.empty(), "", "", "AUTH_FAILED",
+                Optional.of("bad password"));
+        catalog.audit().record(first);
+        catalog.audit().record(second);
+        catalog.audit().record(third);
+
+        List<AuditEntry> latest = catalog.audit().latest(3);
+        assertThat(latest).hasSize(3);
+        assertThat(latest.get(0).actor()).isEqualTo("x".repeat(128));
+        assertThat(latest.get(0).outcome()).isEqualTo("AUTH_FAILED");
+        assertThat(latest.get(1)).isEqualTo(second);
+        assertThat(latest.get(2)).isEqualTo(first);
+        assertThat(catalog.audit().latest(1)).hasSize(1);
+        assertThatThrownBy(() -> catalog.audit().latest(0)).hasMessageContaining("limit must be 1 to 10000, was 0");
+    }
+
+    protected void execute(String... statements)
+            throws SQLException
+    {
+        DatabaseConfig config = config();
+        try (Connection connection = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+                Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    private String queryString(String sql)
+            throws SQLException
+    {
+        DatabaseConfig config = config();
+        try (Connection connection = DriverManager.getConnection(config.jdbcUrl(), config.user(), config.password());
+                Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery(sql)) {
+            assertThat(resultSet.next()).isTrue();
+            return resultSet.getString(1);
+        }
+    }
+}
