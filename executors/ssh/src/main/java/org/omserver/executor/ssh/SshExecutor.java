@@ -1,0 +1,506 @@
+package org.omserver.executor.ssh;
+
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.connection.channel.OpenFailException;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import org.omserver.executor.api.EventSink;
+import org.omserver.executor.api.Executor;
+import org.omserver.executor.api.FailureReason;
+import org.omserver.executor.api.HostResult;
+import org.omserver.executor.api.HostTarget;
+import org.omserver.executor.api.Invocation;
+import org.omserver.executor.ssh.internal.KnownHostsVerifier;
+import org.omserver.executor.ssh.internal.ShellQuoting;
+import org.omserver.executor.ssh.internal.Utf8ChunkDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs invocations over SSH with SSHJ: one new connection per invocation (connect, verify the host key
+ * against known_hosts, publickey authentication, exec, stream stdout and stderr, collect the exit status,
+ * disconnect). Thread-safe; the SSHJ configuration, the private key and the known_hosts file are loaded once.
+ */
+public final class SshExecutor
+        implements Executor
+{
+    private static final Logger log = LoggerFactory.getLogger(SshExecutor.class);
+
+    // after a timeout or interrupt: how long the remote command gets to exit on SIGTERM before SIGKILL and close
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    // how long the stream readers may take to drain once the channel is closed
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
+    private static final int READ_BUFFER_SIZE = 32 * 1024;
+
+    private final SshConfig config;
+    private final DefaultConfig sshjConfig;
+    private final KeyProvider key;
+    private final KnownHostsVerifier knownHosts;
+    private final ExecutorService streamReaders;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    public SshExecutor(SshConfig config)
+    {
+        this.config = requireNonNull(config, "config is null");
+        // expensive (algorithm lists, crypto providers): built once and shared by every connection
+        this.sshjConfig = new DefaultConfig();
+        this.key = loadKey(sshjConfig, config);
+        this.knownHosts = new KnownHostsVerifier(config.knownHosts(), config.trustOnFirstUse());
+        AtomicInteger threadCount = new AtomicInteger();
+        this.streamReaders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "ssh-stream-" + threadCount.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private static KeyProvider loadKey(DefaultConfig sshjConfig, SshConfig config)
+    {
+        try {
+            @SuppressWarnings("resource") // never connected: holds no socket or thread
+            KeyProvider provider = new SSHClient(sshjConfig).loadKeys(config.privateKey().toString());
+            // parse now, so a bad key fails at startup and not on every host
+            provider.getPublic();
+            return provider;
+        }
+        catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(SshConfig.PRIVATE_KEY + "=" + config.privateKey()
+                    + " cannot be used as an OpenSSH private key without a passphrase (" + e + "): point it at an unencrypted OpenSSH or PEM key", e);
+        }
+    }
+
+    public SshConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public void execute(Invocation invocation, EventSink sink)
+    {
+        requireNonNull(invocation, "invocation is null");
+        requireNonNull(sink, "sink is null");
+        long start = System.nanoTime();
+        Gate gate = new Gate(sink, invocation.target());
+        HostResult result;
+        if (closed.get()) {
+            result = HostResult.failed(FailureReason.INTERRUPTED, "the ssh executor is shut down", Duration.ZERO);
+        }
+        else {
+            result = new Attempt(invocation, gate, start).run();
+        }
+        HostTarget target = invocation.target();
+        log.debug("job {} host {} ({}:{}): {} {} in {} ms", invocation.jobId(), target.name(), target.address(), target.port(),
+                result.failure().map(Enum::name).orElse("OK"), result.message(), result.duration().toMillis());
+        gate.finish(result);
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed.compareAndSet(false, true)) {
+            streamReaders.shutdownNow();
+        }
+    }
+
+    /** Where an attempt was when something went wrong; the same exception type means different things. */
+    private enum Phase
+    {
+        CONNECT,
+        AUTHENTICATE,
+        START,
+        RUN
+    }
+
+    /** One invocation on one host. */
+    private final class Attempt
+    {
+        private final Invocation invocation;
+        private final HostTarget target;
+        private final Gate gate;
+        private final long start;
+        private final String user;
+        private final String where;
+        private Phase phase = Phase.CONNECT;
+
+        Attempt(Invocation invocation, Gate gate, long start)
+        {
+            this.invocation = invocation;
+            this.target = invocation.target();
+            this.gate = gate;
+            this.start = start;
+            this.user = target.user().filter(name -> !name.isBlank()).orElse(config.user());
+            this.where = target.address() + ":" + target.port();
+        }
+
+        HostResult run()
+        {
+            KnownHostsVerifier.Check hostKeyCheck = knownHosts.newCheck();
+            SSHClient client = new SSHClient(sshjConfig);
+            try {
+                int connectMillis = (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis());
+                client.addHostKeyVerifier(hostKeyCheck);
+                client.setConnectTimeout(connectMillis);
+                // SO_TIMEOUT bounds the identification exchange, which SSHJ reads in this thread
+                client.setTimeout(connectMillis);
+                client.getTransport().setTimeoutMs(connectMillis);
+                client.getConnection().setTimeoutMs(connectMillis);
+                client.connect(target.address(), target.port());
+
+                phase = Phase.AUTHENTICATE;
+                client.authPublickey(user, key);
+                // The command may be silent for longer than the connect timeout: from now on the socket must not
+                // time out. The read SSHJ's reader thread has in flight still uses the old value, but the channel
+                // open confirmation below ends it, and later reads see 0.
+                client.getSocket().setSoTimeout(0);
+
+                phase = Phase.START;
+                try (Session session = client.startSession()) {
+                    Session.Command command = session.exec(commandLine());
+                    phase = Phase.RUN;
+                    gate.started();
+                    return runCommand(command);
+                }
+            }
+            catch (Exception e) {
+                return classify(e, hostKeyCheck);
+            }
+            finally {
+                disconnect(client);
+            }
+        }
+
+        private String commandLine()
+        {
+            String line = ShellQuoting.commandLine(invocation.argv());
+            if (invocation.needsRoot() && !user.equals("root")) {
+                // -n: fail instead of waiting for a password prompt nobody can answer
+                return "sudo -n -- " + line;
+            }
+            return line;
+        }
+
+        private HostResult runCommand(Session.Command command)
+        {
+            long deadline = System.nanoTime() + invocation.timeout().toNanos();
+            List<Future<?>> readers = new ArrayList<>(2);
+            try {
+                readers.add(streamReaders.submit(() -> pump(command.getInputStream(), EventSink.OutputStream.STDOUT)));
+                readers.add(streamReaders.submit(() -> pump(command.getErrorStream(), EventSink.OutputStream.STDERR)));
+                for (Future<?> reader : readers) {
+                    reader.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
+                }
+                // both streams are at their end; the exit status comes with the channel close
+                command.join(Math.max(1, remainingNanos(deadline)), TimeUnit.NANOSECONDS);
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
+                return exitResult(command);
+            }
+            catch (TimeoutException e) {
+                stop(command, readers);
+                return failed(FailureReason.TIMEOUT, "command did not finish within " + describe(invocation.timeout()) + " on " + where
+                        + "; it was sent SIGTERM and its channel closed");
+            }
+            catch (InterruptedException e) {
+                stop(command, readers);
+                Thread.currentThread().interrupt();
+                return failed(FailureReason.INTERRUPTED, "cancelled while the command ran on " + where + "; it was sent SIGTERM and its channel closed");
+            }
+            catch (ExecutionException e) {
+                stop(command, readers);
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof IOException) {
+                    return failed(FailureReason.CONNECTION_LOST, "connection to " + where + " was lost while the command ran: " + cause);
+                }
+                return failed(FailureReason.INTERNAL, "unexpected " + cause.getClass().getName() + " while reading output from " + where + ": " + cause.getMessage());
+            }
+            catch (IOException e) {
+                // join failed: either the deadline passed without the channel closing, the thread was interrupted,
+                // or the transport broke
+                stop(command, readers);
+                if (isInterrupted(e)) {
+                    Thread.currentThread().interrupt();
+                    return failed(FailureReason.INTERRUPTED, "cancelled while the command ran on " + where);
+                }
+                if (remainingNanos(deadline) <= 0) {
+                    return failed(FailureReason.TIMEOUT, "command did not finish within " + describe(invocation.timeout()) + " on " + where);
+                }
+                return failed(FailureReason.CONNECTION_LOST, "connection to " + where + " was lost while the command ran: " + e);
+            }
+        }
+
+        private HostResult exitResult(Session.Command command)
+        {
+            Integer status = command.getExitStatus();
+            if (status != null) {
+                return HostResult.exited(status, elapsed());
+            }
+            Signal signal = command.getExitSignal();
+            if (signal != null) {
+                return failed(FailureReason.NON_ZERO_EXIT, "command was killed by signal " + signal + " on " + where);
+            }
+            return failed(FailureReason.CONNECTION_LOST, "command on " + where + " ended without an exit status; the connection was probably cut");
+        }
+
+        private Void pump(InputStream in, EventSink.OutputStream stream)
+                throws IOException
+        {
+            Utf8ChunkDecoder decoder = new Utf8ChunkDecoder();
+            byte[] buffer = new byte[READ_BUFFER_SIZE];
+            int read;
+            while ((read = in.read(buffer)) != -1) {
+                String chunk = decoder.decode(buffer, 0, read);
+                if (!chunk.isEmpty()) {
+                    gate.output(stream, chunk);
+                }
+            }
+            String tail = decoder.finish();
+            if (!tail.isEmpty()) {
+                gate.output(stream, tail);
+            }
+            return null;
+        }
+
+        /** Ends the remote command: SIGTERM, a short grace, SIGKILL, then the channel is closed. */
+        private void stop(Session.Command command, List<Future<?>> readers)
+        {
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (command.isOpen()) {
+                    signal(command, Signal.TERM);
+                    awaitClose(command, STOP_GRACE);
+                    if (command.isOpen()) {
+                        signal(command, Signal.KILL);
+                    }
+                }
+                try {
+                    command.close();
+                }
+                catch (IOException | RuntimeException e) {
+                    log.debug("job {} host {}: closing the channel failed", invocation.jobId(), target.name(), e);
+                }
+                // closing the channel ends the readers; let them hand over what they have, then stop waiting
+                long drainDeadline = System.nanoTime() + DRAIN_WAIT.toNanos();
+                for (Future<?> reader : readers) {
+                    try {
+                        reader.get(Math.max(0, remainingNanos(drainDeadline)), TimeUnit.NANOSECONDS);
+                    }
+                    catch (ExecutionException | TimeoutException e) {
+                        reader.cancel(true);
+                    }
+                    catch (InterruptedException e) {
+                        interrupted = true;
+                        reader.cancel(true);
+                    }
+                }
+            }
+            finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        private void signal(Session.Command command, Signal signal)
+        {
+            try {
+                command.signal(signal);
+            }
+            catch (IOException | RuntimeException e) {
+                log.debug("job {} host {}: sending {} failed", invocation.jobId(), target.name(), signal, e);
+            }
+        }
+
+        private void awaitClose(Session.Command command, Duration wait)
+        {
+            try {
+                command.join(wait.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (IOException | RuntimeException e) {
+                // still open after the grace period (or the transport is gone): the caller escalates
+            }
+        }
+
+        private HostResult classify(Exception e, KnownHostsVerifier.Check hostKeyCheck)
+        {
+            if (e instanceof InterruptedException || isInterrupted(e)) {
+                Thread.currentThread().interrupt();
+                return failed(FailureReason.INTERRUPTED, "cancelled while connecting to " + where);
+            }
+            if (find(e, UserAuthException.class) != null) {
+                return failed(FailureReason.AUTH_FAILED, where + " did not accept user " + user + " with key " + config.privateKey()
+                        + "; add the key's public half to that account's authorized_keys, or set the right user");
+            }
+            TransportException transport = find(e, TransportException.class);
+            if (transport != null && transport.getDisconnectReason() == DisconnectReason.HOST_KEY_NOT_VERIFIABLE) {
+                return failed(FailureReason.HOST_KEY_REJECTED, hostKeyMessage(hostKeyCheck));
+            }
+            if (phase == Phase.CONNECT) {
+                String unreachable = unreachableReason(e);
+                if (unreachable != null) {
+                    return failed(FailureReason.UNREACHABLE, "cannot connect to " + where + ": " + unreachable
+                            + "; check the address, the port, and that sshd runs and is not firewalled");
+                }
+            }
+            if (phase == Phase.START && find(e, OpenFailException.class) != null) {
+                return failed(FailureReason.REFUSED, where + " refused to open a session channel (" + find(e, OpenFailException.class).getMessage()
+                        + "); check sshd's MaxSessions and that the account may run commands");
+            }
+            if (e instanceof IOException) {
+                String when = switch (phase) {
+                    case CONNECT -> "during the SSH handshake";
+                    case AUTHENTICATE -> "during authentication";
+                    case START -> "while starting the command";
+                    case RUN -> "while the command ran";
+                };
+                return failed(FailureReason.CONNECTION_LOST, "connection to " + where + " failed " + when + ": " + e);
+            }
+            log.warn("job {} host {}: unexpected failure", invocation.jobId(), target.name(), e);
+            return failed(FailureReason.INTERNAL, "unexpected " + e.getClass().getName() + " on " + where + ": " + e.getMessage());
+        }
+
+        private String hostKeyMessage(KnownHostsVerifier.Check check)
+        {
+            String file = knownHosts.file().toString();
+            return switch (check.refusal()) {
+                case UNKNOWN_HOST -> "host key of " + where + " (" + check.fingerprint() + ") is not in " + file
+                        + "; add it (ssh-keyscan -p " + target.port() + " " + target.address() + ") or enable trust-on-first-use";
+                case CHANGED_KEY -> "host key of " + where + " CHANGED: it presented " + check.fingerprint() + ", which differs from the key in "
+                        + file + "; if the host was reinstalled replace its line there, otherwise suspect a man-in-the-middle";
+                case NONE, OTHER -> "host key of " + where + " (" + check.fingerprint() + ") could not be verified against " + file
+                        + "; check that the file is readable and writable";
+            };
+        }
+
+        private HostResult failed(FailureReason reason, String message)
+        {
+            return HostResult.failed(reason, message, elapsed());
+        }
+
+        private Duration elapsed()
+        {
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+    }
+
+    private static void disconnect(SSHClient client)
+    {
+        try {
+            client.disconnect();
+        }
+        catch (IOException | RuntimeException e) {
+            log.debug("disconnect failed", e);
+        }
+    }
+
+    private static String unreachableReason(Throwable e)
+    {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof NoRouteToHostException) {
+                return "no route to host";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host name";
+            }
+            if (t instanceof PortUnreachableException) {
+                return "port unreachable";
+            }
+            if (t instanceof SocketTimeoutException) {
+                return "no answer in time";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isInterrupted(Throwable e)
+    {
+        return Thread.currentThread().isInterrupted() || find(e, InterruptedException.class) != null;
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type)
+    {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private static long remainingNanos(long deadline)
+    {
+        return deadline - System.nanoTime();
+    }
+
+    private static String describe(Duration duration)
+    {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+
+    /**
+     * The sink as one invocation sees it: output is dropped once the host is finished, so a stream reader that
+     * is slow to notice the channel closed cannot report after {@link EventSink#finished}.
+     */
+    private static final class Gate
+    {
+        private final EventSink sink;
+        private final HostTarget target;
+        private boolean finished;
+
+        Gate(EventSink sink, HostTarget target)
+        {
+            this.sink = sink;
+            this.target = target;
+        }
+
+        void started()
+        {
+            sink.started(target);
+        }
+
+        synchronized void output(EventSink.OutputStream stream, String chunk)
+        {
+            if (!finished) {
+                sink.output(target, stream, chunk);
+            }
+        }
+
+        void finish(HostResult result)
+        {
+            synchronized (this) {
+                finished = true;
+            }
+            sink.finished(target, result);
+        }
+    }
+}
