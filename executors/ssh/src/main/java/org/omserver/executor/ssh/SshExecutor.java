@@ -53,8 +53,30 @@ public final class SshExecutor
 {
     private static final Logger log = LoggerFactory.getLogger(SshExecutor.class);
 
-    // after a timeout or interrupt: how long the remote command gets to exit on SIGTERM before SIGKILL and close
-    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    /**
+     * Runs the quoted argv ({@code "$@"}) in the background with stdin from /dev/null, and a watcher that reads the
+     * channel's stdin (fd 3) until EOF, then sends the command SIGTERM and, 5 s later, SIGKILL. The executor never
+     * writes to stdin: EOF means it gave up (timeout, interrupt) or the connection is gone. This is how a command is
+     * stopped even where the SSH "signal" request is not honoured (OpenSSH ignores it for root, whose sessions run
+     * without privilege separation). The wrapper exits with the command's status.
+     */
+    static final String WRAPPER = String.join("\n",
+            "exec 3<&0",
+            "\"$@\" </dev/null 3<&- &",
+            "c=$!",
+            "{ while read -r _ <&3; do :; done; kill -TERM \"$c\"; sleep 5; kill -KILL \"$c\"; } >/dev/null 2>&1 &",
+            "w=$!",
+            "exec 3<&-",
+            // 2>/dev/null: the shell would print "Terminated" there when the command dies of a signal
+            "wait \"$c\" 2>/dev/null",
+            "r=$?",
+            "kill \"$w\" 2>/dev/null",
+            "exit \"$r\"");
+    // the wrapper's $0, visible in ps on the host
+    private static final String WRAPPER_NAME = "omserver-exec";
+
+    // after a timeout or interrupt: how long the remote command gets to exit on SIGTERM before the connection is cut
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
     // how long the stream readers may take to drain once the channel is closed
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
     private static final int READ_BUFFER_SIZE = 32 * 1024;
@@ -181,12 +203,14 @@ public final class SshExecutor
                 client.getSocket().setSoTimeout(0);
 
                 phase = Phase.START;
-                try (Session session = client.startSession()) {
-                    Session.Command command = session.exec(commandLine());
-                    phase = Phase.RUN;
-                    gate.started();
-                    return runCommand(command);
-                }
+                // not closed here: closing waits for the host to close its side, which a command that ignores
+                // SIGTERM never does; the disconnect below ends the session in every case
+                @SuppressWarnings("resource")
+                Session session = client.startSession();
+                Session.Command command = session.exec(commandLine());
+                phase = Phase.RUN;
+                gate.started();
+                return runCommand(client, command);
             }
             catch (Exception e) {
                 return classify(e, hostKeyCheck);
@@ -198,7 +222,7 @@ public final class SshExecutor
 
         private String commandLine()
         {
-            String line = ShellQuoting.commandLine(invocation.argv());
+            String line = "sh -c " + ShellQuoting.quote(WRAPPER) + " " + WRAPPER_NAME + " " + ShellQuoting.commandLine(invocation.argv());
             if (invocation.needsRoot() && !user.equals("root")) {
                 // -n: fail instead of waiting for a password prompt nobody can answer
                 return "sudo -n -- " + line;
@@ -206,7 +230,7 @@ public final class SshExecutor
             return line;
         }
 
-        private HostResult runCommand(Session.Command command)
+        private HostResult runCommand(SSHClient client, Session.Command command)
         {
             long deadline = System.nanoTime() + invocation.timeout().toNanos();
             List<Future<?>> readers = new ArrayList<>(2);
@@ -224,17 +248,17 @@ public final class SshExecutor
                 return exitResult(command);
             }
             catch (TimeoutException e) {
-                stop(command, readers);
+                stop(client, command, readers);
                 return failed(FailureReason.TIMEOUT, "command did not finish within " + describe(invocation.timeout()) + " on " + where
-                        + "; it was sent SIGTERM and its channel closed");
+                        + "; it was sent SIGTERM");
             }
             catch (InterruptedException e) {
-                stop(command, readers);
+                stop(client, command, readers);
                 Thread.currentThread().interrupt();
-                return failed(FailureReason.INTERRUPTED, "cancelled while the command ran on " + where + "; it was sent SIGTERM and its channel closed");
+                return failed(FailureReason.INTERRUPTED, "cancelled while the command ran on " + where + "; it was sent SIGTERM");
             }
             catch (ExecutionException e) {
-                stop(command, readers);
+                stop(client, command, readers);
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 if (cause instanceof IOException) {
                     return failed(FailureReason.CONNECTION_LOST, "connection to " + where + " was lost while the command ran: " + cause);
@@ -244,7 +268,7 @@ public final class SshExecutor
             catch (IOException e) {
                 // join failed: either the deadline passed without the channel closing, the thread was interrupted,
                 // or the transport broke
-                stop(command, readers);
+                stop(client, command, readers);
                 if (isInterrupted(e)) {
                     Thread.currentThread().interrupt();
                     return failed(FailureReason.INTERRUPTED, "cancelled while the command ran on " + where);
@@ -288,25 +312,23 @@ public final class SshExecutor
             return null;
         }
 
-        /** Ends the remote command: SIGTERM, a short grace, SIGKILL, then the channel is closed. */
-        private void stop(Session.Command command, List<Future<?>> readers)
+        /**
+         * Ends the remote command: EOF on its stdin makes the wrapper send SIGTERM; after a short grace the
+         * connection is cut whether or not the host closed the channel. Then the stream readers get a moment to
+         * hand over what they have. Keeps the caller's interrupt status.
+         */
+        private void stop(SSHClient client, Session.Command command, List<Future<?>> readers)
         {
             boolean interrupted = Thread.interrupted();
             try {
-                if (command.isOpen()) {
-                    signal(command, Signal.TERM);
-                    awaitClose(command, STOP_GRACE);
-                    if (command.isOpen()) {
-                        signal(command, Signal.KILL);
-                    }
-                }
                 try {
-                    command.close();
+                    command.getOutputStream().close();
                 }
                 catch (IOException | RuntimeException e) {
-                    log.debug("job {} host {}: closing the channel failed", invocation.jobId(), target.name(), e);
+                    log.debug("job {} host {}: sending EOF failed", invocation.jobId(), target.name(), e);
                 }
-                // closing the channel ends the readers; let them hand over what they have, then stop waiting
+                awaitClose(command, STOP_GRACE);
+                disconnect(client);
                 long drainDeadline = System.nanoTime() + DRAIN_WAIT.toNanos();
                 for (Future<?> reader : readers) {
                     try {
@@ -328,23 +350,13 @@ public final class SshExecutor
             }
         }
 
-        private void signal(Session.Command command, Signal signal)
-        {
-            try {
-                command.signal(signal);
-            }
-            catch (IOException | RuntimeException e) {
-                log.debug("job {} host {}: sending {} failed", invocation.jobId(), target.name(), signal, e);
-            }
-        }
-
         private void awaitClose(Session.Command command, Duration wait)
         {
             try {
                 command.join(wait.toMillis(), TimeUnit.MILLISECONDS);
             }
             catch (IOException | RuntimeException e) {
-                // still open after the grace period (or the transport is gone): the caller escalates
+                // still open after the grace period, or the transport is gone: the caller disconnects either way
             }
         }
 
