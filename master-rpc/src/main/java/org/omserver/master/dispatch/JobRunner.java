@@ -1,6 +1,5 @@
 package org.omserver.master.dispatch;
 
-import org.omserver.catalog.job.HostResultRecord;
 import org.omserver.catalog.job.JobRepository;
 import org.omserver.catalog.job.JobStatus;
 import org.omserver.executor.api.EventSink;
@@ -17,10 +16,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -106,16 +105,16 @@ public final class JobRunner
         }
     }
 
+    /** Stores the host's result (and the job's status after the last host) before readers see the FINISHED event. */
     private void finish(Job job, HostTarget target, HostResult result)
     {
-        job.finished(target, result).ifPresent(record -> store(job, record));
-    }
-
-    private void store(Job job, HostResultRecord record)
-    {
+        Optional<Job.Claim> claim = job.claimFinished(target, result);
+        if (claim.isEmpty()) {
+            return;
+        }
         try {
-            repository.addHostResult(job.id(), record);
-            if (job.complete()) {
+            repository.addHostResult(job.id(), claim.get().record());
+            if (claim.get().last()) {
                 boolean interrupted = job.results().values().stream()
                         .anyMatch(r -> r.failureReason().filter(FailureReason.INTERRUPTED.name()::equals).isPresent());
                 JobStatus status = closing && interrupted ? JobStatus.INTERRUPTED : JobStatus.FINISHED;
@@ -125,7 +124,10 @@ public final class JobRunner
         }
         catch (RuntimeException e) {
             // the event sequence still has the result; only the history row is missing
-            log.error("job {}: cannot store the result of {}", job.id(), record.lanIp(), e);
+            log.error("job {}: cannot store the result of {}", job.id(), target.address(), e);
+        }
+        finally {
+            job.publishFinished(target);
         }
     }
 

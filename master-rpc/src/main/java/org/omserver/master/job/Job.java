@@ -39,6 +39,7 @@ public final class Job
     private final Condition appended = lock.newCondition();
     private final List<JobEvent> events = new ArrayList<>();
     private final Map<String, HostProgress> hosts = new LinkedHashMap<>();
+    private int claimed;
     private int done;
     private Instant finishedAt;
 
@@ -51,11 +52,17 @@ public final class Job
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("job " + id + " has no hosts");
         }
-        for (HostTarget target : targets) {
-            if (hosts.put(target.address(), new HostProgress(target)) != null) {
-                throw new IllegalArgumentException("job " + id + " lists host " + target.address() + " twice");
+        lock.lock();
+        try {
+            for (HostTarget target : targets) {
+                if (hosts.put(target.address(), new HostProgress(target)) != null) {
+                    throw new IllegalArgumentException("job " + id + " lists host " + target.address() + " twice");
+                }
+                append(JobEvent.Kind.QUEUED, target, Optional.empty(), Optional.empty());
             }
-            append(JobEvent.Kind.QUEUED, target, Optional.empty(), Optional.empty());
+        }
+        finally {
+            lock.unlock();
         }
     }
 
@@ -133,8 +140,12 @@ public final class Job
         }
     }
 
-    /** Records the host's end; empty when it had already finished (a backend breaking its contract is ignored). */
-    public Optional<HostResultRecord> finished(HostTarget target, HostResult result)
+    /**
+     * First half of a host's end: claims it (later reports for the host are ignored) and returns the record to store.
+     * Readers do not see the end until {@link #publishFinished}, so a job that looks complete is already stored.
+     * Empty when the host was already claimed (a backend breaking its contract is ignored).
+     */
+    public Optional<Claim> claimFinished(HostTarget target, HostResult result)
     {
         lock.lock();
         try {
@@ -143,19 +154,42 @@ public final class Job
                 return Optional.empty();
             }
             progress.result = result;
-            done++;
-            append(JobEvent.Kind.FINISHED, target, Optional.empty(), Optional.of(result));
-            if (done == hosts.size()) {
-                finishedAt = clock.instant();
-            }
-            return Optional.of(new HostResultRecord(target.address(), target.name(), result.succeeded(), result.exitCode(),
+            claimed++;
+            HostResultRecord record = new HostResultRecord(target.address(), target.name(), result.succeeded(), result.exitCode(),
                     result.failure().map(Enum::name), result.message(), result.duration(),
-                    progress.stdout.toString(), progress.stderr.toString(), progress.truncated));
+                    progress.stdout.toString(), progress.stderr.toString(), progress.truncated);
+            return Optional.of(new Claim(record, claimed == hosts.size()));
         }
         finally {
             lock.unlock();
         }
     }
+
+    /** Second half of a host's end: appends its FINISHED event. */
+    public void publishFinished(HostTarget target)
+    {
+        lock.lock();
+        try {
+            HostProgress progress = progress(target);
+            if (progress.result == null || progress.published) {
+                throw new IllegalStateException("host " + target.address() + " of job " + id + " is not claimed, or already published");
+            }
+            progress.published = true;
+            done++;
+            append(JobEvent.Kind.FINISHED, target, Optional.empty(), Optional.of(progress.result));
+            if (done == hosts.size()) {
+                finishedAt = clock.instant();
+            }
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A host's stored record, and whether it was the job's last host to finish.
+     */
+    public record Claim(HostResultRecord record, boolean last) {}
 
     public boolean hasFinished(HostTarget target)
     {
@@ -266,7 +300,7 @@ public final class Job
         return progress;
     }
 
-    // caller holds the lock (or is the constructor)
+    // caller holds the lock
     private void append(JobEvent.Kind kind, HostTarget target, Optional<String> text, Optional<HostResult> result)
     {
         events.add(new JobEvent(events.size() + 1, kind, target, text, result));
@@ -282,6 +316,7 @@ public final class Job
         private int stdoutEvented;
         private int stderrEvented;
         private HostResult result;
+        private boolean published;
 
         private HostProgress(HostTarget target)
         {
