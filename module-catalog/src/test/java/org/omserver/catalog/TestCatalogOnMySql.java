@@ -49,4 +49,13 @@ class TestCatalogOnMySql
                 .hasMessageNotContaining("leaked")
                 .hasMessageNotContaining("pw-4711");
     }
+
+    @Test
+    void theFixtureFailsWithWhatToRunWhenMariaDbIsUnreachable()
+    {
+        assertThatThrownBy(() -> new TestingMySql("jdbc:mysql://127.0.0.1:1/", "omserver", "omserver"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("jdbc:mysql://127.0.0.1:1/")
+                .hasMessageContaining("Run scripts/test-prereqs.sh");
+    }
 }

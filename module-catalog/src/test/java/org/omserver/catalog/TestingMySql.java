@@ -26,9 +26,15 @@ public final class TestingMySql
 
     public TestingMySql()
     {
-        serverUrl = env("OMSERVER_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/");
-        user = env("OMSERVER_TEST_MYSQL_USER", "omserver");
-        password = env("OMSERVER_TEST_MYSQL_PASSWORD", "omserver");
+        this(env("OMSERVER_TEST_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/"), env("OMSERVER_TEST_MYSQL_USER", "omserver"),
+                env("OMSERVER_TEST_MYSQL_PASSWORD", "omserver"));
+    }
+
+    public TestingMySql(String serverUrl, String user, String password)
+    {
+        this.serverUrl = serverUrl;
+        this.user = user;
+        this.password = password;
         database = "omserver_t_" + HexFormat.of().formatHex(random());
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + database + " CHARACTER SET utf8mb4");

@@ -148,6 +148,9 @@ public final class ParamValidator
     /** Quotes a user's value for a message: control characters escaped, long values cut. */
     static String quote(String value)
     {
+        if (value == null) {
+            return "(null)";
+        }
         StringBuilder out = new StringBuilder("'");
         int shownChars = Math.min(value.length(), QUOTE_LIMIT);
         for (int i = 0; i < shownChars; i++) {

@@ -122,9 +122,11 @@ class TestParamValidator
         Map<String, String> raw = new HashMap<>();
         raw.put("sys_param_3", "x");
         raw.put("name", null);
+        raw.put(null, "x");
         assertThatThrownBy(() -> ParamValidator.validate(MODULE, raw))
                 .isInstanceOfSatisfying(ParameterException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         "unknown field 'sys_param_3'; module 9001 takes sys_param_1, sys_param_2, name, offset",
+                        "unknown field (null); module 9001 takes sys_param_1, sys_param_2, name, offset",
                         "sys_param_2 is required: give one of nginx, apache",
                         "name is required: give text of at most 16 characters matching [a-z][a-z0-9_-]*"));
 
