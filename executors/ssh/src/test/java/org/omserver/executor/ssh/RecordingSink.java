@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** An {@link EventSink} that keeps every event in order, for assertions. Thread-safe. */
-public final class RecordingSink
+public class RecordingSink
         implements EventSink
 {
     public enum Kind

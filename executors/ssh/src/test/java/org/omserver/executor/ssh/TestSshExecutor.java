@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.omserver.executor.ssh.RecordingSink.Kind.FINISHED;
 import static org.omserver.executor.ssh.RecordingSink.Kind.OUTPUT;
 import static org.omserver.executor.ssh.RecordingSink.Kind.STARTED;
@@ -195,6 +196,18 @@ class TestSshExecutor
     }
 
     @Test
+    void reportsDroppedConnectionAsConnectionLost()
+    {
+        // $PPID is the wrapper shell; its parent is the sshd process serving this connection
+        RecordingSink sink = run("sh", "-c", "echo before; kill -KILL $(ps -o ppid= -p $PPID); sleep 5");
+
+        assertThat(sink.result().failure()).as(sink.result().message()).contains(FailureReason.CONNECTION_LOST);
+        assertThat(sink.result().exitCode()).isEmpty();
+        assertThat(sink.result().duration()).isLessThan(Duration.ofSeconds(5));
+        assertThat(sink.kinds()).startsWith(STARTED).endsWith(FINISHED);
+    }
+
+    @Test
     void runsOnEveryAddressOfOneServer()
     {
         for (String address : sshd.addresses()) {
@@ -236,9 +249,34 @@ class TestSshExecutor
     }
 
     @Test
+    void runsNeedsRootCommandWithoutSudoWhenRoot()
+    {
+        assumeTrue(sshd.user().equals("root"), "tests run as root here");
+        RecordingSink sink = new RecordingSink();
+
+        executor.execute(new Invocation(43, sshd.target(), List.of("id", "-u"), COMMAND_TIMEOUT, true), sink);
+
+        assertThat(sink.result().succeeded()).as(sink.stderr()).isTrue();
+        assertThat(sink.stdout()).isEqualTo("0\n");
+    }
+
+    @Test
     void leaksNoThreadsOverManyExecutions()
             throws InterruptedException
     {
+        // the name filter must see SSHJ's reader while a connection is open, or this test proves nothing
+        List<String> during = new ArrayList<>();
+        executor.execute(new Invocation(44, sshd.target(), List.of("true"), COMMAND_TIMEOUT, false), new RecordingSink()
+        {
+            @Override
+            public synchronized void started(HostTarget target)
+            {
+                during.addAll(sshjThreadNames());
+                super.started(target);
+            }
+        });
+        assertThat(during).anyMatch(name -> name.startsWith("sshj-Reader"));
+
         long before = sshjThreads();
         for (int i = 0; i < 20; i++) {
             RecordingSink sink = run("true");
