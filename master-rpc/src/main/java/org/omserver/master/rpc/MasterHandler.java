@@ -1,0 +1,171 @@
+package org.omserver.master.rpc;
+
+import org.omserver.master.legacy.LegacyCall;
+import org.omserver.master.pipeline.Call;
+import org.omserver.master.pipeline.Pipeline;
+import org.omserver.master.pipeline.Refusal;
+import org.omserver.master.pipeline.Stage;
+import org.omserver.master.pipeline.Stages;
+import org.omserver.protocol.thrift.CatalogRequest;
+import org.omserver.protocol.thrift.EventsRequest;
+import org.omserver.protocol.thrift.InventoryRequest;
+import org.omserver.protocol.thrift.LoginRequest;
+import org.omserver.protocol.thrift.LogoutRequest;
+import org.omserver.protocol.thrift.Master;
+import org.omserver.protocol.thrift.OmsError;
+import org.omserver.protocol.thrift.SubmitRequest;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+import static org.omserver.master.pipeline.Stages.Permission.READ_CATALOG;
+import static org.omserver.master.pipeline.Stages.Permission.RUN_MODULES;
+
+/**
+ * The master's RPC methods. Each one is its list of stages, read top to bottom; {@link Pipeline} runs the list
+ * and audits the outcome.
+ */
+public final class MasterHandler
+        implements Master.Iface
+{
+    private final Pipeline pipeline;
+    private final Stages stages;
+    private final LegacyCall legacy;
+    private final Supplier<String> peer;
+    private final Clock clock;
+
+    public MasterHandler(Pipeline pipeline, Stages stages, LegacyCall legacy, Supplier<String> peer, Clock clock)
+    {
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.stages = requireNonNull(stages, "stages is null");
+        this.legacy = requireNonNull(legacy, "legacy is null");
+        this.peer = requireNonNull(peer, "peer is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public String login(String sealed)
+            throws OmsError
+    {
+        return run("login", true, List.of(
+                stages.decode(sealed, LoginRequest::new, (request, call) -> {
+                    call.setClaimedUser(request.getUsername());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.loginThrottle(),
+                stages.verifyPassword(),
+                stages.createSession(),
+                stages.encode()));
+    }
+
+    @Override
+    public String logout(String sealed)
+            throws OmsError
+    {
+        return run("logout", true, List.of(
+                stages.decode(sealed, LogoutRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.endSession(),
+                stages.encode()));
+    }
+
+    @Override
+    public String catalog(String sealed)
+            throws OmsError
+    {
+        return run("catalog", true, List.of(
+                stages.decode(sealed, CatalogRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                stages.listModules(),
+                stages.encode()));
+    }
+
+    @Override
+    public String inventory(String sealed)
+            throws OmsError
+    {
+        return run("inventory", true, List.of(
+                stages.decode(sealed, InventoryRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                stages.listInventory(),
+                stages.encode()));
+    }
+
+    @Override
+    public String submit(String sealed)
+            throws OmsError
+    {
+        return run("submit", true, List.of(
+                stages.decode(sealed, SubmitRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setModuleId(request.getModuleId());
+                    call.setRequestedTargets(request.getTargets());
+                    call.setRawParams(request.getParams());
+                }),
+                stages.authenticate(),
+                stages.authorize(RUN_MODULES),
+                stages.resolveModule(),
+                stages.validateParams(),
+                stages.resolveTargets(),
+                stages.dispatch(),
+                stages.submitReply(),
+                stages.encode()));
+    }
+
+    /** Event polls are frequent and read-only: only their refusals are audited. */
+    @Override
+    public String events(String sealed)
+            throws OmsError
+    {
+        return run("events", false, List.of(
+                stages.decode(sealed, EventsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                stages.readEvents(),
+                stages.encode()));
+    }
+
+    /** OMServer's call: same stages as submit, as the legacy caller, waiting for the hosts; errors come back as reply text. */
+    @Override
+    public String runCommands(String token)
+    {
+        Call call = new Call(LegacyCall.METHOD, clock.instant(), peer.get(), true);
+        LegacyCall.Exchange exchange = new LegacyCall.Exchange();
+        Optional<Refusal> refusal = Optional.empty();
+        try {
+            pipeline.run(call, List.of(
+                    legacy.checkEnabled(),
+                    legacy.decode(token, exchange),
+                    stages.legacyPrincipal(),
+                    stages.authorize(RUN_MODULES),
+                    stages.resolveModule(),
+                    stages.validateParams(),
+                    stages.resolveTargets(),
+                    stages.dispatch(),
+                    legacy.awaitResults()));
+        }
+        catch (Refusal r) {
+            refusal = Optional.of(r);
+        }
+        return legacy.encode(call, exchange, refusal);
+    }
+
+    private String run(String method, boolean auditWhenAccepted, List<Stage> stageList)
+            throws OmsError
+    {
+        try {
+            return pipeline.run(new Call(method, clock.instant(), peer.get(), auditWhenAccepted), stageList).reply(String.class);
+        }
+        catch (Refusal refusal) {
+            throw refusal.toOmsError();
+        }
+    }
+}

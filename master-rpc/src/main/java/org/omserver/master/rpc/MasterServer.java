@@ -1,0 +1,229 @@
+package org.omserver.master.rpc;
+
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.server.TThreadedSelectorServer;
+import org.apache.thrift.transport.TNonblockingServerSocket;
+import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TFramedTransport;
+import org.omserver.catalog.Catalog;
+import org.omserver.master.config.MasterConfig;
+import org.omserver.master.dispatch.Backends;
+import org.omserver.master.dispatch.JobRunner;
+import org.omserver.master.job.JobRegistry;
+import org.omserver.master.legacy.LegacyCall;
+import org.omserver.master.pipeline.Pipeline;
+import org.omserver.master.pipeline.Stages;
+import org.omserver.master.session.LoginThrottle;
+import org.omserver.master.session.SessionStore;
+import org.omserver.protocol.SealedMessages;
+import org.omserver.protocol.envelope.LegacyEnvelope;
+import org.omserver.protocol.envelope.ReplayCache;
+import org.omserver.protocol.envelope.SealedEnvelope;
+import org.omserver.protocol.envelope.SharedSecret;
+import org.omserver.protocol.thrift.Master;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The master: the catalog, the executor backends, the job runner and the Thrift server in front of them.
+ * {@link #start} wires everything by hand, in order; {@link #close} takes it down in reverse.
+ */
+public final class MasterServer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(MasterServer.class);
+    /** Finished jobs stay in memory this long for readers still paging through them; the database keeps them after. */
+    private static final Duration JOB_RETENTION = Duration.ofMinutes(10);
+    private static final int MAX_FINISHED_JOBS_IN_MEMORY = 1000;
+    private static final int REPLAY_CACHE_ENTRIES = 1_000_000;
+
+    private final Catalog catalog;
+    private final Backends backends;
+    private final JobRunner runner;
+    private final TThreadedSelectorServer server;
+    private final TNonblockingServerSocket socket;
+    private final ExecutorService workers;
+    private final Thread serving;
+
+    private MasterServer(Catalog catalog, Backends backends, JobRunner runner, TThreadedSelectorServer server, TNonblockingServerSocket socket,
+            ExecutorService workers, Thread serving)
+    {
+        this.catalog = catalog;
+        this.backends = backends;
+        this.runner = runner;
+        this.server = server;
+        this.socket = socket;
+        this.workers = workers;
+        this.serving = serving;
+    }
+
+    /**
+     * Opens (and migrates) the catalog, marks jobs left RUNNING by a previous master INTERRUPTED, loads the executor
+     * backends and starts serving. Fails with a message naming what to fix; nothing stays open on failure.
+     */
+    public static MasterServer start(MasterConfig config, SharedSecret secret, Clock clock)
+    {
+        requireNonNull(config, "config is null");
+        requireNonNull(secret, "secret is null");
+        requireNonNull(clock, "clock is null");
+        log.info("starting the master with {}", config);
+        Catalog catalog = Catalog.open(config.database());
+        Backends backends = null;
+        JobRunner runner = null;
+        ExecutorService workers = null;
+        TNonblockingServerSocket socket = null;
+        try {
+            int interrupted = catalog.jobs().interruptRunning();
+            if (interrupted > 0) {
+                log.info("marked {} jobs of a previous run INTERRUPTED", interrupted);
+            }
+            backends = Backends.load(config, MasterServer.class.getClassLoader());
+            JobRegistry jobs = new JobRegistry(clock, JOB_RETENTION, MAX_FINISHED_JOBS_IN_MEMORY);
+            runner = new JobRunner(backends, catalog.jobs(), jobs, config.maxParallel(), clock);
+
+            SealedEnvelope envelope = new SealedEnvelope(secret.bytes(), clock, config.envelopeWindow(), envelopeChars(config.maxFrameBytes()),
+                    new ReplayCache(clock, REPLAY_CACHE_ENTRIES));
+            SealedMessages messages = new SealedMessages(envelope, config.maxFrameBytes());
+            Stages stages = new Stages(catalog, messages, new SessionStore(clock, config.sessionTimeout()),
+                    new LoginThrottle(clock, config.loginMaxFailures(), MasterConfig.LOGIN_FAILURE_PERIOD), backends, runner, jobs, clock);
+            LegacyCall legacy = new LegacyCall(config.legacyEnabled(), config.acceptsV1(), envelope,
+                    new LegacyEnvelope(secret.bytes(), envelopeChars(config.maxFrameBytes())), config.legacyTimeout());
+            MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, legacy, PeerTrackingServer::currentPeer, clock);
+
+            socket = new TNonblockingServerSocket(new TNonblockingServerSocket.NonblockingAbstractServerSocketArgs()
+                    .bindAddr(new InetSocketAddress(config.bind(), config.port()))
+                    .clientTimeout((int) config.clientTimeout().toMillis()));
+            workers = workerPool(config.workerThreads());
+            TThreadedSelectorServer.Args args = new TThreadedSelectorServer.Args(socket)
+                    .selectorThreads(config.selectorThreads())
+                    .stopTimeoutVal(5)
+                    .stopTimeoutUnit(TimeUnit.SECONDS)
+                    .acceptQueueSizePerThread(config.maxPendingPerSelector())
+                    .executorService(workers)
+                    .processor(new Master.Processor<>(handler))
+                    .protocolFactory(new TBinaryProtocol.Factory(config.maxFrameBytes(), config.maxFrameBytes()))
+                    .transportFactory(new TFramedTransport.Factory(config.maxFrameBytes()));
+            args.maxReadBufferBytes = config.maxFrameBytes() + 4L;
+            TThreadedSelectorServer server = new PeerTrackingServer(args);
+            Thread serving = Thread.ofPlatform().name("master-rpc").daemon(false).start(server::serve);
+            waitUntilServing(server);
+            MasterServer master = new MasterServer(catalog, backends, runner, server, socket, workers, serving);
+            log.info("master listening on {}:{} (backends: {}, legacy call {})", config.bind(), master.port(), String.join(", ", backends.names()),
+                    !config.legacyEnabled() ? "off" : config.acceptsV1() ? "on, v1 and v2" : "on, v2 only");
+            return master;
+        }
+        catch (TTransportException e) {
+            closeQuietly(runner, backends, workers, socket, catalog::close);
+            throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage()
+                    + "; check master.bind and master.port (is another master running?)", e);
+        }
+        catch (RuntimeException | Error e) {
+            closeQuietly(runner, backends, workers, socket, catalog::close);
+            throw e;
+        }
+    }
+
+    /** Base64 of a frame-sized message, plus slack: the envelope cap matching the frame cap. */
+    private static int envelopeChars(int maxFrameBytes)
+    {
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxFrameBytes);
+    }
+
+    private static ExecutorService workerPool(int threads)
+    {
+        AtomicInteger counter = new AtomicInteger();
+        // bounded threads; calls queue up behind them (the selector threads bound what can arrive)
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> Thread.ofPlatform().name("master-rpc-worker-" + counter.incrementAndGet()).daemon(true).unstarted(runnable));
+    }
+
+    private static void waitUntilServing(TThreadedSelectorServer server)
+    {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!server.isServing()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Thrift server did not start within 10 s; see the log above");
+            }
+            try {
+                Thread.sleep(5);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the Thrift server", e);
+            }
+        }
+    }
+
+    /** The port actually listened on (master.port 0 picks a free one). */
+    public int port()
+    {
+        return socket.getPort();
+    }
+
+    public Catalog catalog()
+    {
+        return catalog;
+    }
+
+    /** Stops accepting calls, interrupts running hosts (their results are stored INTERRUPTED), then closes backends and catalog. */
+    @Override
+    public void close()
+    {
+        log.info("master stopping");
+        server.stop();
+        // interrupting the hosts first also wakes the event polls still holding worker threads
+        closeQuietly(runner, null, null, null, () -> {});
+        try {
+            serving.join(Duration.ofSeconds(10));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(null, backends, workers, socket, catalog::close);
+        log.info("master stopped");
+    }
+
+    private static void closeQuietly(JobRunner runner, Backends backends, ExecutorService workers, TNonblockingServerSocket socket, Runnable closeCatalog)
+    {
+        for (Runnable step : new Runnable[] {
+                () -> {
+                    if (runner != null) {
+                        runner.close();
+                    }
+                },
+                () -> {
+                    if (workers != null) {
+                        workers.shutdownNow();
+                    }
+                },
+                () -> {
+                    if (socket != null) {
+                        socket.close();
+                    }
+                },
+                () -> {
+                    if (backends != null) {
+                        backends.close();
+                    }
+                },
+                closeCatalog}) {
+            try {
+                step.run();
+            }
+            catch (RuntimeException e) {
+                log.warn("error while stopping the master", e);
+            }
+        }
+    }
+}

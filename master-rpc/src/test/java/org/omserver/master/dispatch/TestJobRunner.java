@@ -1,0 +1,169 @@
+package org.omserver.master.dispatch;
+
+import org.junit.jupiter.api.Test;
+import org.omserver.catalog.job.HostResultRecord;
+import org.omserver.catalog.job.JobRecord;
+import org.omserver.catalog.job.JobRepository;
+import org.omserver.catalog.job.JobStatus;
+import org.omserver.executor.api.Executor;
+import org.omserver.executor.api.HostResult;
+import org.omserver.executor.api.HostTarget;
+import org.omserver.master.config.MasterConfig;
+import org.omserver.master.job.EventPage;
+import org.omserver.master.job.Job;
+import org.omserver.master.job.JobEvent;
+import org.omserver.master.job.JobRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestJobRunner
+{
+    private final StoredJobs stored = new StoredJobs();
+
+    @Test
+    void executorThatThrowsStillFinishesTheHostAsInternal()
+            throws Exception
+    {
+        Job job = run(Map.of("boom", (invocation, sink) -> {
+            throw new IllegalStateException("bug in the backend");
+        }), 4, "boom", hosts(1));
+        HostResult result = finished(job).get(0);
+        assertThat(result.failure()).hasValueSatisfying(reason -> assertThat(reason.name()).isEqualTo("INTERNAL"));
+        assertThat(result.message()).contains("backend boom failed: IllegalStateException; see the master log");
+        assertThat(stored.statuses.get(job.id())).isEqualTo(JobStatus.FINISHED);
+        assertThat(stored.results.get(job.id())).singleElement().satisfies(r -> assertThat(r.failureReason()).hasValue("INTERNAL"));
+    }
+
+    @Test
+    void executorThatReturnsWithoutAResultFinishesTheHostAsInternal()
+            throws Exception
+    {
+        Job job = run(Map.of("silent", (invocation, sink) -> sink.started(invocation.target())), 4, "silent", hosts(1));
+        assertThat(finished(job).get(0).message()).contains("returned without reporting a result");
+    }
+
+    @Test
+    void atMostMaxParallelHostsRunAtOnceAndEveryHostFinishes()
+            throws Exception
+    {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger highest = new AtomicInteger();
+        Executor slow = (invocation, sink) -> {
+            highest.accumulateAndGet(running.incrementAndGet(), Math::max);
+            sink.started(invocation.target());
+            try {
+                Thread.sleep(20);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            sink.output(invocation.target(), org.omserver.executor.api.EventSink.OutputStream.STDOUT, invocation.target().address() + "\n");
+            running.decrementAndGet();
+            sink.finished(invocation.target(), HostResult.success(Duration.ofMillis(20)));
+        };
+        Job job = run(Map.of("slow", slow), 3, "slow", hosts(12));
+        assertThat(highest.get()).isEqualTo(3);
+        assertThat(finished(job)).hasSize(12).allMatch(HostResult::succeeded);
+        EventPage page = job.read(0, 1000, Duration.ZERO);
+        assertThat(page.events()).extracting(JobEvent::seq).containsExactlyElementsOf(IntStream.rangeClosed(1, 12 * 4).mapToObj(i -> (long) i).toList());
+        assertThat(page.complete()).isTrue();
+        assertThat(stored.results.get(job.id())).hasSize(12).allSatisfy(r -> assertThat(r.stdout()).isEqualTo(r.lanIp() + "\n"));
+    }
+
+    @Test
+    void missingBackendIsAStartupErrorListingWhatWasFound()
+    {
+        MasterConfig config = MasterConfig.fromProperties(Map.of("db.url", "jdbc:h2:mem:x", "executor.default", "agent"));
+        assertThatThrownBy(() -> Backends.load(config, getClass().getClassLoader()))
+                .hasMessageContaining("no executor backend named 'agent' (named by executor.default); backends found on the class path: ssh");
+    }
+
+    private Job run(Map<String, Executor> executors, int maxParallel, String backend, List<HostTarget> targets)
+            throws InterruptedException
+    {
+        JobRegistry registry = new JobRegistry(Clock.systemUTC(), Duration.ofMinutes(10), 100);
+        try (JobRunner runner = new JobRunner(new Backends(executors, backend), stored, registry, maxParallel, Clock.systemUTC())) {
+            long id = stored.create(new JobRecord(0, java.time.Instant.now(), "t", 1, Map.of(), targets.stream().map(HostTarget::address).toList(), JobStatus.RUNNING));
+            Job job = runner.start(id, 1, "m", List.of("true"), Duration.ofSeconds(10), false,
+                    targets.stream().map(target -> new PlannedHost(target, backend)).toList());
+            assertThat(job.awaitCompletion(Duration.ofSeconds(20))).isTrue();
+            return job;
+        }
+    }
+
+    private static List<HostResult> finished(Job job)
+            throws InterruptedException
+    {
+        return job.read(0, 10_000, Duration.ZERO).events().stream()
+                .filter(event -> event.kind() == JobEvent.Kind.FINISHED).map(event -> event.result().orElseThrow()).toList();
+    }
+
+    private static List<HostTarget> hosts(int count)
+    {
+        List<HostTarget> hosts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            hosts.add(new HostTarget("127.0.1." + (i + 1), "h" + i, 22, Optional.empty()));
+        }
+        return hosts;
+    }
+
+    /** Jobs in memory, as far as the runner uses them. */
+    private static final class StoredJobs
+            implements JobRepository
+    {
+        private final AtomicInteger ids = new AtomicInteger();
+        private final Map<Long, List<HostResultRecord>> results = new ConcurrentHashMap<>();
+        private final Map<Long, JobStatus> statuses = new ConcurrentHashMap<>();
+
+        @Override
+        public long create(JobRecord job)
+        {
+            long id = ids.incrementAndGet();
+            results.put(id, new CopyOnWriteArrayList<>());
+            statuses.put(id, JobStatus.RUNNING);
+            return id;
+        }
+
+        @Override
+        public void addHostResult(long jobId, HostResultRecord result)
+        {
+            results.get(jobId).add(result);
+        }
+
+        @Override
+        public void setStatus(long jobId, JobStatus status)
+        {
+            statuses.put(jobId, status);
+        }
+
+        @Override
+        public Optional<JobRecord> find(long jobId)
+        {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<HostResultRecord> hostResults(long jobId)
+        {
+            return results.getOrDefault(jobId, List.of());
+        }
+
+        @Override
+        public int interruptRunning()
+        {
+            return 0;
+        }
+    }
+}
