@@ -18,7 +18,7 @@ import org.omserver.gateway.GatewayServer;
 import org.omserver.gateway.config.GatewayConfig;
 import org.omserver.launcher.demo.DemoData;
 import org.omserver.launcher.demo.DemoHosts;
-import org.omserver.master.MasterServer;
+import org.omserver.master.rpc.MasterServer;
 import org.omserver.master.config.MasterConfig;
 import org.omserver.protocol.envelope.SharedSecret;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import org.omserver.master.MasterServer;
+import org.omserver.master.rpc.MasterServer;
 import org.omserver.master.config.MasterConfig;
 import org.omserver.protocol.envelope.SharedSecret;
 import picocli.CommandLine.Command;

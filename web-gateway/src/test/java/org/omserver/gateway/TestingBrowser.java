@@ -17,14 +17,14 @@ import java.util.stream.Collectors;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** One browser: its own cookie jar (so its own session), no automatic redirects. */
-final class TestingBrowser
+public final class TestingBrowser
 {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     private final URI base;
     private final HttpClient client;
 
-    TestingBrowser(URI base)
+    public TestingBrowser(URI base)
     {
         this.base = base;
         this.client = HttpClient.newBuilder()
@@ -34,7 +34,7 @@ final class TestingBrowser
                 .build();
     }
 
-    HttpResponse<String> get(String path, String... headers)
+    public HttpResponse<String> get(String path, String... headers)
             throws IOException, InterruptedException
     {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET();
@@ -45,7 +45,7 @@ final class TestingBrowser
     }
 
     /** A GET whose body is read line by line as it arrives (event streams). */
-    HttpResponse<java.util.stream.Stream<String>> stream(String path)
+    public HttpResponse<java.util.stream.Stream<String>> stream(String path)
             throws IOException, InterruptedException
     {
         return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).GET().build(),
@@ -53,7 +53,7 @@ final class TestingBrowser
     }
 
     /** Form POST; pairs as name, value, name, value… (names may repeat). */
-    HttpResponse<String> post(String path, List<String> pairs)
+    public HttpResponse<String> post(String path, List<String> pairs)
             throws IOException, InterruptedException
     {
         StringBuilder body = new StringBuilder();
@@ -68,7 +68,7 @@ final class TestingBrowser
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    static String csrf(HttpResponse<String> page)
+    public static String csrf(HttpResponse<String> page)
     {
         Matcher matcher = CSRF.matcher(page.body());
         if (!matcher.find()) {
@@ -78,11 +78,18 @@ final class TestingBrowser
     }
 
     /** Logs in as admin; returns the CSRF token of the logged-in session (from the run page). */
-    String login()
+    public String login()
+            throws IOException, InterruptedException
+    {
+        return login("admin", "s3cret");
+    }
+
+    /** Logs in; returns the CSRF token of the logged-in session (from the run page). */
+    public String login(String username, String password)
             throws IOException, InterruptedException
     {
         HttpResponse<String> form = get("/login");
-        HttpResponse<String> reply = post("/login", List.of("csrf", csrf(form), "username", "admin", "password", "s3cret"));
+        HttpResponse<String> reply = post("/login", List.of("csrf", csrf(form), "username", username, "password", password));
         if (reply.statusCode() != 303) {
             throw new AssertionError("login failed: " + reply.statusCode() + "\n" + reply.body());
         }
