@@ -1,0 +1,125 @@
+package org.omserver.launcher;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The omserver command line: configuration mistakes are one-line messages with what to do, never stack traces. */
+class TestLauncherCommands
+{
+    @Test
+    void aMissingConfigurationFileNamesTheFileAndTheExamples(@TempDir Path directory)
+    {
+        Result result = run("master", "--config", directory.resolve("nope.properties").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("nope.properties does not exist; copy an example from conf/");
+        assertThat(result.err()).doesNotContain("at org.");
+    }
+
+    @Test
+    void aMasterWithoutSharedSecretSaysHowToGiveOne(@TempDir Path directory)
+            throws Exception
+    {
+        Path config = Files.writeString(directory.resolve("master.properties"), "db.url=jdbc:h2:mem:x\n");
+        Result result = run("master", "--config", config.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("no shared secret: set OMSERVER_SECRET or secret.file in " + config);
+    }
+
+    @Test
+    void aTooShortSecretFileIsRefusedWithTheFileNamed(@TempDir Path directory)
+            throws Exception
+    {
+        Files.writeString(directory.resolve("secret"), "short");
+        Path config = Files.writeString(directory.resolve("gateway.properties"), "secret.file=secret\n");
+        Result result = run("gateway", "--config", config.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("shared secret file " + directory.resolve("secret")).contains("at least 16 bytes");
+    }
+
+    @Test
+    void unknownGatewayKeysAreRefusedByName(@TempDir Path directory)
+            throws Exception
+    {
+        Files.writeString(directory.resolve("secret"), "0123456789abcdef0123456789abcdef");
+        Path config = Files.writeString(directory.resolve("gateway.properties"), "secret.file=secret\ngateway.prot=8080\n");
+        Result result = run("gateway", "--config", config.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("gateway.prot");
+    }
+
+    @Test
+    void migrateBringsTheSchemaUpAndCreatesTheFirstAdminOnce(@TempDir Path directory)
+            throws Exception
+    {
+        String url = "jdbc:h2:mem:migrate-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+        Path config = Files.writeString(directory.resolve("master.properties"), "db.url=" + url + "\ndb.user=sa\n");
+
+        Result first = run("migrate", "--config", config.toString(), "--create-admin", "root-admin");
+        assertThat(first.exitCode()).as(first.err()).isEqualTo(0);
+        assertThat(first.out()).contains("Applied migrations").contains("Created admin root-admin with password ");
+
+        Result again = run("migrate", "--config", config.toString());
+        assertThat(again.exitCode()).isEqualTo(0);
+        assertThat(again.out()).contains("Schema is up to date at version");
+
+        Result duplicate = run("migrate", "--config", config.toString(), "--create-admin", "root-admin");
+        assertThat(duplicate.exitCode()).isEqualTo(2);
+        assertThat(duplicate.err()).contains("user root-admin already exists; nothing changed");
+    }
+
+    @Test
+    void migrateWithoutDatabaseUrlSaysWhichKeyIsMissing(@TempDir Path directory)
+            throws Exception
+    {
+        Path config = Files.writeString(directory.resolve("master.properties"), "db.user=sa\n");
+        Result result = run("migrate", "--config", config.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("db.url is missing in " + config);
+    }
+
+    @Test
+    void theDemoRefusesAnImpossibleHostCount()
+    {
+        Result result = run("demo", "--hosts", "0");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--hosts must be 1-16, was 0");
+    }
+
+    @Test
+    void anUnknownSubcommandIsRefusedWithSuggestions()
+    {
+        Result result = run("destroy-everything");
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).contains("Unmatched argument at index 0: 'destroy-everything'").contains("Did you mean: omserver");
+    }
+
+    private static Result run(String... args)
+    {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        java.io.PrintStream systemOut = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int code = commandLine.execute(args);
+            return new Result(code, out + printed.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString());
+        }
+        finally {
+            System.setOut(systemOut);
+        }
+    }
+
+    private record Result(int exitCode, String out, String err) {}
+}
