@@ -111,7 +111,7 @@ public record MasterConfig(
         int maxFrame = p.get("rpc.max-frame-bytes", "16MiB", text -> (int) range(size(text), 1024, Integer.MAX_VALUE));
         Duration clientTimeout = p.get("rpc.client-timeout", "60s", text -> positive(Durations.parse(text)));
         int selectors = p.get("rpc.selector-threads", "2", text -> range(integer(text), 1, 64));
-        int workers = p.get("rpc.worker-threads", "16", text -> range(integer(text), 1, 1024));
+        int workers = p.get("rpc.worker-threads", "64", text -> range(integer(text), 1, 1024));
         int pending = p.get("rpc.max-pending-per-selector", "4096", text -> range(integer(text), 1, 1_000_000));
         Duration window = p.get("envelope.window", "2m", text -> positive(Durations.parse(text)));
         Duration sessionTimeout = p.get("session.timeout", "30m", text -> positive(Durations.parse(text)));

@@ -27,7 +27,7 @@ class TestMasterConfig
         assertThat(config.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
         assertThat(config.clientTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.selectorThreads()).isEqualTo(2);
-        assertThat(config.workerThreads()).isEqualTo(16);
+        assertThat(config.workerThreads()).isEqualTo(64);
         assertThat(config.envelopeWindow()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.sessionTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.loginMaxFailures()).isEqualTo(5);
