@@ -1,14 +1,17 @@
 package org.omserver.master.rpc;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.omserver.master.config.MasterConfig;
+import org.omserver.master.job.Job;
 import org.omserver.protocol.thrift.EventsReply;
 import org.omserver.protocol.thrift.LoginReply;
 import org.omserver.protocol.thrift.SubmitReply;
@@ -50,6 +53,7 @@ class TestLongPollsDoNotStarveTheMaster
                     }
                 }));
             }
+            awaitWorkersParkedInPolls(GATEWAY_STREAMS);
             try (TestingMasterClient page = master.client()) {
                 LoginReply login = page.login("viewer", "pw-viewer");
                 assertThat(login.getSession()).isNotEmpty();
@@ -60,5 +64,26 @@ class TestLongPollsDoNotStarveTheMaster
                 pollers.shutdownNow();
             }
         }
+    }
+
+    /** The master runs in this JVM: wait (bounded) until {@code count} of its RPC workers wait inside a job's event poll. */
+    private static void awaitWorkersParkedInPolls(int count)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (parkedInPolls() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + parkedInPolls() + " of " + count + " event polls reached the master");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long parkedInPolls()
+    {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(entry -> entry.getKey().getName().startsWith("master-rpc-worker-"))
+                .filter(entry -> Arrays.stream(entry.getValue()).anyMatch(frame -> frame.getClassName().equals(Job.class.getName())))
+                .count();
     }
 }
