@@ -26,7 +26,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Idle, authenticated SSH connections kept for reuse, keyed by (address, port, user). At most
  * {@code maxConnections} are kept across all hosts (a connection handed back when the pool is full is closed), and
- * none longer than {@code idleTimeout} (closed when the next caller looks, and by a sweeper thread). A connection
+ * none longer than {@code idleTimeout} (closed by a sweeper thread, and never handed out once expired). A connection
  * is in the pool only while nobody uses it: a taker owns it until it hands it back or closes it. The pool does not
  * check host keys; the executor re-checks the key each connection was opened with before reusing it.
  */
@@ -66,7 +66,7 @@ public final class ConnectionPool
      * Counters since the pool was created, and the connections idle in it now.
      *
      * @param idle connections in the pool now
-     * @param opened new connections the executor opened
+     * @param opened new connections the executor established (host key accepted)
      * @param reused invocations that ran on a pooled connection
      * @param dropped pooled connections closed because they were dead or their host key was no longer accepted
      */
@@ -118,19 +118,23 @@ public final class ConnectionPool
 
     /**
      * The most recently returned live connection for {@code key}, now owned by the caller. Expired and dead
-     * connections found on the way are closed.
+     * connections of this key found on the way are closed (those of other keys are left to the sweeper, so a
+     * call costs the same whatever the number of hosts).
      */
     public Optional<Connection> take(Key key)
     {
         List<Connection> toClose = new ArrayList<>();
         Connection found = null;
         synchronized (this) {
-            removeExpired(toClose);
+            Instant oldest = clock.instant().minus(idleTimeout);
             Deque<Idle> connections = idle.get(key);
             while (found == null && connections != null && !connections.isEmpty()) {
                 Idle candidate = connections.pollLast();
                 idleCount--;
-                if (candidate.connection().usable()) {
+                if (!candidate.since().isAfter(oldest)) {
+                    toClose.add(candidate.connection());
+                }
+                else if (candidate.connection().usable()) {
                     found = candidate.connection();
                 }
                 else {
@@ -151,7 +155,6 @@ public final class ConnectionPool
     {
         List<Connection> toClose = new ArrayList<>();
         synchronized (this) {
-            removeExpired(toClose);
             if (closed || idleCount >= maxConnections || !connection.usable()) {
                 toClose.add(connection);
             }
