@@ -3,10 +3,12 @@ package org.omserver.executor.ssh;
 import net.schmizz.sshj.DefaultConfig;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.DisconnectReason;
+import net.schmizz.sshj.common.Factory;
 import net.schmizz.sshj.connection.channel.OpenFailException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.connection.channel.direct.Signal;
 import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.transport.cipher.Cipher;
 import net.schmizz.sshj.userauth.UserAuthException;
 import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import org.omserver.executor.api.EventSink;
@@ -34,6 +36,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -107,6 +110,7 @@ public final class SshExecutor
         this.pool = new ConnectionPool(config.poolMaxConnections(), config.poolIdleTimeout(), clock);
         // expensive (algorithm lists, crypto providers): built once and shared by every connection
         this.sshjConfig = new DefaultConfig();
+        preferAesGcm(sshjConfig);
         this.key = loadKey(sshjConfig, config);
         this.knownHosts = new KnownHostsVerifier(config.knownHosts(), config.trustOnFirstUse());
         AtomicInteger threadCount = new AtomicInteger();
@@ -115,6 +119,19 @@ public final class SshExecutor
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Offers aes128-gcm first (then SSHJ's own order): the JDK runs AES-GCM with AES-NI, while SSHJ's
+     * chacha20-poly1305, which it prefers by default, looks up a new JCA cipher for every packet (about 2% of the
+     * master's CPU in a 500-host profile, see bench/README.md).
+     */
+    private static void preferAesGcm(DefaultConfig sshjConfig)
+    {
+        List<Factory.Named<Cipher>> ciphers = new ArrayList<>(sshjConfig.getCipherFactories());
+        // stable: the others keep their order
+        ciphers.sort(Comparator.comparing(factory -> !factory.getName().equals("aes128-gcm@openssh.com")));
+        sshjConfig.setCipherFactories(ciphers);
     }
 
     private static KeyProvider loadKey(DefaultConfig sshjConfig, SshConfig config)

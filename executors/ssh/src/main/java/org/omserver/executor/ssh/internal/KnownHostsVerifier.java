@@ -134,7 +134,7 @@ public final class KnownHostsVerifier
             implements HostKeyVerifier
     {
         private volatile Refusal refusal = Refusal.NONE;
-        private volatile String fingerprint = "";
+        private volatile PublicKey presentedKey;
         private volatile PublicKey acceptedKey;
 
         /** Why the host key was refused, {@link Refusal#NONE} if it was not (or verification never ran). */
@@ -152,13 +152,15 @@ public final class KnownHostsVerifier
         /** SHA256 fingerprint of the key the host presented, empty before verification. */
         public String fingerprint()
         {
-            return fingerprint;
+            // computed on demand: only refusal messages need it
+            PublicKey key = presentedKey;
+            return key == null ? "" : Fingerprints.sha256(key);
         }
 
         @Override
         public boolean verify(String hostname, int port, PublicKey key)
         {
-            fingerprint = Fingerprints.sha256(key);
+            presentedKey = key;
             lock.lock();
             try {
                 reloadIfChanged();
