@@ -6,7 +6,7 @@
 #   sudo bench/ssh-fanout.sh                 # N = 10 100 500 1000
 #   sudo COUNTS="10 100" RUNS=3 bench/ssh-fanout.sh
 #
-# Environment: COUNTS (10 100 500 1000), PEER_COUNTS (the N the peers run at, default COUNTS), RUNS (3: runs per N for OMServer, and for the peers at N <= 100),
+# Environment: COUNTS (10 100 500 1000), PEER_COUNTS (the N the peers run at, default COUNTS; empty: none), RUNS (3: runs per N for OMServer, and for the peers at N <= 100),
 # PEER_RUNS_LARGE (1: runs per peer and KEX at N > 100; the peers take minutes there), PARALLEL (64: hosts in
 # flight for every tool), FLEET_SH (/work/shared/fleet/fleet.sh), SKIP_BUILD (0), OUT (results file).
 set -euo pipefail
@@ -15,7 +15,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 FLEET_SH=${FLEET_SH:-/work/shared/fleet/fleet.sh}
 COUNTS=${COUNTS:-10 100 500 1000}
-PEER_COUNTS=${PEER_COUNTS:-$COUNTS}
+PEER_COUNTS=${PEER_COUNTS-$COUNTS}
 RUNS=${RUNS:-3}
 PEER_RUNS_LARGE=${PEER_RUNS_LARGE:-1}
 PARALLEL=${PARALLEL:-64}
@@ -86,6 +86,11 @@ echo "== OMServer: a master in this process tree, H2, Thrift client; cold then w
 COMMA_COUNTS=$(echo $COUNTS | tr ' ' ',')
 "$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
     --state "$S" --counts "$COMMA_COUNTS" --runs "$RUNS" --max-parallel "$PARALLEL" --pool-max "$MAXN" \
+    | grep '^RESULT' | tee -a "$OUT"
+# bounded resources: the largest N again with the default pool cap (128), one run: threads and fds follow the
+# configuration, not N (hosts beyond the cap reconnect on the warm job)
+"$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
+    --state "$S" --counts "$MAXN" --runs 1 --max-parallel "$PARALLEL" --pool-max 128 --label omserver-pool128 \
     | grep '^RESULT' | tee -a "$OUT"
 
 for n in $PEER_COUNTS; do

@@ -53,7 +53,7 @@ import java.util.stream.Stream;
  * and runs a cold job (new connections) then a warm job (the same hosts again, pooled connections).
  *
  * <p>Usage: {@code SshFanoutBench --state /tmp/ssh-fleet --counts 10,100,500,1000 --runs 3 --max-parallel 64
- * --pool-max 1000}. Every host's output must equal this machine's host name (the fleet is this machine), or the
+ * --pool-max 1000 --label omserver} (the label names the tool in the RESULT lines). Every host's output must equal this machine's host name (the fleet is this machine), or the
  * run fails.
  */
 public final class SshFanoutBench
@@ -81,6 +81,7 @@ public final class SshFanoutBench
         int runs = Integer.parseInt(options.getOrDefault("runs", "3"));
         String maxParallel = options.getOrDefault("max-parallel", "64");
         String poolMax = options.getOrDefault("pool-max", "1000");
+        String label = options.getOrDefault("label", "omserver");
         int largest = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
         if (largest > 2000 || runs < 1 || runs > 10) {
             throw new IllegalArgumentException("counts must be at most 2000 hosts and runs 1-10");
@@ -112,7 +113,7 @@ public final class SshFanoutBench
                     String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
                     for (String mode : List.of("cold", "warm")) {
                         Measurement m = measure(cpuacct, () -> runJob(client, session, hosts, expected));
-                        System.out.printf("RESULT\tomserver\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d%n", mode, n, run,
+                        System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d%n", label, mode, n, run,
                                 m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB());
                         System.out.flush();
                     }
