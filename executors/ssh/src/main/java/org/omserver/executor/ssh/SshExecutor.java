@@ -107,12 +107,14 @@ public final class SshExecutor
     public SshExecutor(SshConfig config, Clock clock)
     {
         this.config = requireNonNull(config, "config is null");
-        this.pool = new ConnectionPool(config.poolMaxConnections(), config.poolIdleTimeout(), clock);
+        requireNonNull(clock, "clock is null");
         // expensive (algorithm lists, crypto providers): built once and shared by every connection
         this.sshjConfig = new DefaultConfig();
         preferAesGcm(sshjConfig);
         this.key = loadKey(sshjConfig, config);
         this.knownHosts = new KnownHostsVerifier(config.knownHosts(), config.trustOnFirstUse());
+        // after everything that can reject the configuration: the pool starts its sweeper thread
+        this.pool = new ConnectionPool(config.poolMaxConnections(), config.poolIdleTimeout(), clock);
         AtomicInteger threadCount = new AtomicInteger();
         this.streamReaders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "ssh-stream-" + threadCount.incrementAndGet());
