@@ -25,17 +25,29 @@ import static java.util.Objects.requireNonNull;
  * @param user remote account when the host names none ({@code user}, default: the local user)
  * @param connectTimeout bound on TCP connect plus SSH handshake and authentication ({@code connect-timeout},
  *     default 10s)
+ * @param poolMaxConnections idle authenticated connections kept for reuse, across all hosts
+ *     ({@code pool-max-connections}, default 128; 0 turns reuse off)
+ * @param poolIdleTimeout how long a kept connection may sit unused before it is closed ({@code pool-idle-timeout},
+ *     default 60s)
  */
-public record SshConfig(Path privateKey, Path knownHosts, boolean trustOnFirstUse, String user, Duration connectTimeout)
+public record SshConfig(Path privateKey, Path knownHosts, boolean trustOnFirstUse, String user, Duration connectTimeout,
+        int poolMaxConnections, Duration poolIdleTimeout)
 {
     public static final String PRIVATE_KEY = "private-key";
     public static final String KNOWN_HOSTS = "known-hosts";
     public static final String TRUST_ON_FIRST_USE = "trust-on-first-use";
     public static final String USER = "user";
     public static final String CONNECT_TIMEOUT = "connect-timeout";
+    public static final String POOL_MAX_CONNECTIONS = "pool-max-connections";
+    public static final String POOL_IDLE_TIMEOUT = "pool-idle-timeout";
 
-    public static final Set<String> KEYS = Set.of(PRIVATE_KEY, KNOWN_HOSTS, TRUST_ON_FIRST_USE, USER, CONNECT_TIMEOUT);
+    public static final Set<String> KEYS = Set.of(PRIVATE_KEY, KNOWN_HOSTS, TRUST_ON_FIRST_USE, USER, CONNECT_TIMEOUT, POOL_MAX_CONNECTIONS,
+            POOL_IDLE_TIMEOUT);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_POOL_MAX_CONNECTIONS = 128;
+    // each kept connection holds a socket, an SSHJ reader thread here and an sshd process on the host
+    public static final int MAX_POOL_MAX_CONNECTIONS = 10_000;
+    public static final Duration DEFAULT_POOL_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
@@ -50,6 +62,13 @@ public record SshConfig(Path privateKey, Path knownHosts, boolean trustOnFirstUs
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
+        }
+        requireNonNull(poolIdleTimeout, "poolIdleTimeout is null");
+        if (poolMaxConnections < 0 || poolMaxConnections > MAX_POOL_MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("poolMaxConnections must be 0-" + MAX_POOL_MAX_CONNECTIONS + ", was " + poolMaxConnections);
+        }
+        if (poolIdleTimeout.isNegative() || poolIdleTimeout.isZero()) {
+            throw new IllegalArgumentException("poolIdleTimeout must be positive, was " + poolIdleTimeout);
         }
     }
 
@@ -127,10 +146,37 @@ public record SshConfig(Path privateKey, Path knownHosts, boolean trustOnFirstUs
             }
         }
 
+        int poolMaxConnections = DEFAULT_POOL_MAX_CONNECTIONS;
+        if (config.get(POOL_MAX_CONNECTIONS).isPresent()) {
+            String value = config.get(POOL_MAX_CONNECTIONS).orElseThrow().trim();
+            try {
+                poolMaxConnections = Integer.parseInt(value);
+            }
+            catch (NumberFormatException e) {
+                poolMaxConnections = -1;
+            }
+            if (poolMaxConnections < 0 || poolMaxConnections > MAX_POOL_MAX_CONNECTIONS) {
+                problems.add(POOL_MAX_CONNECTIONS + "='" + value + "' is not a whole number from 0 to " + MAX_POOL_MAX_CONNECTIONS
+                        + ": set how many idle connections to keep (0 turns reuse off)");
+                poolMaxConnections = DEFAULT_POOL_MAX_CONNECTIONS;
+            }
+        }
+
+        Duration poolIdleTimeout = DEFAULT_POOL_IDLE_TIMEOUT;
+        if (config.get(POOL_IDLE_TIMEOUT).isPresent()) {
+            String value = config.get(POOL_IDLE_TIMEOUT).orElseThrow();
+            try {
+                poolIdleTimeout = parseDuration(value);
+            }
+            catch (IllegalArgumentException e) {
+                problems.add(POOL_IDLE_TIMEOUT + "='" + value + "' is not a positive duration: use a number with a unit, e.g. 30s, 5m");
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid ssh executor configuration:\n  - " + String.join("\n  - ", problems));
         }
-        return new SshConfig(privateKey, knownHosts, trustOnFirstUse, user, connectTimeout);
+        return new SshConfig(privateKey, knownHosts, trustOnFirstUse, user, connectTimeout, poolMaxConnections, poolIdleTimeout);
     }
 
     /** Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}; the value must be positive. */

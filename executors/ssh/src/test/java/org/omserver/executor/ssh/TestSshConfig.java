@@ -42,6 +42,8 @@ class TestSshConfig
         assertThat(config.user()).isEqualTo(System.getProperty("user.name"));
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.privateKey()).isEqualTo(dir.resolve("id"));
+        assertThat(config.poolMaxConnections()).isEqualTo(128);
+        assertThat(config.poolIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
@@ -52,8 +54,13 @@ class TestSshConfig
         properties.put(SshConfig.TRUST_ON_FIRST_USE, "TRUE");
         properties.put(SshConfig.USER, "deploy");
         properties.put(SshConfig.CONNECT_TIMEOUT, "500ms");
+        properties.put(SshConfig.POOL_MAX_CONNECTIONS, "0");
+        properties.put(SshConfig.POOL_IDLE_TIMEOUT, "5m");
 
         SshConfig config = SshConfig.from(new ExecutorConfig(properties));
+
+        assertThat(config.poolMaxConnections()).isZero();
+        assertThat(config.poolIdleTimeout()).isEqualTo(Duration.ofMinutes(5));
 
         assertThat(config.trustOnFirstUse()).isTrue();
         assertThat(config.user()).isEqualTo("deploy");
@@ -91,11 +98,15 @@ class TestSshConfig
         properties.put("conect-timeout", "10s");
         properties.put(SshConfig.CONNECT_TIMEOUT, "ten seconds");
         properties.put(SshConfig.TRUST_ON_FIRST_USE, "yes");
+        properties.put(SshConfig.POOL_MAX_CONNECTIONS, "-1");
+        properties.put(SshConfig.POOL_IDLE_TIMEOUT, "0s");
 
         assertThatThrownBy(() -> new SshExecutorFactory().create(new ExecutorConfig(properties)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("private-key is missing")
-                .hasMessageContaining("unknown key 'conect-timeout': remove it (known keys: connect-timeout, known-hosts, private-key, trust-on-first-use, user)")
+                .hasMessageContaining("unknown key 'conect-timeout': remove it (known keys: connect-timeout, known-hosts, pool-idle-timeout, pool-max-connections, private-key, trust-on-first-use, user)")
+                .hasMessageContaining("pool-max-connections='-1' is not a whole number from 0 to 10000: set how many idle connections to keep (0 turns reuse off)")
+                .hasMessageContaining("pool-idle-timeout='0s' is not a positive duration: use a number with a unit, e.g. 30s, 5m")
                 .hasMessageContaining("connect-timeout='ten seconds' is not a positive duration: use a number with a unit, e.g. 500ms, 10s, 2m")
                 .hasMessageContaining("trust-on-first-use='yes' is not a boolean: use true or false");
     }

@@ -53,7 +53,8 @@ public final class TestingSshd
     private final Path hostPublicKey;
     private final Path knownHosts;
     private final Path logFile;
-    private final Process process;
+    // replaced by restart()
+    private Process process;
 
     private TestingSshd(Path directory, List<String> addresses, int port, Path clientKey, Path hostPublicKey, Path knownHosts, Path logFile, Process process)
     {
@@ -335,6 +336,57 @@ public final class TestingSshd
         finally {
             deleteRecursively(directory);
         }
+    }
+
+    /**
+     * Ends every open SSH connection (the per-connection sshd processes and what they run) while the listener keeps
+     * accepting new ones: what a client's idle connections see when a host drops them.
+     */
+    public void dropConnections()
+    {
+        List<ProcessHandle> connections = process.descendants().toList();
+        connections.forEach(ProcessHandle::destroy);
+        for (ProcessHandle connection : connections) {
+            try {
+                connection.onExit().get(5, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                connection.destroyForcibly();
+            }
+        }
+    }
+
+    /** Stops the listener and every connection, keeping the directory: the host is down until {@link #restart}. */
+    public void stop()
+    {
+        dropConnections();
+        stopProcess();
+    }
+
+    /**
+     * Stops sshd (if running) and starts it again on the same addresses and port; with {@code newHostKey} it first
+     * replaces its host key, so clients holding the old key in known_hosts see a changed key (a reinstalled host).
+     */
+    public void restart(boolean newHostKey)
+            throws IOException, InterruptedException
+    {
+        stop();
+        if (newHostKey) {
+            Path hostKey = directory.resolve("ssh_host_ed25519_key");
+            Files.delete(hostKey);
+            Files.delete(publicKeyOf(hostKey));
+            generateKeyPair(hostKey);
+        }
+        process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", directory.resolve("sshd_config").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .start();
+        awaitListening();
     }
 
     private void stopProcess()

@@ -1,0 +1,334 @@
+package org.omserver.bench;
+
+import org.apache.thrift.TBase;
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.transport.TSocket;
+import org.apache.thrift.transport.layered.TFramedTransport;
+import org.omserver.catalog.inventory.Server;
+import org.omserver.catalog.user.Role;
+import org.omserver.master.config.MasterConfig;
+import org.omserver.master.rpc.MasterServer;
+import org.omserver.protocol.SealedMessages;
+import org.omserver.protocol.envelope.EnvelopeException;
+import org.omserver.protocol.envelope.ReplayCache;
+import org.omserver.protocol.envelope.SealedEnvelope;
+import org.omserver.protocol.envelope.SharedSecret;
+import org.omserver.protocol.thrift.EventKind;
+import org.omserver.protocol.thrift.EventsReply;
+import org.omserver.protocol.thrift.EventsRequest;
+import org.omserver.protocol.thrift.HostEvent;
+import org.omserver.protocol.thrift.HostStatus;
+import org.omserver.protocol.thrift.LoginReply;
+import org.omserver.protocol.thrift.LoginRequest;
+import org.omserver.protocol.thrift.Master;
+import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.SubmitRequest;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The "ours" half of bench/ssh-fanout.sh: runs {@code hostname} on the first N hosts of the loopback fleet through a
+ * real master (in-process, H2, Thrift client, v2 envelopes, the ssh backend) and prints one {@code RESULT} line per
+ * measured job: wall time from submit to the last event, this process's CPU, the fleet's sshd CPU (its cpuacct
+ * cgroup), peak platform threads, file descriptors and heap. Each run starts a fresh master (empty connection pool)
+ * and runs a cold job (new connections) then a warm job (the same hosts again, pooled connections).
+ *
+ * <p>Usage: {@code SshFanoutBench --state /tmp/ssh-fleet --counts 10,100,500,1000 --runs 3 --max-parallel 64
+ * --pool-max 1000 --label omserver} (the label names the tool in the RESULT lines). Every host's output must equal this machine's host name (the fleet is this machine), or the
+ * run fails.
+ */
+public final class SshFanoutBench
+{
+    private static final String SECRET = "ssh fan-out benchmark secret, loopback only";
+    private static final String DB_URL = "jdbc:h2:mem:omserver-bench;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+    private static final int MODULE_ID = 9001;
+    private static final int FLEET_PORT = 2222;
+    private static final String FLEET_USER = "sshfleet";
+    private static final String PASSWORD = "bench-admin-password";
+    // bounds: a job that has not completed after this long is a failure, not a reason to wait forever
+    private static final Duration JOB_LIMIT = Duration.ofMinutes(5);
+    // between event polls, like a page refreshing 20 times a second: without it each poll returns one or two events
+    // and the envelope work of hundreds of polls is billed to the job
+    private static final Duration POLL_PAUSE = Duration.ofMillis(50);
+
+    private SshFanoutBench() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        Map<String, String> options = parse(args);
+        Path state = Path.of(options.getOrDefault("state", "/tmp/ssh-fleet"));
+        List<Integer> counts = Arrays.stream(options.getOrDefault("counts", "10,100").split(",")).map(Integer::parseInt).toList();
+        int runs = Integer.parseInt(options.getOrDefault("runs", "3"));
+        String maxParallel = options.getOrDefault("max-parallel", "64");
+        String poolMax = options.getOrDefault("pool-max", "1000");
+        String label = options.getOrDefault("label", "omserver");
+        int largest = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        if (largest > 2000 || runs < 1 || runs > 10) {
+            throw new IllegalArgumentException("counts must be at most 2000 hosts and runs 1-10");
+        }
+        List<String> fleet = fleetAddresses(state.resolve("inv").resolve(String.valueOf(largest)).resolve("hosts.txt"), largest);
+        Path cpuacct = Path.of(Files.readString(state.resolve("cgroup.server")).trim()).resolve("cpuacct.usage");
+        String expected = localHostName();
+
+        Map<String, String> properties = new HashMap<>();
+        properties.put("master.port", "0");
+        properties.put("db.url", DB_URL);
+        properties.put("run.max-parallel", maxParallel);
+        properties.put("executor.ssh.private-key", state.resolve("client/id_ed25519").toString());
+        properties.put("executor.ssh.known-hosts", state.resolve("known_hosts").toString());
+        properties.put("executor.ssh.user", FLEET_USER);
+        properties.put("executor.ssh.pool-max-connections", poolMax);
+        properties.put("executor.ssh.pool-idle-timeout", "5m");
+        MasterConfig config = MasterConfig.fromProperties(properties);
+
+        try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC())) {
+            seed(master, fleet);
+        }
+        for (int n : counts) {
+            List<String> hosts = fleet.subList(0, n);
+            for (int run = 1; run <= runs; run++) {
+                // a fresh master per run: its ssh executor starts with an empty pool, so the first job is cold
+                try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
+                        Client client = new Client(master.port())) {
+                    String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
+                    for (String mode : List.of("cold", "warm")) {
+                        Measurement m = measure(cpuacct, () -> runJob(client, session, hosts, expected));
+                        System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d%n", label, mode, n, run,
+                                m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB());
+                        System.out.flush();
+                    }
+                }
+            }
+        }
+    }
+
+    private static void seed(MasterServer master, List<String> fleet)
+            throws SQLException
+    {
+        if (master.catalog().users().find("admin").isPresent()) {
+            return;
+        }
+        int function = master.catalog().inventory().addFunctionCategory("Bench");
+        int app = master.catalog().inventory().addAppCategory(function, "fleet");
+        for (int i = 0; i < fleet.size(); i++) {
+            master.catalog().inventory().putServer(new Server(fleet.get(i), String.format("h%04d", i + 1), Optional.empty(), Optional.empty(), app,
+                    Optional.of("ssh"), FLEET_PORT, Optional.of(FLEET_USER)));
+        }
+        master.catalog().users().create("admin", PASSWORD.toCharArray(), Role.ADMIN);
+        // no repository writes modules yet (authoring is its own issue): the bench module goes in with SQL
+        try (Connection connection = DriverManager.getConnection(DB_URL); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO module_list (ID, module_name, module_caption, module_extend, backend, param_schema, command_template, "
+                    + "timeout_seconds, needs_root, enabled) VALUES (" + MODULE_ID + ", 'bench hostname', 'Prints the host name.', NULL, 'any', '[]', "
+                    + "'[\"hostname\"]', 60, FALSE, TRUE)");
+        }
+    }
+
+    /** Submits the job and follows its events to the end; returns how many hosts answered exactly {@code expected}. */
+    private static int runJob(Client client, String session, List<String> hosts, String expected)
+            throws TException, InterruptedException
+    {
+        SubmitReply submitted = client.call("submit", new SubmitRequest(session, MODULE_ID, hosts, Map.of()), new SubmitReply());
+        Map<String, StringBuilder> stdout = new HashMap<>();
+        Map<String, HostStatus> status = new HashMap<>();
+        long cursor = 0;
+        long deadline = System.nanoTime() + JOB_LIMIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            EventsReply page = client.call("events", new EventsRequest(session, submitted.getJobId(), cursor, 20_000).setMaxEvents(5000), new EventsReply());
+            for (HostEvent event : page.getEvents()) {
+                if (event.getKind() == EventKind.STDOUT) {
+                    stdout.computeIfAbsent(event.getLanIp(), ip -> new StringBuilder()).append(event.getText());
+                }
+                else if (event.getKind() == EventKind.FINISHED) {
+                    status.put(event.getLanIp(), event.getStatus());
+                    if (event.getStatus() != HostStatus.SUCCESS) {
+                        System.err.printf("job %d host %s: %s %s%n", submitted.getJobId(), event.getLanIp(), event.getFailureReason(), event.getFailureMessage());
+                    }
+                }
+            }
+            cursor = page.getNextCursor();
+            if (page.isComplete()) {
+                int ok = 0;
+                for (String host : hosts) {
+                    if (status.get(host) == HostStatus.SUCCESS && stdout.getOrDefault(host, new StringBuilder()).toString().strip().equals(expected)) {
+                        ok++;
+                    }
+                }
+                return ok;
+            }
+            Thread.sleep(POLL_PAUSE);
+        }
+        throw new IllegalStateException("job " + submitted.getJobId() + " did not complete within " + JOB_LIMIT);
+    }
+
+    private interface Job
+    {
+        int run()
+                throws Exception;
+    }
+
+    private record Measurement(long wallMillis, long clientCpuMillis, long sshdCpuMillis, int ok, int peakThreads, long peakFds, long peakHeapMiB) {}
+
+    /** Runs {@code job} while a sampler records peak threads, fds and heap every 20 ms. */
+    private static Measurement measure(Path cpuacct, Job job)
+            throws Exception
+    {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Sampler sampler = new Sampler(threads);
+        Thread samplerThread = Thread.ofPlatform().name("bench-sampler").daemon(true).start(sampler);
+        long sshd0 = Long.parseLong(Files.readString(cpuacct).trim());
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        int ok = job.run();
+        long wall = System.nanoTime() - wall0;
+        long cpu = os.getProcessCpuTime() - cpu0;
+        long sshd = Long.parseLong(Files.readString(cpuacct).trim()) - sshd0;
+        sampler.stop = true;
+        samplerThread.join();
+        return new Measurement(wall / 1_000_000, cpu / 1_000_000, sshd / 1_000_000, ok, sampler.peakThreads, sampler.peakFds,
+                sampler.peakHeap / (1024 * 1024));
+    }
+
+    private static final class Sampler
+            implements Runnable
+    {
+        private final ThreadMXBean threads;
+        private volatile boolean stop;
+        private volatile int peakThreads;
+        private volatile long peakFds;
+        private volatile long peakHeap;
+
+        Sampler(ThreadMXBean threads)
+        {
+            this.threads = threads;
+        }
+
+        @Override
+        public void run()
+        {
+            // stops when the job returns; a job that throws ends the process, and this thread is a daemon
+            while (!stop) {
+                peakThreads = Math.max(peakThreads, threads.getThreadCount());
+                try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+                    peakFds = Math.max(peakFds, fds.count());
+                }
+                catch (IOException e) {
+                    peakFds = -1;
+                }
+                Runtime runtime = Runtime.getRuntime();
+                peakHeap = Math.max(peakHeap, runtime.totalMemory() - runtime.freeMemory());
+                try {
+                    Thread.sleep(20);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static List<String> fleetAddresses(Path hostsFile, int count)
+            throws IOException
+    {
+        List<String> addresses = Files.readAllLines(hostsFile).stream().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        if (addresses.size() < count) {
+            throw new IllegalArgumentException(hostsFile + " lists " + addresses.size() + " hosts, " + count + " needed: run fleet.sh up/inventory " + count);
+        }
+        for (String address : addresses) {
+            if (!address.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+                throw new IllegalArgumentException(hostsFile + " lists " + address + ", which is not in 127.0.0.0/8; the benchmark only targets loopback");
+            }
+        }
+        return List.copyOf(addresses.subList(0, count));
+    }
+
+    private static String localHostName()
+            throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder("hostname").redirectErrorStream(true).start();
+        String name = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0 || name.isEmpty()) {
+            throw new IllegalStateException("hostname failed locally: " + name);
+        }
+        return name;
+    }
+
+    private static Map<String, String> parse(String[] args)
+    {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
+        }
+        return options;
+    }
+
+    /** A Thrift client of the master that seals requests and opens replies like the gateway does. */
+    private static final class Client
+            implements AutoCloseable
+    {
+        private final TFramedTransport transport;
+        private final Master.Client master;
+        private final SealedMessages messages;
+
+        Client(int port)
+                throws TException
+        {
+            transport = new TFramedTransport(new TSocket("127.0.0.1", port, 60_000), 64 * 1024 * 1024);
+            transport.open();
+            master = new Master.Client(new TBinaryProtocol(transport));
+            Clock clock = Clock.systemUTC();
+            messages = new SealedMessages(new SealedEnvelope(SECRET.getBytes(StandardCharsets.UTF_8), clock, Duration.ofMinutes(2), 64 * 1024 * 1024,
+                    new ReplayCache(clock, 10_000)), 16 * 1024 * 1024);
+        }
+
+        <T extends TBase<?, ?>> T call(String method, TBase<?, ?> request, T reply)
+                throws TException
+        {
+            String sealed = messages.sealRequest(method, request);
+            String answer = switch (method) {
+                case "login" -> master.login(sealed);
+                case "submit" -> master.submit(sealed);
+                case "events" -> master.events(sealed);
+                default -> throw new IllegalArgumentException(method);
+            };
+            try {
+                return messages.openReply(method, answer, reply);
+            }
+            catch (EnvelopeException e) {
+                throw new IllegalStateException("reply to " + method + " does not open: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            transport.close();
+        }
+    }
+}
