@@ -143,6 +143,13 @@ public final class ModuleFiles
         Set<String> names = new HashSet<>();
         source.params().stream().filter(spec -> !names.add(spec.name())).forEach(spec -> problems.add("parameter " + spec.name() + " is defined twice"));
         problems.addAll(ParamValidator.checkDefaults(source.params()));
+        for (ParamSpec spec : source.params()) {
+            boolean control = hasControl(spec.label()) || hasControl(spec.help())
+                    || spec.choices().entrySet().stream().anyMatch(choice -> hasControl(choice.getKey()) || hasControl(choice.getValue()));
+            if (control) {
+                problems.add("parameter " + spec.name() + ": label, help and choices must not contain control characters (newline, tab, NUL...)");
+            }
+        }
         if (source.timeoutSeconds() < 1 || source.timeoutSeconds() > MAX_TIMEOUT_SECONDS) {
             problems.add("timeoutSeconds must be from 1 to " + MAX_TIMEOUT_SECONDS + ", was " + source.timeoutSeconds());
         }
@@ -190,6 +197,11 @@ public final class ModuleFiles
             problems.add(e.getMessage());
         }
         return problems;
+    }
+
+    private static boolean hasControl(String text)
+    {
+        return text.chars().anyMatch(Character::isISOControl);
     }
 
     /** The schema when there is one, else the fields of the legacy form fragment (sanitized). */

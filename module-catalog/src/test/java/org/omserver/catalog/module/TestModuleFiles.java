@@ -114,6 +114,8 @@ class TestModuleFiles
                 .hasMessageContaining("the default of n must be a whole number of at most 9, was '10'");
         assertThatThrownBy(() -> ModuleFiles.read("{\"name\": \"x\", \"params\": [{\"name\": \"b\", \"type\": \"BOOLEAN\", \"default\": \"yes\"}]}"))
                 .hasMessageContaining("the default of b must be true or false");
+        assertThatThrownBy(() -> ModuleFiles.read("{\"name\": \"x\", \"params\": [{\"name\": \"e\", \"type\": \"ENUM\", \"choices\": {\"a\": \"b\\u0000c\"}}]}"))
+                .hasMessageContaining("parameter e: label, help and choices must not contain control characters");
         assertThatThrownBy(() -> ModuleFiles.read("{\"name\": \"x\", \"params\": [{\"name\": \"p\", \"type\": \"STRING\", \"pattern\": \"(\"}]}"))
                 .hasMessageContaining("pattern is not a valid regular expression");
         assertThatThrownBy(() -> ModuleFiles.read("{\"name\": \"x\", \"params\": [{\"name\": \"p\", \"type\": \"EXEC\"}]}"))
