@@ -80,7 +80,13 @@ struct LogoutReply {
 enum ParamType {
   INT = 1,
   ENUM = 2,
-  STRING = 3
+  STRING = 3,
+  /** module authoring (issue 4): "true" or "false". */
+  BOOLEAN = 4,
+  /** module authoring (issue 4): a file name from the master's file store. */
+  FILE = 5,
+  /** module authoring (issue 4): text that is masked everywhere (audit, history, echoes). */
+  SECRET = 6
 }
 
 struct ParamSpec {
@@ -108,7 +114,20 @@ struct ModuleInfo {
   3: required string caption,
   4: required list<ParamSpec> params,
   /** False when the module cannot run yet; caption says why. */
-  5: required bool runnable
+  5: required bool runnable,
+  // module authoring (issue 4)
+  /** The legacy module_extend fragment after the allow-list sanitizer (form controls and text only). */
+  6: optional string legacyForm,
+  /** True: the command runs through /bin/sh -c with every parameter single-quoted; show it as such. */
+  7: optional bool shell,
+  /** "any", "ssh" or "agent". */
+  8: optional string backend,
+  9: optional i32 timeoutSeconds,
+  10: optional i32 maxParallel,
+  11: optional bool needsRoot,
+  12: optional bool enabled,
+  /** Catalog version of the module; changes name the version they were made from. */
+  13: optional i32 version
 }
 
 struct CatalogRequest {
@@ -227,6 +246,105 @@ struct EventsReply {
   5: required i32 hostsDone
 }
 
+// ---- module authoring (issue 4) ---------------------------------------------------------------
+// Module definitions travel as module-file JSON (module-catalog/README.md), the same text files and the CLI
+// use, so the gateway, the CLI and files cannot drift apart. The master checks every definition.
+
+struct ModuleGetRequest {
+  1: required string session,
+  2: required i32 moduleId
+}
+
+struct ModuleGetReply {
+  1: required ModuleInfo info,
+  /** The module file (canonical JSON): what export writes and edit starts from. */
+  2: required string definition,
+  3: required i32 version
+}
+
+struct ModuleSaveRequest {
+  1: required string session,
+  /** Module-file JSON. create: id 0 or absent = next free id (1008 or more). update: the id to replace. */
+  2: required string definition,
+  /** update only: the version the edit started from. */
+  3: optional i32 expectedVersion,
+  4: optional string clientAddress
+}
+
+struct ModuleEnableRequest {
+  1: required string session,
+  2: required i32 moduleId,
+  3: required bool enabled,
+  4: required i32 expectedVersion,
+  5: optional string clientAddress
+}
+
+struct ModuleDeleteRequest {
+  1: required string session,
+  2: required i32 moduleId,
+  3: required i32 expectedVersion,
+  /** The confirm step: must repeat moduleId. */
+  4: required i32 confirmModuleId,
+  /** Must be true to delete a built-in module (1001-1007). */
+  5: optional bool confirmBuiltin,
+  6: optional string clientAddress
+}
+
+struct ModuleRollbackRequest {
+  1: required string session,
+  2: required i32 moduleId,
+  /** Make the module what it was after this version. */
+  3: required i32 toVersion,
+  /** The module's current version (for a deleted module: its last version, the deletion). */
+  4: required i32 expectedVersion,
+  5: optional string clientAddress
+}
+
+struct ModuleChangeReply {
+  1: required i32 moduleId,
+  2: required i32 version,
+  /** What changed, e.g. "changed caption, command". */
+  3: required string summary
+}
+
+struct ModuleVersionsRequest {
+  1: required string session,
+  2: required i32 moduleId
+}
+
+struct ModuleVersionInfo {
+  1: required i32 version,
+  2: required i64 changedAtMillis,
+  3: required string actor,
+  /** create, update, enable, disable, import, delete, rollback */
+  4: required string action,
+  5: required string summary,
+  /** Module-file JSON after the change; absent for a delete. */
+  6: optional string definition
+}
+
+struct ModuleVersionsReply {
+  /** Newest first. */
+  1: required list<ModuleVersionInfo> versions
+}
+
+struct ModulePreviewRequest {
+  1: required string session,
+  /** Module-file JSON of a draft; the master checks it and renders it without saving or running anything. */
+  2: required string definition,
+  /** Sample form values. */
+  3: required map<string, string> params
+}
+
+struct ModulePreviewReply {
+  /** The draft as the run page would show it (legacy form sanitized). */
+  1: required ModuleInfo info,
+  /** The argument vector the sample values give; secret values appear masked. Absent when they are invalid. */
+  2: optional list<string> argv,
+  /** Problems with the sample values, one sentence each. */
+  3: required list<string> problems
+}
+
 // ---- the service ----------------------------------------------------------------------------
 
 service Master {
@@ -244,5 +362,23 @@ service Master {
   /** SubmitRequest -> SubmitReply; the run continues in the master, read it with events. */
   string submit(1: string sealed) throws (1: OmsError error),
   /** EventsRequest -> EventsReply (long-poll by cursor). */
-  string events(1: string sealed) throws (1: OmsError error)
+  string events(1: string sealed) throws (1: OmsError error),
+
+  // module authoring (issue 4)
+  /** ModuleGetRequest -> ModuleGetReply */
+  string moduleGet(1: string sealed) throws (1: OmsError error),
+  /** ModuleSaveRequest -> ModuleChangeReply (admin, author) */
+  string moduleCreate(1: string sealed) throws (1: OmsError error),
+  /** ModuleSaveRequest -> ModuleChangeReply (admin, author) */
+  string moduleUpdate(1: string sealed) throws (1: OmsError error),
+  /** ModuleEnableRequest -> ModuleChangeReply (admin, author) */
+  string moduleSetEnabled(1: string sealed) throws (1: OmsError error),
+  /** ModuleDeleteRequest -> ModuleChangeReply (admin, author) */
+  string moduleDelete(1: string sealed) throws (1: OmsError error),
+  /** ModuleVersionsRequest -> ModuleVersionsReply */
+  string moduleVersions(1: string sealed) throws (1: OmsError error),
+  /** ModuleRollbackRequest -> ModuleChangeReply (admin, author) */
+  string moduleRollback(1: string sealed) throws (1: OmsError error),
+  /** ModulePreviewRequest -> ModulePreviewReply (admin, author; runs nothing) */
+  string modulePreview(1: string sealed) throws (1: OmsError error)
 }

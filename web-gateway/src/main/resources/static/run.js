@@ -80,7 +80,10 @@
     label.appendChild(caption);
     var value = Object.prototype.hasOwnProperty.call(values, p.field) ? values[p.field] : p.defaultValue;
     var input;
-    if (p.type === 'ENUM') {
+    if (p.type === 'SECRET') {
+      value = '';
+    }
+    if (p.type === 'ENUM' || p.type === 'BOOLEAN') {
       input = document.createElement('select');
       input.appendChild(option('', 'Choose…', false));
       p.choices.forEach(function (c) { input.appendChild(option(c, c, c === value)); });
@@ -91,7 +94,8 @@
         if (p.min !== '') { input.min = p.min; }
         if (p.max !== '') { input.max = p.max; }
       } else {
-        input.type = 'text';
+        input.type = p.type === 'SECRET' ? 'password' : 'text';
+        if (p.type === 'SECRET') { input.autocomplete = 'off'; }
         if (p.maxLength !== '') { input.maxLength = Number(p.maxLength); }
         if (p.pattern !== '') { input.pattern = p.pattern; }
       }
@@ -117,6 +121,13 @@
     var caption = document.createElement('p');
     caption.className = 'caption';
     caption.textContent = module.caption;
+    if (module.shell) {
+      var badge = document.createElement('span');
+      badge.className = 'badge shell';
+      badge.textContent = 'runs through a shell';
+      caption.appendChild(document.createTextNode(' '));
+      caption.appendChild(badge);
+    }
     formTarget.appendChild(caption);
     module.params.forEach(function (p) { formTarget.appendChild(paramInput(module.id, p)); });
     if (module.params.length === 0) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 MasterCommand.class,
                 GatewayCommand.class,
                 MigrateCommand.class,
+                ModuleCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main
@@ -27,7 +28,12 @@ public final class Main
 
     static CommandLine commandLine()
     {
-        CommandLine commandLine = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()));
+    }
+
+    /** Error handling shared by every command (also for a single command run on its own, as in tests). */
+    static CommandLine configure(CommandLine commandLine)
+    {
         // a configuration mistake is a message for the user, not a stack trace
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             if (e instanceof IllegalArgumentException || e instanceof IllegalStateException) {

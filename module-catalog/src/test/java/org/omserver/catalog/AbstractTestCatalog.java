@@ -63,7 +63,7 @@ abstract class AbstractTestCatalog
     {
         MigrationResult again = Catalog.migrate(config());
         assertThat(again.applied()).isEmpty();
-        assertThat(again.schemaVersion()).isEqualTo("2");
+        assertThat(again.schemaVersion()).isEqualTo("4");
         assertThat(catalog.modules().list()).extracting(ModuleDefinition::id).startsWith(1001, 1002, 1003, 1004, 1005, 1006, 1007);
     }
 
@@ -130,7 +130,7 @@ abstract class AbstractTestCatalog
         assertThat(legacy.caption()).startsWith("cap & more").contains("legacy").doesNotContain("<b>");
         assertThat(legacy.legacyExtend()).contains("<input name=\"sys_param_1\">");
         assertThat(legacy.backend()).isEqualTo("any");
-        assertThat(legacy.params()).isEmpty();
+        assertThat(legacy.params()).extracting(ParamSpec::name).containsExactly("sys_param_1");
         assertThat(catalog.modules().list()).extracting(ModuleDefinition::id).contains(1008);
 
         assertThat(catalog.inventory().functionCategories()).contains(new FunctionCategory(501, "Legacy.Web"));

@@ -230,6 +230,69 @@ public final class TestingMaster
         return messages.sealReply("submit", new SubmitReply(jobId, request.getModuleId(), "view system log", hosts));
     }
 
+    // ---- module authoring (issue 4): its pages are tested against the real master (launcher's TestModulePages) ----
+
+    @Override
+    public String moduleGet(String sealed)
+            throws OmsError
+    {
+        throw notServed("moduleGet");
+    }
+
+    @Override
+    public String moduleCreate(String sealed)
+            throws OmsError
+    {
+        throw notServed("moduleCreate");
+    }
+
+    @Override
+    public String moduleUpdate(String sealed)
+            throws OmsError
+    {
+        throw notServed("moduleUpdate");
+    }
+
+    @Override
+    public String moduleSetEnabled(String sealed)
+            throws OmsError
+    {
+        throw notServed("moduleSetEnabled");
+    }
+
+    @Override
+    public String moduleDelete(String sealed)
+            throws OmsError
+    {
+        throw notServed("moduleDelete");
+    }
+
+    @Override
+    public String moduleVersions(String sealed)
+            throws OmsError
+    {
+        throw notServed("moduleVersions");
+    }
+
+    @Override
+    public String moduleRollback(String sealed)
+            throws OmsError
+    {
+        throw notServed("moduleRollback");
+    }
+
+    @Override
+    public String modulePreview(String sealed)
+            throws OmsError
+    {
+        throw notServed("modulePreview");
+    }
+
+    private static OmsError notServed(String method)
+    {
+        return new OmsError(ErrorCode.INTERNAL, method + " is not served by the gateway's TestingMaster");
+    }
+
     /** Makes a job known without going through submit, for stream tests. */
     public long addJob(List<TargetHost> hosts)
     {

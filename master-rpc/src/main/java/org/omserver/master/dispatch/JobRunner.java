@@ -54,12 +54,19 @@ public final class JobRunner
     /** Starts the job (already created in the database) and returns at once. */
     public Job start(long jobId, int moduleId, String moduleName, List<String> argv, Duration timeout, boolean needsRoot, List<PlannedHost> hosts)
     {
+        return start(jobId, moduleId, moduleName, argv, timeout, needsRoot, hosts, java.util.OptionalInt.empty());
+    }
+
+    /** As above, with the module's own parallelism limit: at most min(module limit, run.max-parallel) hosts at once. */
+    public Job start(long jobId, int moduleId, String moduleName, List<String> argv, Duration timeout, boolean needsRoot, List<PlannedHost> hosts,
+            java.util.OptionalInt moduleMaxParallel)
+    {
         if (closing) {
             throw new IllegalStateException("the master is shutting down");
         }
         Job job = new Job(jobId, moduleId, moduleName, hosts.stream().map(PlannedHost::target).toList(), clock);
         registry.add(job);
-        Semaphore slots = new Semaphore(maxParallel);
+        Semaphore slots = new Semaphore(Math.min(maxParallel, moduleMaxParallel.orElse(maxParallel)));
         log.info("job {}: module {} ({}) on {} hosts", jobId, moduleId, moduleName, hosts.size());
         for (PlannedHost host : hosts) {
             Invocation invocation = new Invocation(jobId, host.target(), argv, timeout, needsRoot);

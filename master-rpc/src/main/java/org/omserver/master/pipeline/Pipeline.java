@@ -2,6 +2,9 @@ package org.omserver.master.pipeline;
 
 import org.omserver.catalog.audit.AuditEntry;
 import org.omserver.catalog.audit.AuditRepository;
+import org.omserver.catalog.module.ParamSpec;
+import org.omserver.catalog.module.ParamType;
+import org.omserver.catalog.module.ParamValidator;
 import org.omserver.master.dispatch.PlannedHost;
 import org.omserver.protocol.thrift.ErrorCode;
 import org.slf4j.Logger;
@@ -12,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -93,12 +97,18 @@ public final class Pipeline
         return call.principal().map(Principal::username).or(call::claimedUser).orElse("-");
     }
 
-    /** Validated parameters as shown (secrets masked by the catalog), else the raw values cut short. */
+    /**
+     * Validated parameters as shown (secrets masked by the catalog), else the raw values cut short, with the values
+     * of the module's SECRET parameters masked even when validation refused them.
+     */
     private static String params(Call call)
     {
+        Set<String> secrets = call.module().map(module -> module.params().stream().filter(spec -> spec.type() == ParamType.SECRET)
+                .map(ParamSpec::name).collect(Collectors.toSet())).orElse(Set.of());
         Map<String, String> shown = call.params().map(p -> (Map<String, String>) new TreeMap<>(p.shown()))
                 .orElseGet(() -> new TreeMap<>(call.rawParams().entrySet().stream().collect(Collectors.toMap(
-                        Map.Entry::getKey, entry -> cut(String.valueOf(entry.getValue()), MAX_SHOWN_VALUE)))));
+                        Map.Entry::getKey, entry -> secrets.contains(entry.getKey()) ? ParamValidator.MASK
+                                : cut(String.valueOf(entry.getValue()), MAX_SHOWN_VALUE)))));
         return shown.entrySet().stream().map(entry -> cut(entry.getKey(), MAX_SHOWN_VALUE) + "=" + entry.getValue())
                 .collect(Collectors.joining(", "));
     }

@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Catalog and job values turned into the Thrift structs of the replies. */
-final class Replies
+public final class Replies
 {
     private Replies() {}
 
@@ -27,10 +27,19 @@ final class Replies
         return org.omserver.protocol.thrift.Role.valueOf(role.name());
     }
 
-    static ModuleInfo module(ModuleDefinition module)
+    public static ModuleInfo module(ModuleDefinition module)
     {
         List<ParamSpec> params = module.params().stream().map(Replies::param).toList();
-        return new ModuleInfo(module.id(), module.name(), module.caption(), new ArrayList<>(params), module.runnable());
+        ModuleInfo info = new ModuleInfo(module.id(), module.name(), module.caption(), new ArrayList<>(params), module.runnable());
+        module.legacyForm().ifPresent(info::setLegacyForm);
+        info.setShell(module.shell());
+        info.setBackend(module.backend());
+        info.setTimeoutSeconds((int) module.timeout().toSeconds());
+        module.maxParallel().ifPresent(info::setMaxParallel);
+        info.setNeedsRoot(module.needsRoot());
+        info.setEnabled(module.enabled());
+        info.setVersion(module.version());
+        return info;
     }
 
     static ParamSpec param(org.omserver.catalog.module.ParamSpec spec)
@@ -44,7 +53,7 @@ final class Replies
             out.setChoices(new ArrayList<>(spec.choices().keySet()));
         }
         spec.pattern().ifPresent(out::setPattern);
-        if (spec.type() == org.omserver.catalog.module.ParamType.STRING) {
+        if (spec.type() == org.omserver.catalog.module.ParamType.STRING || spec.type() == org.omserver.catalog.module.ParamType.SECRET) {
             out.setMaxLength(spec.maxLength());
         }
         if (!spec.help().isEmpty()) {

@@ -312,7 +312,7 @@ public final class Stages
             List<String> argv = module.render(call.requireParams());
             long jobId = catalog.jobs().create(new JobRecord(0, call.receivedAt(), call.requirePrincipal().username(), module.id(),
                     call.requireParams().shown(), hosts.stream().map(host -> host.target().address()).toList(), JobStatus.RUNNING));
-            call.setJob(runner.start(jobId, module.id(), module.name(), argv, module.timeout(), module.needsRoot(), hosts));
+            call.setJob(runner.start(jobId, module.id(), module.name(), argv, module.timeout(), module.needsRoot(), hosts, module.maxParallel()));
             call.setDetail("job " + jobId);
         });
     }
@@ -426,7 +426,9 @@ public final class Stages
     public enum Permission
     {
         READ_CATALOG("read the catalog, the inventory and job results", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
-        RUN_MODULES("run modules", Set.of(Role.ADMIN, Role.OPERATOR));
+        RUN_MODULES("run modules", Set.of(Role.ADMIN, Role.OPERATOR)),
+        /** Module authoring (issue 4): create, edit, enable/disable, delete, roll back and preview modules. */
+        EDIT_CATALOG("change the module catalog", Set.of(Role.ADMIN, Role.AUTHOR));
 
         private final String description;
         private final Set<Role> roles;

@@ -6,6 +6,7 @@ import org.apache.thrift.transport.TNonblockingServerSocket;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
 import org.omserver.catalog.Catalog;
+import org.omserver.master.authoring.AuthoringStages;
 import org.omserver.master.config.MasterConfig;
 import org.omserver.master.dispatch.Backends;
 import org.omserver.master.dispatch.JobRunner;
@@ -99,7 +100,8 @@ public final class MasterServer
                     new LoginThrottle(clock, config.loginMaxFailures(), MasterConfig.LOGIN_FAILURE_PERIOD), backends, runner, jobs, clock);
             LegacyCall legacy = new LegacyCall(config.legacyEnabled(), config.acceptsV1(), envelope,
                     new LegacyEnvelope(secret.bytes(), envelopeChars(config.maxFrameBytes())), config.legacyTimeout());
-            MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, legacy, PeerTrackingServer::currentPeer, clock);
+            MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, legacy, PeerTrackingServer::currentPeer, clock,
+                    new AuthoringStages(catalog));
 
             socket = new TNonblockingServerSocket(new TNonblockingServerSocket.NonblockingAbstractServerSocketArgs()
                     .bindAddr(new InetSocketAddress(config.bind(), config.port()))

@@ -83,6 +83,27 @@ class TestJobRunner
     }
 
     @Test
+    void aModulesOwnLimitCapsItsJobBelowTheMastersLimit()
+            throws Exception
+    {
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger highest = new AtomicInteger();
+        Executor counting = (invocation, sink) -> {
+            highest.accumulateAndGet(running.incrementAndGet(), Math::max);
+            sink.started(invocation.target());
+            Thread.yield();
+            running.decrementAndGet();
+            sink.finished(invocation.target(), HostResult.success(Duration.ZERO));
+        };
+        Job job = run(Map.of("counting", counting), 8, "counting", hosts(20), java.util.OptionalInt.of(2));
+        assertThat(highest.get()).isBetween(1, 2);
+        assertThat(finished(job)).hasSize(20).allMatch(HostResult::succeeded);
+        highest.set(0);
+        run(Map.of("counting", counting), 1, "counting", hosts(5), java.util.OptionalInt.of(4));
+        assertThat(highest.get()).isEqualTo(1);
+    }
+
+    @Test
     void missingBackendIsAStartupErrorListingWhatWasFound()
     {
         MasterConfig config = MasterConfig.fromProperties(Map.of("db.url", "jdbc:h2:mem:x", "executor.default", "agent"));
@@ -93,11 +114,17 @@ class TestJobRunner
     private Job run(Map<String, Executor> executors, int maxParallel, String backend, List<HostTarget> targets)
             throws InterruptedException
     {
+        return run(executors, maxParallel, backend, targets, java.util.OptionalInt.empty());
+    }
+
+    private Job run(Map<String, Executor> executors, int maxParallel, String backend, List<HostTarget> targets, java.util.OptionalInt moduleLimit)
+            throws InterruptedException
+    {
         JobRegistry registry = new JobRegistry(Clock.systemUTC(), Duration.ofMinutes(10), 100);
         try (JobRunner runner = new JobRunner(new Backends(executors, backend), stored, registry, maxParallel, Clock.systemUTC())) {
             long id = stored.create(new JobRecord(0, java.time.Instant.now(), "t", 1, Map.of(), targets.stream().map(HostTarget::address).toList(), JobStatus.RUNNING));
             Job job = runner.start(id, 1, "m", List.of("true"), Duration.ofSeconds(10), false,
-                    targets.stream().map(target -> new PlannedHost(target, backend)).toList());
+                    targets.stream().map(target -> new PlannedHost(target, backend)).toList(), moduleLimit);
             assertThat(job.awaitCompletion(Duration.ofSeconds(20))).isTrue();
             return job;
         }

@@ -79,6 +79,14 @@ public final class TestingMasterClient
             case "inventory" -> client.inventory(sealed);
             case "submit" -> client.submit(sealed);
             case "events" -> client.events(sealed);
+            case "moduleGet" -> client.moduleGet(sealed);
+            case "moduleCreate" -> client.moduleCreate(sealed);
+            case "moduleUpdate" -> client.moduleUpdate(sealed);
+            case "moduleSetEnabled" -> client.moduleSetEnabled(sealed);
+            case "moduleDelete" -> client.moduleDelete(sealed);
+            case "moduleVersions" -> client.moduleVersions(sealed);
+            case "moduleRollback" -> client.moduleRollback(sealed);
+            case "modulePreview" -> client.modulePreview(sealed);
             default -> throw new IllegalArgumentException(method);
         };
         try {

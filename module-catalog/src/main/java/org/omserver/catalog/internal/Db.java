@@ -37,6 +37,24 @@ final class Db
         }
     }
 
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    <M, T, E extends Exception> T transaction(Class<M> mapper, TransactionWork<M, T, E> work)
+            throws E
+    {
+        try (SqlSession session = sessions.openSession(false)) {
+            T result = work.apply(session.getMapper(mapper));
+            session.commit();
+            return result;
+        }
+    }
+
+    @FunctionalInterface
+    interface TransactionWork<M, T, E extends Exception>
+    {
+        T apply(M mapper)
+                throws E;
+    }
+
     /** Times are stored as UTC DATETIME(3): no driver or server time zone is involved. */
     static LocalDateTime utc(Instant instant)
     {

@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.List;
 
+import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
@@ -14,6 +15,7 @@ import org.omserver.catalog.internal.Rows.CategoryRow;
 import org.omserver.catalog.internal.Rows.HostRow;
 import org.omserver.catalog.internal.Rows.JobRow;
 import org.omserver.catalog.internal.Rows.ModuleRow;
+import org.omserver.catalog.internal.Rows.ModuleVersionRow;
 import org.omserver.catalog.internal.Rows.ServerRow;
 import org.omserver.catalog.internal.Rows.UserRow;
 
@@ -25,13 +27,45 @@ final class Mappers
     interface ModuleMapper
     {
         String COLUMNS = "SELECT ID, module_name, module_caption, module_extend, backend, param_schema, command_template, "
-                + "timeout_seconds, needs_root, enabled FROM module_list";
+                + "timeout_seconds, needs_root, enabled, shell_mode, max_parallel, version FROM module_list";
 
         @Select(COLUMNS + " WHERE ID = #{id}")
         ModuleRow find(int id);
 
         @Select(COLUMNS + " ORDER BY ID")
         List<ModuleRow> list();
+
+        /** The next id for a new module: above the built-ins and every id used before (deleted ones included). */
+        @Select("SELECT GREATEST(1007, COALESCE((SELECT MAX(ID) FROM module_list), 0), COALESCE((SELECT MAX(module_id) FROM module_version), 0)) + 1")
+        int nextId();
+
+        @Insert("INSERT INTO module_list (ID, module_name, module_caption, module_extend, backend, param_schema, command_template, "
+                + "timeout_seconds, needs_root, enabled, shell_mode, max_parallel, version) VALUES (#{id}, #{moduleName}, #{moduleCaption}, "
+                + "#{moduleExtend}, #{backend}, #{paramSchema}, #{commandTemplate}, #{timeoutSeconds}, #{needsRoot}, #{enabled}, #{shellMode}, "
+                + "#{maxParallel}, #{version})")
+        void insert(ModuleRow row);
+
+        /** Updates only when the row is still at {@code expected}: 0 rows means someone changed it first. */
+        @Update("UPDATE module_list SET module_name = #{row.moduleName}, module_caption = #{row.moduleCaption}, module_extend = #{row.moduleExtend}, "
+                + "backend = #{row.backend}, param_schema = #{row.paramSchema}, command_template = #{row.commandTemplate}, "
+                + "timeout_seconds = #{row.timeoutSeconds}, needs_root = #{row.needsRoot}, enabled = #{row.enabled}, shell_mode = #{row.shellMode}, "
+                + "max_parallel = #{row.maxParallel}, version = #{row.version} WHERE ID = #{row.id} AND version = #{expected}")
+        int update(@Param("row") ModuleRow row, @Param("expected") int expected);
+
+        @Delete("DELETE FROM module_list WHERE ID = #{id} AND version = #{expected}")
+        int delete(@Param("id") int id, @Param("expected") int expected);
+
+        @Select("SELECT COALESCE(MAX(version), 0) FROM module_version WHERE module_id = #{id}")
+        int lastVersion(int id);
+
+        @Insert("INSERT INTO module_version (module_id, version, changed_at, actor, action, summary, definition, previous_definition) "
+                + "VALUES (#{moduleId}, #{version}, #{changedAt}, #{actor}, #{action}, #{summary}, #{definition}, #{previousDefinition})")
+        @Options(useGeneratedKeys = true, keyProperty = "id")
+        void insertVersion(ModuleVersionRow row);
+
+        @Select("SELECT id, module_id, version, changed_at, actor, action, summary, definition, previous_definition "
+                + "FROM module_version WHERE module_id = #{id} ORDER BY version DESC")
+        List<ModuleVersionRow> versions(int id);
     }
 
     interface InventoryMapper

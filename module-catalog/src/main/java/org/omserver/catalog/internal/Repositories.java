@@ -36,7 +36,7 @@ public record Repositories(ModuleRepository modules, InventoryRepository invento
         configuration.addMapper(Mappers.JobMapper.class);
         configuration.addMapper(Mappers.AuditMapper.class);
         Db db = new Db(new SqlSessionFactoryBuilder().build(configuration));
-        return new Repositories(new DbModuleRepository(db), new DbInventoryRepository(db), new DbUserRepository(db, clock),
+        return new Repositories(new DbModuleRepository(db, clock), new DbInventoryRepository(db), new DbUserRepository(db, clock),
                 new DbJobRepository(db, clock), new DbAuditRepository(db));
     }
 }

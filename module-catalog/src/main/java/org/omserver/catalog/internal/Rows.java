@@ -22,6 +22,22 @@ final class Rows
         public int timeoutSeconds;
         public boolean needsRoot;
         public boolean enabled;
+        public boolean shellMode;
+        public Integer maxParallel;
+        public int version;
+    }
+
+    static final class ModuleVersionRow
+    {
+        public long id;
+        public int moduleId;
+        public int version;
+        public LocalDateTime changedAt;
+        public String actor;
+        public String action;
+        public String summary;
+        public String definition;
+        public String previousDefinition;
     }
 
     static final class CategoryRow

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,6 +17,10 @@ import static java.util.Objects.requireNonNull;
  * @param argvTemplate the command: each element is literal text or exactly {@code ${param}}, which the
  *     parameter's value replaces as a whole argument; empty when the module has no command yet
  * @param enabled false keeps the row in the catalog but refuses runs; {@code caption} says why
+ * @param shell true: {@code argvTemplate} is one shell line run by {@code /bin/sh -c}, every value single-quoted
+ *     (see {@link CommandTemplate}); shown with a "runs through a shell" badge
+ * @param maxParallel at most this many hosts at once for this module (the master also applies its own limit)
+ * @param version the catalog version of this definition: 0 for a row never changed through authoring
  */
 public record ModuleDefinition(
         int id,
@@ -27,8 +32,18 @@ public record ModuleDefinition(
         List<String> argvTemplate,
         Duration timeout,
         boolean needsRoot,
-        boolean enabled)
+        boolean enabled,
+        boolean shell,
+        OptionalInt maxParallel,
+        int version)
 {
+    /** A module without shell mode, parallelism limit or version (the walking skeleton's shape). */
+    public ModuleDefinition(int id, String name, String caption, Optional<String> legacyExtend, String backend, List<ParamSpec> params,
+            List<String> argvTemplate, Duration timeout, boolean needsRoot, boolean enabled)
+    {
+        this(id, name, caption, legacyExtend, backend, params, argvTemplate, timeout, needsRoot, enabled, false, OptionalInt.empty(), 0);
+    }
+
     public ModuleDefinition
     {
         requireNonNull(name, "name is null");
@@ -38,6 +53,13 @@ public record ModuleDefinition(
         params = List.copyOf(requireNonNull(params, "params is null"));
         argvTemplate = List.copyOf(requireNonNull(argvTemplate, "argvTemplate is null"));
         requireNonNull(timeout, "timeout is null");
+        requireNonNull(maxParallel, "maxParallel is null");
+    }
+
+    /** The legacy {@code module_extend} fragment through {@link LegacyForms#sanitize}: safe to put into a page. */
+    public Optional<String> legacyForm()
+    {
+        return legacyExtend.map(LegacyForms::sanitize).filter(html -> !html.isBlank());
     }
 
     /** Runnable: enabled and has a command. */
@@ -60,6 +82,6 @@ public record ModuleDefinition(
     /** The argument vector for validated values; {@link CommandTemplate} does the rendering. */
     public List<String> render(ValidatedParams params)
     {
-        return CommandTemplate.render(argvTemplate, params);
+        return CommandTemplate.render(argvTemplate, shell, params);
     }
 }

@@ -20,6 +20,10 @@ public final class ParamValidator
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
     /** How much of a refused value a message quotes. */
     private static final int QUOTE_LIMIT = 40;
+    /** A file store name: a plain file name, no directories, no leading dot. */
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** What audit, history and echoes show instead of a secret's value. */
+    public static final String MASK = "******";
 
     private ParamValidator() {}
 
@@ -60,7 +64,7 @@ public final class ParamValidator
                 problems.add(problem.get());
                 continue;
             }
-            shown.put(spec.name(), value);
+            shown.put(spec.name(), spec.type() == ParamType.SECRET ? MASK : value);
             values.put(spec.name(), substitution(spec, value));
         }
         if (!problems.isEmpty()) {
@@ -75,16 +79,41 @@ public final class ParamValidator
         return switch (spec.type()) {
             case INT -> "a whole number" + range(spec);
             case ENUM -> "one of " + String.join(", ", spec.choices().keySet());
-            case STRING -> "text of at most " + spec.maxLength() + " characters"
-                    + spec.pattern().map(pattern -> " matching " + pattern).orElse("");
+            case STRING, SECRET -> (spec.type() == ParamType.SECRET ? "secret text" : "text") + " of at most " + spec.maxLength()
+                    + " characters" + spec.pattern().map(pattern -> " matching " + pattern).orElse("");
+            case BOOLEAN -> "true or false";
+            case FILE -> "a file name from the file store (letters, digits, '.', '_', '-'; at most 128 characters; no '..')";
         };
+    }
+
+    /**
+     * Checks a schema before it is saved: every default must be a valid value of its field, and a secret may not
+     * have one (it would be stored in the catalog and its history).
+     *
+     * @return one sentence per problem; empty when the schema is sound
+     */
+    public static List<String> checkDefaults(List<ParamSpec> specs)
+    {
+        List<String> problems = new ArrayList<>();
+        for (ParamSpec spec : specs) {
+            if (spec.defaultValue().isEmpty()) {
+                continue;
+            }
+            if (spec.type() == ParamType.SECRET) {
+                problems.add("secret parameter " + spec.name() + " may not have a default: a default would be stored in the catalog and its history; remove it");
+                continue;
+            }
+            problem(spec, spec.defaultValue().get()).ifPresent(problem -> problems.add("the default of " + problem));
+        }
+        return problems;
     }
 
     private static Optional<String> problem(ParamSpec spec, String value)
     {
+        String quoted = spec.type() == ParamType.SECRET ? "(secret, not shown)" : quote(value);
         if (value.chars().anyMatch(Character::isISOControl)) {
             return Optional.of(spec.name() + " must not contain control characters (newline, tab, NUL...): give "
-                    + describe(spec) + ", was " + quote(value));
+                    + describe(spec) + ", was " + quoted);
         }
         switch (spec.type()) {
             case INT -> {
@@ -108,12 +137,22 @@ public final class ParamValidator
                     return Optional.of(spec.name() + " must be " + describe(spec) + " (exact spelling), was " + quote(value));
                 }
             }
-            case STRING -> {
+            case STRING, SECRET -> {
                 if (value.length() > spec.maxLength()) {
                     return Optional.of(spec.name() + " must be at most " + spec.maxLength() + " characters, was "
                             + value.length() + " characters long");
                 }
                 if (spec.pattern().isPresent() && !Pattern.compile(spec.pattern().get()).matcher(value).matches()) {
+                    return Optional.of(spec.name() + " must be " + describe(spec) + ", was " + quoted);
+                }
+            }
+            case BOOLEAN -> {
+                if (!value.equals("true") && !value.equals("false")) {
+                    return Optional.of(spec.name() + " must be " + describe(spec) + ", was " + quote(value));
+                }
+            }
+            case FILE -> {
+                if (!FILE_NAME.matcher(value).matches() || value.contains("..")) {
                     return Optional.of(spec.name() + " must be " + describe(spec) + ", was " + quote(value));
                 }
             }
@@ -127,7 +166,7 @@ public final class ParamValidator
         return switch (spec.type()) {
             case INT -> Long.toString(Long.parseLong(value));
             case ENUM -> spec.choices().get(value);
-            case STRING -> value;
+            case STRING, SECRET, BOOLEAN, FILE -> value;
         };
     }
 

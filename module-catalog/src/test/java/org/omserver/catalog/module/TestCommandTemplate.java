@@ -46,4 +46,37 @@ class TestCommandTemplate
                 .hasMessageContaining("command template element 1 uses ${m}");
         assertThatThrownBy(() -> CommandTemplate.check(List.of("a${n}"), Set.of("n"))).hasMessageContaining("is broken");
     }
+
+    @Test
+    void shellModeQuotesEveryValueSoTheShellSeesExactlyOneWord()
+            throws Exception
+    {
+        List<String> hostile = List.of("; rm -rf /", "$(touch /tmp/pwned)", "`id`", "a'b", "'", "''; echo x '", "\\'", "a b\tc", "${HOME}",
+                "$HOME", "*", "-n", "", "x\ny", "\u00e9\u4e2d", "|& >/dev/null", "!!");
+        for (String value : hostile) {
+            List<String> argv = CommandTemplate.render(List.of("printf '[%s]' ${p}"), true, new ValidatedParams(Map.of("p", value), Map.of()));
+            assertThat(argv.subList(0, 2)).containsExactly("/bin/sh", "-c");
+            Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).isZero();
+            assertThat(output).as("value %s", value).isEqualTo("[" + value + "]");
+        }
+        assertThat(CommandTemplate.shellQuote("a'b")).isEqualTo("'a'\\''b'");
+    }
+
+    @Test
+    void shellModeTemplatesAreOneLineWithWholeReferences()
+    {
+        CommandTemplate.checkShell(List.of("df -h ${path} | tail -n 1 && echo $HOME"), Set.of("path"));
+        assertThatThrownBy(() -> CommandTemplate.checkShell(List.of("df", "-h"), Set.of()))
+                .hasMessageContaining("must be exactly one non-blank shell line");
+        assertThatThrownBy(() -> CommandTemplate.checkShell(List.of("ls\nrm -rf /"), Set.of()))
+                .hasMessageContaining("single line without control characters");
+        assertThatThrownBy(() -> CommandTemplate.checkShell(List.of("ls ${HOME"), Set.of()))
+                .hasMessageContaining("broken ${");
+        assertThatThrownBy(() -> CommandTemplate.checkShell(List.of("ls ${other}"), Set.of("path")))
+                .hasMessageContaining("uses ${other}");
+        assertThatThrownBy(() -> CommandTemplate.renderShell(List.of("echo ${p}"), new ValidatedParams(Map.of("p", "a\0b"), Map.of())))
+                .hasMessageContaining("contains NUL");
+    }
 }

@@ -142,4 +142,51 @@ class TestParamValidator
                 .isInstanceOf(ParameterException.class)
                 .hasMessageContaining(message);
     }
+
+    private static final ParamSpec FLAG = new ParamSpec("flag", "Flag", ParamType.BOOLEAN, false, Optional.of("false"),
+            OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), 256, "");
+    private static final ParamSpec BUNDLE = new ParamSpec("bundle", "Bundle", ParamType.FILE, false, Optional.empty(),
+            OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.empty(), 256, "");
+    private static final ParamSpec TOKEN = new ParamSpec("token", "Token", ParamType.SECRET, false, Optional.empty(),
+            OptionalLong.empty(), OptionalLong.empty(), Map.of(), Optional.of("[A-Za-z0-9]+"), 32, "");
+    private static final ModuleDefinition TYPED = new ModuleDefinition(9002, "typed", "caption", Optional.empty(), "any",
+            List.of(FLAG, BUNDLE, TOKEN), List.of("x", "${flag}"), Duration.ofSeconds(60), false, true);
+
+    @Test
+    void booleanFileAndSecretAcceptGoodValues()
+            throws ParameterException
+    {
+        ValidatedParams params = ParamValidator.validate(TYPED, Map.of("flag", "true", "bundle", "nginx-1.2.tar.gz", "token", "s3cr3tValue"));
+        assertThat(params.values()).containsEntry("flag", "true").containsEntry("bundle", "nginx-1.2.tar.gz").containsEntry("token", "s3cr3tValue");
+        assertThat(params.shown()).containsEntry("token", ParamValidator.MASK).doesNotContainValue("s3cr3tValue");
+        assertThat(ParamValidator.validate(TYPED, Map.of()).values()).containsEntry("flag", "false");
+    }
+
+    @Test
+    void hostileValuesAreRefusedForEveryType()
+    {
+        List<String> hostile = List.of("; rm -rf /", "$(reboot)", "`id`", "a\nb", "a\0b", "x".repeat(100_000), "../../etc/passwd");
+        for (String value : hostile) {
+            assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("flag", value))).as(value).hasMessageContaining("flag must");
+            assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("bundle", value))).as(value)
+                    .hasMessageContaining("bundle must").hasMessageContaining("a file name from the file store");
+            assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("token", value))).as(value)
+                    .hasMessageContaining("token must");
+            assertThatThrownBy(() -> ParamValidator.validate(MODULE, Map.of("sys_param_2", "nginx", "name", value))).as(value)
+                    .hasMessageContaining("name must");
+        }
+        assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("bundle", ".hidden"))).hasMessageContaining("bundle must");
+        assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("bundle", "a..b"))).hasMessageContaining("no '..'");
+        assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("flag", "TRUE"))).hasMessageContaining("flag must be true or false, was 'TRUE'");
+    }
+
+    @Test
+    void aRefusedSecretIsNeverQuoted()
+    {
+        assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("token", "hunter2!")))
+                .hasMessageContaining("token must be secret text of at most 32 characters matching [A-Za-z0-9]+, was (secret, not shown)")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ParamValidator.validate(TYPED, Map.of("token", "hunter\n2")))
+                .hasMessageContaining("must not contain control characters").hasMessageNotContaining("hunter");
+    }
 }

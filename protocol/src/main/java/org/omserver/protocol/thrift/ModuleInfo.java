@@ -15,6 +15,14 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
   private static final org.apache.thrift.protocol.TField CAPTION_FIELD_DESC = new org.apache.thrift.protocol.TField("caption", org.apache.thrift.protocol.TType.STRING, (short)3);
   private static final org.apache.thrift.protocol.TField PARAMS_FIELD_DESC = new org.apache.thrift.protocol.TField("params", org.apache.thrift.protocol.TType.LIST, (short)4);
   private static final org.apache.thrift.protocol.TField RUNNABLE_FIELD_DESC = new org.apache.thrift.protocol.TField("runnable", org.apache.thrift.protocol.TType.BOOL, (short)5);
+  private static final org.apache.thrift.protocol.TField LEGACY_FORM_FIELD_DESC = new org.apache.thrift.protocol.TField("legacyForm", org.apache.thrift.protocol.TType.STRING, (short)6);
+  private static final org.apache.thrift.protocol.TField SHELL_FIELD_DESC = new org.apache.thrift.protocol.TField("shell", org.apache.thrift.protocol.TType.BOOL, (short)7);
+  private static final org.apache.thrift.protocol.TField BACKEND_FIELD_DESC = new org.apache.thrift.protocol.TField("backend", org.apache.thrift.protocol.TType.STRING, (short)8);
+  private static final org.apache.thrift.protocol.TField TIMEOUT_SECONDS_FIELD_DESC = new org.apache.thrift.protocol.TField("timeoutSeconds", org.apache.thrift.protocol.TType.I32, (short)9);
+  private static final org.apache.thrift.protocol.TField MAX_PARALLEL_FIELD_DESC = new org.apache.thrift.protocol.TField("maxParallel", org.apache.thrift.protocol.TType.I32, (short)10);
+  private static final org.apache.thrift.protocol.TField NEEDS_ROOT_FIELD_DESC = new org.apache.thrift.protocol.TField("needsRoot", org.apache.thrift.protocol.TType.BOOL, (short)11);
+  private static final org.apache.thrift.protocol.TField ENABLED_FIELD_DESC = new org.apache.thrift.protocol.TField("enabled", org.apache.thrift.protocol.TType.BOOL, (short)12);
+  private static final org.apache.thrift.protocol.TField VERSION_FIELD_DESC = new org.apache.thrift.protocol.TField("version", org.apache.thrift.protocol.TType.I32, (short)13);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ModuleInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ModuleInfoTupleSchemeFactory();
@@ -30,6 +38,26 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
    * False when the module cannot run yet; caption says why.
    */
   public boolean runnable; // required
+  /**
+   * The legacy module_extend fragment after the allow-list sanitizer (form controls and text only).
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String legacyForm; // optional
+  /**
+   * True: the command runs through /bin/sh -c with every parameter single-quoted; show it as such.
+   */
+  public boolean shell; // optional
+  /**
+   * "any", "ssh" or "agent".
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String backend; // optional
+  public int timeoutSeconds; // optional
+  public int maxParallel; // optional
+  public boolean needsRoot; // optional
+  public boolean enabled; // optional
+  /**
+   * Catalog version of the module; changes name the version they were made from.
+   */
+  public int version; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -43,7 +71,27 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
     /**
      * False when the module cannot run yet; caption says why.
      */
-    RUNNABLE((short)5, "runnable");
+    RUNNABLE((short)5, "runnable"),
+    /**
+     * The legacy module_extend fragment after the allow-list sanitizer (form controls and text only).
+     */
+    LEGACY_FORM((short)6, "legacyForm"),
+    /**
+     * True: the command runs through /bin/sh -c with every parameter single-quoted; show it as such.
+     */
+    SHELL((short)7, "shell"),
+    /**
+     * "any", "ssh" or "agent".
+     */
+    BACKEND((short)8, "backend"),
+    TIMEOUT_SECONDS((short)9, "timeoutSeconds"),
+    MAX_PARALLEL((short)10, "maxParallel"),
+    NEEDS_ROOT((short)11, "needsRoot"),
+    ENABLED((short)12, "enabled"),
+    /**
+     * Catalog version of the module; changes name the version they were made from.
+     */
+    VERSION((short)13, "version");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -69,6 +117,22 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
           return PARAMS;
         case 5: // RUNNABLE
           return RUNNABLE;
+        case 6: // LEGACY_FORM
+          return LEGACY_FORM;
+        case 7: // SHELL
+          return SHELL;
+        case 8: // BACKEND
+          return BACKEND;
+        case 9: // TIMEOUT_SECONDS
+          return TIMEOUT_SECONDS;
+        case 10: // MAX_PARALLEL
+          return MAX_PARALLEL;
+        case 11: // NEEDS_ROOT
+          return NEEDS_ROOT;
+        case 12: // ENABLED
+          return ENABLED;
+        case 13: // VERSION
+          return VERSION;
         default:
           return null;
       }
@@ -114,7 +178,14 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
   // isset id assignments
   private static final int __ID_ISSET_ID = 0;
   private static final int __RUNNABLE_ISSET_ID = 1;
+  private static final int __SHELL_ISSET_ID = 2;
+  private static final int __TIMEOUTSECONDS_ISSET_ID = 3;
+  private static final int __MAXPARALLEL_ISSET_ID = 4;
+  private static final int __NEEDSROOT_ISSET_ID = 5;
+  private static final int __ENABLED_ISSET_ID = 6;
+  private static final int __VERSION_ISSET_ID = 7;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.LEGACY_FORM,_Fields.SHELL,_Fields.BACKEND,_Fields.TIMEOUT_SECONDS,_Fields.MAX_PARALLEL,_Fields.NEEDS_ROOT,_Fields.ENABLED,_Fields.VERSION};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -129,6 +200,22 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
             new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, ParamSpec.class))));
     tmpMap.put(_Fields.RUNNABLE, new org.apache.thrift.meta_data.FieldMetaData("runnable", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.LEGACY_FORM, new org.apache.thrift.meta_data.FieldMetaData("legacyForm", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.SHELL, new org.apache.thrift.meta_data.FieldMetaData("shell", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.BACKEND, new org.apache.thrift.meta_data.FieldMetaData("backend", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.TIMEOUT_SECONDS, new org.apache.thrift.meta_data.FieldMetaData("timeoutSeconds", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.MAX_PARALLEL, new org.apache.thrift.meta_data.FieldMetaData("maxParallel", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.NEEDS_ROOT, new org.apache.thrift.meta_data.FieldMetaData("needsRoot", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.ENABLED, new org.apache.thrift.meta_data.FieldMetaData("enabled", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.VERSION, new org.apache.thrift.meta_data.FieldMetaData("version", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ModuleInfo.class, metaDataMap);
   }
@@ -173,6 +260,18 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
       this.params = __this__params;
     }
     this.runnable = other.runnable;
+    if (other.isSetLegacyForm()) {
+      this.legacyForm = other.legacyForm;
+    }
+    this.shell = other.shell;
+    if (other.isSetBackend()) {
+      this.backend = other.backend;
+    }
+    this.timeoutSeconds = other.timeoutSeconds;
+    this.maxParallel = other.maxParallel;
+    this.needsRoot = other.needsRoot;
+    this.enabled = other.enabled;
+    this.version = other.version;
   }
 
   @Override
@@ -189,6 +288,20 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
     this.params = null;
     setRunnableIsSet(false);
     this.runnable = false;
+    this.legacyForm = null;
+    setShellIsSet(false);
+    this.shell = false;
+    this.backend = null;
+    setTimeoutSecondsIsSet(false);
+    this.timeoutSeconds = 0;
+    setMaxParallelIsSet(false);
+    this.maxParallel = 0;
+    setNeedsRootIsSet(false);
+    this.needsRoot = false;
+    setEnabledIsSet(false);
+    this.enabled = false;
+    setVersionIsSet(false);
+    this.version = 0;
   }
 
   public int getId() {
@@ -340,6 +453,218 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __RUNNABLE_ISSET_ID, value);
   }
 
+  /**
+   * The legacy module_extend fragment after the allow-list sanitizer (form controls and text only).
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getLegacyForm() {
+    return this.legacyForm;
+  }
+
+  /**
+   * The legacy module_extend fragment after the allow-list sanitizer (form controls and text only).
+   */
+  public ModuleInfo setLegacyForm(@org.apache.thrift.annotation.Nullable java.lang.String legacyForm) {
+    this.legacyForm = legacyForm;
+    return this;
+  }
+
+  public void unsetLegacyForm() {
+    this.legacyForm = null;
+  }
+
+  /** Returns true if field legacyForm is set (has been assigned a value) and false otherwise */
+  public boolean isSetLegacyForm() {
+    return this.legacyForm != null;
+  }
+
+  public void setLegacyFormIsSet(boolean value) {
+    if (!value) {
+      this.legacyForm = null;
+    }
+  }
+
+  /**
+   * True: the command runs through /bin/sh -c with every parameter single-quoted; show it as such.
+   */
+  public boolean isShell() {
+    return this.shell;
+  }
+
+  /**
+   * True: the command runs through /bin/sh -c with every parameter single-quoted; show it as such.
+   */
+  public ModuleInfo setShell(boolean shell) {
+    this.shell = shell;
+    setShellIsSet(true);
+    return this;
+  }
+
+  public void unsetShell() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __SHELL_ISSET_ID);
+  }
+
+  /** Returns true if field shell is set (has been assigned a value) and false otherwise */
+  public boolean isSetShell() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __SHELL_ISSET_ID);
+  }
+
+  public void setShellIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SHELL_ISSET_ID, value);
+  }
+
+  /**
+   * "any", "ssh" or "agent".
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getBackend() {
+    return this.backend;
+  }
+
+  /**
+   * "any", "ssh" or "agent".
+   */
+  public ModuleInfo setBackend(@org.apache.thrift.annotation.Nullable java.lang.String backend) {
+    this.backend = backend;
+    return this;
+  }
+
+  public void unsetBackend() {
+    this.backend = null;
+  }
+
+  /** Returns true if field backend is set (has been assigned a value) and false otherwise */
+  public boolean isSetBackend() {
+    return this.backend != null;
+  }
+
+  public void setBackendIsSet(boolean value) {
+    if (!value) {
+      this.backend = null;
+    }
+  }
+
+  public int getTimeoutSeconds() {
+    return this.timeoutSeconds;
+  }
+
+  public ModuleInfo setTimeoutSeconds(int timeoutSeconds) {
+    this.timeoutSeconds = timeoutSeconds;
+    setTimeoutSecondsIsSet(true);
+    return this;
+  }
+
+  public void unsetTimeoutSeconds() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __TIMEOUTSECONDS_ISSET_ID);
+  }
+
+  /** Returns true if field timeoutSeconds is set (has been assigned a value) and false otherwise */
+  public boolean isSetTimeoutSeconds() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __TIMEOUTSECONDS_ISSET_ID);
+  }
+
+  public void setTimeoutSecondsIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __TIMEOUTSECONDS_ISSET_ID, value);
+  }
+
+  public int getMaxParallel() {
+    return this.maxParallel;
+  }
+
+  public ModuleInfo setMaxParallel(int maxParallel) {
+    this.maxParallel = maxParallel;
+    setMaxParallelIsSet(true);
+    return this;
+  }
+
+  public void unsetMaxParallel() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __MAXPARALLEL_ISSET_ID);
+  }
+
+  /** Returns true if field maxParallel is set (has been assigned a value) and false otherwise */
+  public boolean isSetMaxParallel() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __MAXPARALLEL_ISSET_ID);
+  }
+
+  public void setMaxParallelIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __MAXPARALLEL_ISSET_ID, value);
+  }
+
+  public boolean isNeedsRoot() {
+    return this.needsRoot;
+  }
+
+  public ModuleInfo setNeedsRoot(boolean needsRoot) {
+    this.needsRoot = needsRoot;
+    setNeedsRootIsSet(true);
+    return this;
+  }
+
+  public void unsetNeedsRoot() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __NEEDSROOT_ISSET_ID);
+  }
+
+  /** Returns true if field needsRoot is set (has been assigned a value) and false otherwise */
+  public boolean isSetNeedsRoot() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __NEEDSROOT_ISSET_ID);
+  }
+
+  public void setNeedsRootIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __NEEDSROOT_ISSET_ID, value);
+  }
+
+  public boolean isEnabled() {
+    return this.enabled;
+  }
+
+  public ModuleInfo setEnabled(boolean enabled) {
+    this.enabled = enabled;
+    setEnabledIsSet(true);
+    return this;
+  }
+
+  public void unsetEnabled() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __ENABLED_ISSET_ID);
+  }
+
+  /** Returns true if field enabled is set (has been assigned a value) and false otherwise */
+  public boolean isSetEnabled() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __ENABLED_ISSET_ID);
+  }
+
+  public void setEnabledIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __ENABLED_ISSET_ID, value);
+  }
+
+  /**
+   * Catalog version of the module; changes name the version they were made from.
+   */
+  public int getVersion() {
+    return this.version;
+  }
+
+  /**
+   * Catalog version of the module; changes name the version they were made from.
+   */
+  public ModuleInfo setVersion(int version) {
+    this.version = version;
+    setVersionIsSet(true);
+    return this;
+  }
+
+  public void unsetVersion() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __VERSION_ISSET_ID);
+  }
+
+  /** Returns true if field version is set (has been assigned a value) and false otherwise */
+  public boolean isSetVersion() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __VERSION_ISSET_ID);
+  }
+
+  public void setVersionIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __VERSION_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -383,6 +708,70 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
       }
       break;
 
+    case LEGACY_FORM:
+      if (value == null) {
+        unsetLegacyForm();
+      } else {
+        setLegacyForm((java.lang.String)value);
+      }
+      break;
+
+    case SHELL:
+      if (value == null) {
+        unsetShell();
+      } else {
+        setShell((java.lang.Boolean)value);
+      }
+      break;
+
+    case BACKEND:
+      if (value == null) {
+        unsetBackend();
+      } else {
+        setBackend((java.lang.String)value);
+      }
+      break;
+
+    case TIMEOUT_SECONDS:
+      if (value == null) {
+        unsetTimeoutSeconds();
+      } else {
+        setTimeoutSeconds((java.lang.Integer)value);
+      }
+      break;
+
+    case MAX_PARALLEL:
+      if (value == null) {
+        unsetMaxParallel();
+      } else {
+        setMaxParallel((java.lang.Integer)value);
+      }
+      break;
+
+    case NEEDS_ROOT:
+      if (value == null) {
+        unsetNeedsRoot();
+      } else {
+        setNeedsRoot((java.lang.Boolean)value);
+      }
+      break;
+
+    case ENABLED:
+      if (value == null) {
+        unsetEnabled();
+      } else {
+        setEnabled((java.lang.Boolean)value);
+      }
+      break;
+
+    case VERSION:
+      if (value == null) {
+        unsetVersion();
+      } else {
+        setVersion((java.lang.Integer)value);
+      }
+      break;
+
     }
   }
 
@@ -404,6 +793,30 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
 
     case RUNNABLE:
       return isRunnable();
+
+    case LEGACY_FORM:
+      return getLegacyForm();
+
+    case SHELL:
+      return isShell();
+
+    case BACKEND:
+      return getBackend();
+
+    case TIMEOUT_SECONDS:
+      return getTimeoutSeconds();
+
+    case MAX_PARALLEL:
+      return getMaxParallel();
+
+    case NEEDS_ROOT:
+      return isNeedsRoot();
+
+    case ENABLED:
+      return isEnabled();
+
+    case VERSION:
+      return getVersion();
 
     }
     throw new java.lang.IllegalStateException();
@@ -427,6 +840,22 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
       return isSetParams();
     case RUNNABLE:
       return isSetRunnable();
+    case LEGACY_FORM:
+      return isSetLegacyForm();
+    case SHELL:
+      return isSetShell();
+    case BACKEND:
+      return isSetBackend();
+    case TIMEOUT_SECONDS:
+      return isSetTimeoutSeconds();
+    case MAX_PARALLEL:
+      return isSetMaxParallel();
+    case NEEDS_ROOT:
+      return isSetNeedsRoot();
+    case ENABLED:
+      return isSetEnabled();
+    case VERSION:
+      return isSetVersion();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -489,6 +918,78 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
         return false;
     }
 
+    boolean this_present_legacyForm = true && this.isSetLegacyForm();
+    boolean that_present_legacyForm = true && that.isSetLegacyForm();
+    if (this_present_legacyForm || that_present_legacyForm) {
+      if (!(this_present_legacyForm && that_present_legacyForm))
+        return false;
+      if (!this.legacyForm.equals(that.legacyForm))
+        return false;
+    }
+
+    boolean this_present_shell = true && this.isSetShell();
+    boolean that_present_shell = true && that.isSetShell();
+    if (this_present_shell || that_present_shell) {
+      if (!(this_present_shell && that_present_shell))
+        return false;
+      if (this.shell != that.shell)
+        return false;
+    }
+
+    boolean this_present_backend = true && this.isSetBackend();
+    boolean that_present_backend = true && that.isSetBackend();
+    if (this_present_backend || that_present_backend) {
+      if (!(this_present_backend && that_present_backend))
+        return false;
+      if (!this.backend.equals(that.backend))
+        return false;
+    }
+
+    boolean this_present_timeoutSeconds = true && this.isSetTimeoutSeconds();
+    boolean that_present_timeoutSeconds = true && that.isSetTimeoutSeconds();
+    if (this_present_timeoutSeconds || that_present_timeoutSeconds) {
+      if (!(this_present_timeoutSeconds && that_present_timeoutSeconds))
+        return false;
+      if (this.timeoutSeconds != that.timeoutSeconds)
+        return false;
+    }
+
+    boolean this_present_maxParallel = true && this.isSetMaxParallel();
+    boolean that_present_maxParallel = true && that.isSetMaxParallel();
+    if (this_present_maxParallel || that_present_maxParallel) {
+      if (!(this_present_maxParallel && that_present_maxParallel))
+        return false;
+      if (this.maxParallel != that.maxParallel)
+        return false;
+    }
+
+    boolean this_present_needsRoot = true && this.isSetNeedsRoot();
+    boolean that_present_needsRoot = true && that.isSetNeedsRoot();
+    if (this_present_needsRoot || that_present_needsRoot) {
+      if (!(this_present_needsRoot && that_present_needsRoot))
+        return false;
+      if (this.needsRoot != that.needsRoot)
+        return false;
+    }
+
+    boolean this_present_enabled = true && this.isSetEnabled();
+    boolean that_present_enabled = true && that.isSetEnabled();
+    if (this_present_enabled || that_present_enabled) {
+      if (!(this_present_enabled && that_present_enabled))
+        return false;
+      if (this.enabled != that.enabled)
+        return false;
+    }
+
+    boolean this_present_version = true && this.isSetVersion();
+    boolean that_present_version = true && that.isSetVersion();
+    if (this_present_version || that_present_version) {
+      if (!(this_present_version && that_present_version))
+        return false;
+      if (this.version != that.version)
+        return false;
+    }
+
     return true;
   }
 
@@ -511,6 +1012,38 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
       hashCode = hashCode * 8191 + params.hashCode();
 
     hashCode = hashCode * 8191 + ((runnable) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetLegacyForm()) ? 131071 : 524287);
+    if (isSetLegacyForm())
+      hashCode = hashCode * 8191 + legacyForm.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetShell()) ? 131071 : 524287);
+    if (isSetShell())
+      hashCode = hashCode * 8191 + ((shell) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetBackend()) ? 131071 : 524287);
+    if (isSetBackend())
+      hashCode = hashCode * 8191 + backend.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetTimeoutSeconds()) ? 131071 : 524287);
+    if (isSetTimeoutSeconds())
+      hashCode = hashCode * 8191 + timeoutSeconds;
+
+    hashCode = hashCode * 8191 + ((isSetMaxParallel()) ? 131071 : 524287);
+    if (isSetMaxParallel())
+      hashCode = hashCode * 8191 + maxParallel;
+
+    hashCode = hashCode * 8191 + ((isSetNeedsRoot()) ? 131071 : 524287);
+    if (isSetNeedsRoot())
+      hashCode = hashCode * 8191 + ((needsRoot) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetEnabled()) ? 131071 : 524287);
+    if (isSetEnabled())
+      hashCode = hashCode * 8191 + ((enabled) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetVersion()) ? 131071 : 524287);
+    if (isSetVersion())
+      hashCode = hashCode * 8191 + version;
 
     return hashCode;
   }
@@ -573,6 +1106,86 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetLegacyForm(), other.isSetLegacyForm());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetLegacyForm()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.legacyForm, other.legacyForm);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetShell(), other.isSetShell());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetShell()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.shell, other.shell);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetBackend(), other.isSetBackend());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetBackend()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.backend, other.backend);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetTimeoutSeconds(), other.isSetTimeoutSeconds());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetTimeoutSeconds()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.timeoutSeconds, other.timeoutSeconds);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetMaxParallel(), other.isSetMaxParallel());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetMaxParallel()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.maxParallel, other.maxParallel);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetNeedsRoot(), other.isSetNeedsRoot());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetNeedsRoot()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.needsRoot, other.needsRoot);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetEnabled(), other.isSetEnabled());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetEnabled()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.enabled, other.enabled);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetVersion(), other.isSetVersion());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetVersion()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.version, other.version);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -628,6 +1241,62 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
     sb.append("runnable:");
     sb.append(this.runnable);
     first = false;
+    if (isSetLegacyForm()) {
+      if (!first) sb.append(", ");
+      sb.append("legacyForm:");
+      if (this.legacyForm == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.legacyForm);
+      }
+      first = false;
+    }
+    if (isSetShell()) {
+      if (!first) sb.append(", ");
+      sb.append("shell:");
+      sb.append(this.shell);
+      first = false;
+    }
+    if (isSetBackend()) {
+      if (!first) sb.append(", ");
+      sb.append("backend:");
+      if (this.backend == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.backend);
+      }
+      first = false;
+    }
+    if (isSetTimeoutSeconds()) {
+      if (!first) sb.append(", ");
+      sb.append("timeoutSeconds:");
+      sb.append(this.timeoutSeconds);
+      first = false;
+    }
+    if (isSetMaxParallel()) {
+      if (!first) sb.append(", ");
+      sb.append("maxParallel:");
+      sb.append(this.maxParallel);
+      first = false;
+    }
+    if (isSetNeedsRoot()) {
+      if (!first) sb.append(", ");
+      sb.append("needsRoot:");
+      sb.append(this.needsRoot);
+      first = false;
+    }
+    if (isSetEnabled()) {
+      if (!first) sb.append(", ");
+      sb.append("enabled:");
+      sb.append(this.enabled);
+      first = false;
+    }
+    if (isSetVersion()) {
+      if (!first) sb.append(", ");
+      sb.append("version:");
+      sb.append(this.version);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -737,6 +1406,70 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 6: // LEGACY_FORM
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.legacyForm = iprot.readString();
+              struct.setLegacyFormIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 7: // SHELL
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.shell = iprot.readBool();
+              struct.setShellIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 8: // BACKEND
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.backend = iprot.readString();
+              struct.setBackendIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 9: // TIMEOUT_SECONDS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.timeoutSeconds = iprot.readI32();
+              struct.setTimeoutSecondsIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 10: // MAX_PARALLEL
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.maxParallel = iprot.readI32();
+              struct.setMaxParallelIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 11: // NEEDS_ROOT
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.needsRoot = iprot.readBool();
+              struct.setNeedsRootIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 12: // ENABLED
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.enabled = iprot.readBool();
+              struct.setEnabledIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 13: // VERSION
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.version = iprot.readI32();
+              struct.setVersionIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -787,6 +1520,50 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
       oprot.writeFieldBegin(RUNNABLE_FIELD_DESC);
       oprot.writeBool(struct.runnable);
       oprot.writeFieldEnd();
+      if (struct.legacyForm != null) {
+        if (struct.isSetLegacyForm()) {
+          oprot.writeFieldBegin(LEGACY_FORM_FIELD_DESC);
+          oprot.writeString(struct.legacyForm);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.isSetShell()) {
+        oprot.writeFieldBegin(SHELL_FIELD_DESC);
+        oprot.writeBool(struct.shell);
+        oprot.writeFieldEnd();
+      }
+      if (struct.backend != null) {
+        if (struct.isSetBackend()) {
+          oprot.writeFieldBegin(BACKEND_FIELD_DESC);
+          oprot.writeString(struct.backend);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.isSetTimeoutSeconds()) {
+        oprot.writeFieldBegin(TIMEOUT_SECONDS_FIELD_DESC);
+        oprot.writeI32(struct.timeoutSeconds);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetMaxParallel()) {
+        oprot.writeFieldBegin(MAX_PARALLEL_FIELD_DESC);
+        oprot.writeI32(struct.maxParallel);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetNeedsRoot()) {
+        oprot.writeFieldBegin(NEEDS_ROOT_FIELD_DESC);
+        oprot.writeBool(struct.needsRoot);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetEnabled()) {
+        oprot.writeFieldBegin(ENABLED_FIELD_DESC);
+        oprot.writeBool(struct.enabled);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetVersion()) {
+        oprot.writeFieldBegin(VERSION_FIELD_DESC);
+        oprot.writeI32(struct.version);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -816,6 +1593,56 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
         }
       }
       oprot.writeBool(struct.runnable);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetLegacyForm()) {
+        optionals.set(0);
+      }
+      if (struct.isSetShell()) {
+        optionals.set(1);
+      }
+      if (struct.isSetBackend()) {
+        optionals.set(2);
+      }
+      if (struct.isSetTimeoutSeconds()) {
+        optionals.set(3);
+      }
+      if (struct.isSetMaxParallel()) {
+        optionals.set(4);
+      }
+      if (struct.isSetNeedsRoot()) {
+        optionals.set(5);
+      }
+      if (struct.isSetEnabled()) {
+        optionals.set(6);
+      }
+      if (struct.isSetVersion()) {
+        optionals.set(7);
+      }
+      oprot.writeBitSet(optionals, 8);
+      if (struct.isSetLegacyForm()) {
+        oprot.writeString(struct.legacyForm);
+      }
+      if (struct.isSetShell()) {
+        oprot.writeBool(struct.shell);
+      }
+      if (struct.isSetBackend()) {
+        oprot.writeString(struct.backend);
+      }
+      if (struct.isSetTimeoutSeconds()) {
+        oprot.writeI32(struct.timeoutSeconds);
+      }
+      if (struct.isSetMaxParallel()) {
+        oprot.writeI32(struct.maxParallel);
+      }
+      if (struct.isSetNeedsRoot()) {
+        oprot.writeBool(struct.needsRoot);
+      }
+      if (struct.isSetEnabled()) {
+        oprot.writeBool(struct.enabled);
+      }
+      if (struct.isSetVersion()) {
+        oprot.writeI32(struct.version);
+      }
     }
 
     @Override
@@ -841,6 +1668,39 @@ public class ModuleInfo implements org.apache.thrift.TBase<ModuleInfo, ModuleInf
       struct.setParamsIsSet(true);
       struct.runnable = iprot.readBool();
       struct.setRunnableIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(8);
+      if (incoming.get(0)) {
+        struct.legacyForm = iprot.readString();
+        struct.setLegacyFormIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.shell = iprot.readBool();
+        struct.setShellIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.backend = iprot.readString();
+        struct.setBackendIsSet(true);
+      }
+      if (incoming.get(3)) {
+        struct.timeoutSeconds = iprot.readI32();
+        struct.setTimeoutSecondsIsSet(true);
+      }
+      if (incoming.get(4)) {
+        struct.maxParallel = iprot.readI32();
+        struct.setMaxParallelIsSet(true);
+      }
+      if (incoming.get(5)) {
+        struct.needsRoot = iprot.readBool();
+        struct.setNeedsRootIsSet(true);
+      }
+      if (incoming.get(6)) {
+        struct.enabled = iprot.readBool();
+        struct.setEnabledIsSet(true);
+      }
+      if (incoming.get(7)) {
+        struct.version = iprot.readI32();
+        struct.setVersionIsSet(true);
+      }
     }
   }
 

@@ -10,7 +10,19 @@ package org.omserver.protocol.thrift;
 public enum ParamType implements org.apache.thrift.TEnum {
   INT(1),
   ENUM(2),
-  STRING(3);
+  STRING(3),
+  /**
+   * module authoring (issue 4): "true" or "false".
+   */
+  BOOLEAN(4),
+  /**
+   * module authoring (issue 4): a file name from the master's file store.
+   */
+  FILE(5),
+  /**
+   * module authoring (issue 4): text that is masked everywhere (audit, history, echoes).
+   */
+  SECRET(6);
 
   private final int value;
 
@@ -39,6 +51,12 @@ public enum ParamType implements org.apache.thrift.TEnum {
         return ENUM;
       case 3:
         return STRING;
+      case 4:
+        return BOOLEAN;
+      case 5:
+        return FILE;
+      case 6:
+        return SECRET;
       default:
         return null;
     }

@@ -25,6 +25,17 @@ import org.omserver.protocol.thrift.LoginRequest;
 import org.omserver.protocol.thrift.LogoutReply;
 import org.omserver.protocol.thrift.LogoutRequest;
 import org.omserver.protocol.thrift.Master;
+import org.omserver.protocol.thrift.ModuleChangeReply;
+import org.omserver.protocol.thrift.ModuleDeleteRequest;
+import org.omserver.protocol.thrift.ModuleEnableRequest;
+import org.omserver.protocol.thrift.ModuleGetReply;
+import org.omserver.protocol.thrift.ModuleGetRequest;
+import org.omserver.protocol.thrift.ModulePreviewReply;
+import org.omserver.protocol.thrift.ModulePreviewRequest;
+import org.omserver.protocol.thrift.ModuleRollbackRequest;
+import org.omserver.protocol.thrift.ModuleSaveRequest;
+import org.omserver.protocol.thrift.ModuleVersionsReply;
+import org.omserver.protocol.thrift.ModuleVersionsRequest;
 import org.omserver.protocol.thrift.OmsError;
 import org.omserver.protocol.thrift.SubmitReply;
 import org.omserver.protocol.thrift.SubmitRequest;
@@ -120,6 +131,79 @@ public final class MasterClient
         EventsRequest request = new EventsRequest(session, jobId, cursor, maxWaitMillis);
         request.setMaxEvents(maxEvents);
         return call("events", request, new EventsReply(), Master.Client::events);
+    }
+
+    // ---- module authoring (issue 4) ----
+
+    public ModuleGetReply moduleGet(String session, int moduleId)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("moduleGet", new ModuleGetRequest(session, moduleId), new ModuleGetReply(), Master.Client::moduleGet);
+    }
+
+    /** {@code definition} is module-file JSON; id 0 or absent takes the next free id. */
+    public ModuleChangeReply moduleCreate(String session, String definition, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        ModuleSaveRequest request = new ModuleSaveRequest(session, definition);
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("moduleCreate", request, new ModuleChangeReply(), Master.Client::moduleCreate);
+    }
+
+    public ModuleChangeReply moduleUpdate(String session, String definition, int expectedVersion, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        ModuleSaveRequest request = new ModuleSaveRequest(session, definition).setExpectedVersion(expectedVersion);
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("moduleUpdate", request, new ModuleChangeReply(), Master.Client::moduleUpdate);
+    }
+
+    public ModuleChangeReply moduleSetEnabled(String session, int moduleId, boolean enabled, int expectedVersion, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        ModuleEnableRequest request = new ModuleEnableRequest(session, moduleId, enabled, expectedVersion);
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("moduleSetEnabled", request, new ModuleChangeReply(), Master.Client::moduleSetEnabled);
+    }
+
+    public ModuleChangeReply moduleDelete(String session, int moduleId, int expectedVersion, int confirmModuleId, boolean confirmBuiltin,
+            String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        ModuleDeleteRequest request = new ModuleDeleteRequest(session, moduleId, expectedVersion, confirmModuleId).setConfirmBuiltin(confirmBuiltin);
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("moduleDelete", request, new ModuleChangeReply(), Master.Client::moduleDelete);
+    }
+
+    public ModuleVersionsReply moduleVersions(String session, int moduleId)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("moduleVersions", new ModuleVersionsRequest(session, moduleId), new ModuleVersionsReply(), Master.Client::moduleVersions);
+    }
+
+    public ModuleChangeReply moduleRollback(String session, int moduleId, int toVersion, int expectedVersion, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        ModuleRollbackRequest request = new ModuleRollbackRequest(session, moduleId, toVersion, expectedVersion);
+        if (clientAddress != null) {
+            request.setClientAddress(clientAddress);
+        }
+        return call("moduleRollback", request, new ModuleChangeReply(), Master.Client::moduleRollback);
+    }
+
+    public ModulePreviewReply modulePreview(String session, String definition, Map<String, String> sampleValues)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("modulePreview", new ModulePreviewRequest(session, definition, new java.util.HashMap<>(sampleValues)), new ModulePreviewReply(),
+                Master.Client::modulePreview);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.omserver.protocol.thrift.CatalogReply;
 import org.omserver.protocol.thrift.InventoryReply;
 import org.omserver.protocol.thrift.ModuleInfo;
 import org.omserver.protocol.thrift.ParamSpec;
+import org.omserver.protocol.thrift.ParamType;
 import org.omserver.protocol.thrift.ServerInfo;
 
 import java.io.IOException;
@@ -96,9 +97,11 @@ final class ConfirmServlet
                 String field = RunPage.fieldName(module.getId(), spec.getName());
                 String value = request.getParameter(field);
                 value = value == null ? "" : value;
-                runPageValues.put(field, value);
+                boolean secret = spec.getType() == ParamType.SECRET;
+                // a secret is never echoed: not back into the run page after an error, not in the confirm page's text
+                runPageValues.put(field, secret ? "" : value);
                 check(spec, value).ifPresent(errors::add);
-                params.add(Map.of("name", spec.getName(), "label", spec.getLabel(), "value", value));
+                params.add(Map.of("name", spec.getName(), "label", spec.getLabel(), "value", value, "shown", secret ? "******" : value));
             }
         }
 
@@ -112,7 +115,8 @@ final class ConfirmServlet
             hostRows.add(Map.of("lanIp", host.getLanIp(), "name", host.getName()));
         }
         web.pages().render(request, response, HttpServletResponse.SC_OK, "confirm", Map.of(
-                "module", Map.of("id", module.getId(), "name", module.getName(), "caption", module.getCaption()),
+                "module", Map.of("id", module.getId(), "name", module.getName(), "caption", module.getCaption(),
+                        "shell", module.isSetShell() && module.isShell()),
                 "params", params,
                 "hosts", hostRows));
     }
@@ -151,7 +155,12 @@ final class ConfirmServlet
                     return Optional.of(label + " must be one of the listed choices.");
                 }
             }
-            case STRING -> {
+            case BOOLEAN -> {
+                if (!value.equals("true") && !value.equals("false")) {
+                    return Optional.of(label + " must be true or false.");
+                }
+            }
+            case STRING, SECRET, FILE -> {
                 if (spec.isSetMaxLength() && value.length() > spec.getMaxLength()) {
                     return Optional.of(label + " must be at most " + spec.getMaxLength() + " characters.");
                 }

@@ -11,6 +11,7 @@ import org.omserver.protocol.thrift.FunctionCategory;
 import org.omserver.protocol.thrift.InventoryReply;
 import org.omserver.protocol.thrift.ModuleInfo;
 import org.omserver.protocol.thrift.ParamSpec;
+import org.omserver.protocol.thrift.ParamType;
 import org.omserver.protocol.thrift.ServerInfo;
 
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class RunPage
                 params.add(param(module.getId(), spec));
             }
             modules.add(map("id", module.getId(), "name", module.getName(), "caption", module.getCaption(),
-                    "runnable", module.isRunnable(), "params", params));
+                    "runnable", module.isRunnable(), "params", params, "shell", module.isSetShell() && module.isShell()));
         }
         Map<String, Object> selected = map("moduleId", selection.moduleId() == null ? "" : selection.moduleId().toString(),
                 "targets", selection.targets(), "values", selection.values());
@@ -92,10 +93,11 @@ final class RunPage
         param.put("label", spec.getLabel());
         param.put("type", spec.getType().name());
         param.put("mandatory", spec.isMandatory());
-        param.put("defaultValue", spec.isSetDefaultValue() ? spec.getDefaultValue() : "");
+        param.put("defaultValue", spec.isSetDefaultValue() && spec.getType() != ParamType.SECRET ? spec.getDefaultValue() : "");
         param.put("min", spec.isSetMin() ? String.valueOf(spec.getMin()) : "");
         param.put("max", spec.isSetMax() ? String.valueOf(spec.getMax()) : "");
-        param.put("choices", spec.isSetChoices() ? List.copyOf(spec.getChoices()) : List.of());
+        param.put("choices", spec.getType() == ParamType.BOOLEAN ? List.of("true", "false")
+                : spec.isSetChoices() ? List.copyOf(spec.getChoices()) : List.of());
         param.put("pattern", spec.isSetPattern() ? spec.getPattern() : "");
         param.put("maxLength", spec.isSetMaxLength() ? String.valueOf(spec.getMaxLength()) : "");
         param.put("help", spec.isSetHelp() ? spec.getHelp() : "");

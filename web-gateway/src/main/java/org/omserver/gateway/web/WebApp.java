@@ -27,6 +27,7 @@ public final class WebApp
         ServletHolder jobs = new ServletHolder("jobs", new JobsServlet(web));
         jobs.setAsyncSupported(true);
         context.addServlet(jobs, "/jobs/*");
+        context.addServlet(new ServletHolder("modules", new ModulesServlet(web)), "/modules/*");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
         context.addServlet(new ServletHolder("not-found", new NotFoundServlet(web)), "/");
     }
