@@ -1,0 +1,180 @@
+package org.omserver.gateway.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One API request as the endpoints see it: the bearer token, the path variables, strictly checked query
+ * parameters and a size-capped JSON body. Every accessor refuses bad input with an {@link ApiException} that says
+ * what to send instead.
+ */
+public final class ApiCall
+{
+    /** Largest request body read; the API's bodies are a few hundred bytes. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    // the master's session tokens are 32 random bytes in Base64url; anything else is not worth a master call
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,256}");
+    private static final Pattern NUMBER = Pattern.compile("\\d{1,18}");
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final Map<String, String> pathVariables;
+
+    ApiCall(HttpServletRequest request, HttpServletResponse response, Map<String, String> pathVariables)
+    {
+        this.request = requireNonNull(request, "request is null");
+        this.response = requireNonNull(response, "response is null");
+        this.pathVariables = Map.copyOf(pathVariables);
+    }
+
+    HttpServletRequest request()
+    {
+        return request;
+    }
+
+    HttpServletResponse response()
+    {
+        return response;
+    }
+
+    /** The caller's address, for the master's audit log. */
+    String clientAddress()
+    {
+        return request.getRemoteAddr();
+    }
+
+    /** The token of {@code Authorization: Bearer <token>}. Cookies never authenticate the API. */
+    String bearerToken()
+            throws ApiException
+    {
+        String header = request.getHeader("Authorization");
+        if (header == null || header.isBlank()) {
+            throw new ApiException(401, "UNAUTHENTICATED",
+                    "send the header 'Authorization: Bearer <token>'; get a token with POST /api/v1/tokens");
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || !TOKEN.matcher(header.substring(7).strip()).matches()) {
+            throw new ApiException(401, "UNAUTHENTICATED",
+                    "the Authorization header must be 'Bearer <token>' with a token from POST /api/v1/tokens");
+        }
+        return header.substring(7).strip();
+    }
+
+    /** A numeric path variable such as a job id. */
+    long numberInPath(String name)
+            throws ApiException
+    {
+        String value = requireNonNull(pathVariables.get(name), "no path variable " + name);
+        if (!NUMBER.matcher(value).matches()) {
+            throw new ApiException(404, "NOT_FOUND", "'" + Printable.cut(value) + "' is not a " + name + "; use the number the API returned");
+        }
+        return Long.parseLong(value);
+    }
+
+    /** Refuses query parameters other than {@code allowed}, and any given twice. */
+    void allowQuery(Set<String> allowed)
+            throws ApiException
+    {
+        Enumeration<String> names = request.getParameterNames();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
+            if (!allowed.contains(name)) {
+                throw ApiException.invalid("unknown query parameter '" + Printable.cut(name) + "'; this address takes "
+                        + (allowed.isEmpty() ? "none" : String.join(", ", allowed.stream().sorted().toList())));
+            }
+            if (request.getParameterValues(name).length > 1) {
+                throw ApiException.invalid("query parameter '" + name + "' is given more than once; give it once");
+            }
+        }
+    }
+
+    /** The query parameter, or null when absent (after {@link #allowQuery}). */
+    String query(String name)
+    {
+        return request.getParameter(name);
+    }
+
+    /** A whole-number query parameter within {@code [min, max]}. */
+    OptionalLong numberQuery(String name, long min, long max)
+            throws ApiException
+    {
+        String value = request.getParameter(name);
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        if (!NUMBER.matcher(value).matches() || Long.parseLong(value) < min || Long.parseLong(value) > max) {
+            throw ApiException.invalid(name + " must be a whole number from " + min + " to " + max + ", was '" + Printable.cut(value) + "'");
+        }
+        return OptionalLong.of(Long.parseLong(value));
+    }
+
+    /** The request body as a JSON object: {@code Content-Type: application/json}, at most {@link #MAX_BODY_BYTES}. */
+    JsonNode jsonObject()
+            throws ApiException, IOException
+    {
+        String type = request.getContentType();
+        if (type == null || !isJson(type)) {
+            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as JSON with 'Content-Type: application/json'"
+                    + (type == null ? "" : ", not '" + Printable.cut(type) + "'"));
+        }
+        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(MAX_BODY_BYTES + 1);
+        }
+        if (body.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        }
+        catch (JsonProcessingException e) {
+            throw ApiException.invalid("the body is not valid JSON (" + Printable.cut(e.getOriginalMessage()) + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.invalid("the body must be a JSON object, e.g. {\"username\": \"…\"}");
+        }
+        return node;
+    }
+
+    private static boolean isJson(String contentType)
+    {
+        String[] parts = contentType.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
+            return false;
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip().replace("\"", "");
+            if (!parameter.equalsIgnoreCase("charset=utf-8")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ApiException tooLarge()
+    {
+        return new ApiException(413, "PAYLOAD_TOO_LARGE", "the body is larger than " + MAX_BODY_BYTES + " bytes; send less");
+    }
+}
