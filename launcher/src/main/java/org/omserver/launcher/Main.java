@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 MasterCommand.class,
                 GatewayCommand.class,
                 MigrateCommand.class,
+                ClientCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main

@@ -10,12 +10,14 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Enumeration;
+import java.net.URLDecoder;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -37,6 +39,7 @@ public final class ApiCall
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final Map<String, String> pathVariables;
+    private final Map<String, String> query = new HashMap<>();
 
     ApiCall(HttpServletRequest request, HttpServletResponse response, Map<String, String> pathVariables)
     {
@@ -88,18 +91,34 @@ public final class ApiCall
         return Long.parseLong(value);
     }
 
-    /** Refuses query parameters other than {@code allowed}, and any given twice. */
+    /**
+     * Reads the query string (only the URL's: a form body is never taken for parameters), refusing parameters other than
+     * {@code allowed}, any given twice, and bad percent-encoding.
+     */
     void allowQuery(Set<String> allowed)
             throws ApiException
     {
-        Enumeration<String> names = request.getParameterNames();
-        while (names.hasMoreElements()) {
-            String name = names.nextElement();
+        query.clear();
+        String text = request.getQueryString();
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        for (String pair : text.split("&")) {
+            int equals = pair.indexOf('=');
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), UTF_8);
+                value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), UTF_8);
+            }
+            catch (IllegalArgumentException e) {
+                throw ApiException.invalid("the query string has a bad %-escape; encode values as UTF-8 with %XX");
+            }
             if (!allowed.contains(name)) {
                 throw ApiException.invalid("unknown query parameter '" + Printable.cut(name) + "'; this address takes "
                         + (allowed.isEmpty() ? "none" : String.join(", ", allowed.stream().sorted().toList())));
             }
-            if (request.getParameterValues(name).length > 1) {
+            if (query.putIfAbsent(name, value) != null) {
                 throw ApiException.invalid("query parameter '" + name + "' is given more than once; give it once");
             }
         }
@@ -108,14 +127,14 @@ public final class ApiCall
     /** The query parameter, or null when absent (after {@link #allowQuery}). */
     String query(String name)
     {
-        return request.getParameter(name);
+        return query.get(name);
     }
 
     /** A whole-number query parameter within {@code [min, max]}. */
     OptionalLong numberQuery(String name, long min, long max)
             throws ApiException
     {
-        String value = request.getParameter(name);
+        String value = query.get(name);
         if (value == null) {
             return OptionalLong.empty();
         }

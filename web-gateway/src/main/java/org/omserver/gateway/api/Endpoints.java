@@ -371,9 +371,7 @@ public final class Endpoints
                 throw ApiException.invalid("'" + name + "' must be a JSON object of parameter names to string values, e.g. {\"sys_param_1\": \"50\"}");
             }
             Map<String, String> values = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> entries = value.fields();
-            while (entries.hasNext()) {
-                Map.Entry<String, JsonNode> entry = entries.next();
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
                 if (!entry.getValue().isTextual()) {
                     throw ApiException.invalid("parameter '" + Printable.cut(entry.getKey()) + "' must be a JSON string, e.g. \"50\"");
                 }
