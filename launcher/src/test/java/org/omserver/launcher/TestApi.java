@@ -121,8 +121,19 @@ class TestApi
         assertThat(kinds).startsWith("QUEUED", "STARTED").endsWith("FINISHED");
 
         JsonNode job = ok(send("GET", "/api/v1/jobs/" + jobId, admin, null));
-        assertThat(job.get("complete").asBoolean()).isTrue();
-        assertThat(job.get("hostsTotal").asInt()).isEqualTo(1);
+        assertThat(job.get("status").asText()).isEqualTo("FINISHED");
+        assertThat(job.get("progress").get("total").asInt()).isEqualTo(1);
+        assertThat(job.get("progress").get("succeeded").asInt()).isEqualTo(1);
+        assertThat(job.get("hosts").get(0).get("state").asText()).isEqualTo("SUCCESS");
+
+        JsonNode output = ok(send("GET", "/api/v1/jobs/" + jobId + "/hosts/" + SSH_HOSTS.get(0) + "/output", admin, null));
+        assertThat(output.get("stdout").asText()).isEqualTo(firstLineOfIssue());
+        assertThat(output.get("stdoutEnd").asBoolean()).isTrue();
+        assertError(send("GET", "/api/v1/jobs/" + jobId + "/hosts/127.0.8.20/output", admin, null), 404, "NOT_FOUND",
+                "host 127.0.8.20 is not part of job " + jobId);
+
+        JsonNode history = ok(send("GET", "/api/v1/jobs?limit=50&user=admin&module=1003", admin, null));
+        assertThat(history.get("jobs").findValuesAsText("jobId")).contains(Long.toString(jobId));
 
         JsonNode host = ok(send("GET", "/api/v1/jobs/" + jobId + "/results", admin, null)).get("hosts").get(0);
         assertThat(host.get("lanIp").asText()).isEqualTo(SSH_HOSTS.get(0));
@@ -148,6 +159,37 @@ class TestApi
         JsonNode host = awaitResults(jobId).get("hosts").get(0);
         assertThat(host.get("status").asText()).isEqualTo("FAILED");
         assertThat(host.get("failureReason").asText()).isEqualTo("UNREACHABLE");
+    }
+
+    @Test
+    void aRunningJobIsCancelledOnceAndAFailedOneRetriedOnItsFailedHosts()
+            throws Exception
+    {
+        long waiting = JSON.readTree(ok201(send("POST", "/api/v1/runs", admin, "{\"moduleId\":" + TestingStack.WAITING_MODULE
+                + ",\"hosts\":[\"" + SSH_HOSTS.get(1) + "\"]}"))).get("jobId").asLong();
+        assertError(send("POST", "/api/v1/jobs/" + waiting + "/cancel", admin, "{}"), 400, "INVALID_REQUEST", "this request takes no body; send it empty");
+        JsonNode cancelled = ok(send("POST", "/api/v1/jobs/" + waiting + "/cancel", admin, null));
+        assertThat(cancelled.get("cancelled").asBoolean()).isTrue();
+        awaitEnded(waiting);
+        JsonNode again = ok(send("POST", "/api/v1/jobs/" + waiting + "/cancel", admin, null));
+        assertThat(again.get("cancelled").asBoolean()).isFalse();
+        assertThat(again.get("status").asText()).isEqualTo("CANCELLED");
+
+        long mixed = JSON.readTree(ok201(send("POST", "/api/v1/runs", admin, "{\"moduleId\":1003,\"hosts\":[\"" + SSH_HOSTS.get(0) + "\",\""
+                + DEAD_HOST + "\"],\"rolling\":{\"maxInFlight\":1}}"))).get("jobId").asLong();
+        awaitEnded(mixed);
+        assertError(send("POST", "/api/v1/jobs/" + mixed + "/retry", admin, "{\"scope\":\"SOME\"}"), 400, "INVALID_REQUEST",
+                "scope must be one of [FAILED_AND_UNREACHABLE, FAILED_ONLY, UNREACHABLE_ONLY], was 'SOME'");
+        HttpResponse<String> retried = send("POST", "/api/v1/jobs/" + mixed + "/retry", admin, "{\"scope\":\"UNREACHABLE_ONLY\"}");
+        JsonNode retry = JSON.readTree(ok201(retried));
+        assertThat(retry.get("parentJobId").asLong()).isEqualTo(mixed);
+        assertThat(retry.get("hosts").findValuesAsText("lanIp")).containsExactly(DEAD_HOST);
+        awaitResults(retry.get("jobId").asLong());
+        assertThat(ok(send("GET", "/api/v1/jobs/" + mixed, admin, null)).get("childJobIds").get(0).asLong()).isEqualTo(retry.get("jobId").asLong());
+
+        assertError(send("GET", "/api/v1/jobs?status=DONE", admin, null), 400, "INVALID_REQUEST",
+                "status must be one of [RUNNING, FINISHED, INTERRUPTED, CANCELLED, STOPPED], was 'DONE'");
+        assertError(send("GET", "/api/v1/jobs?limit=500", admin, null), 400, "INVALID_REQUEST", "limit must be a whole number from 1 to 200, was '500'");
     }
 
     @Test
@@ -278,6 +320,23 @@ class TestApi
             }
         }
         throw new AssertionError("job " + jobId + " did not complete in 50 polls");
+    }
+
+    /**
+     * Until the job's stored status is no longer RUNNING. The master writes it just after the last host's event, so
+     * a client that saw the events complete may briefly still read RUNNING; bounded in count, no sleeping.
+     */
+    private String awaitEnded(long jobId)
+            throws Exception
+    {
+        awaitResults(jobId);
+        for (int polls = 0; polls < 5000; polls++) {
+            String status = ok(send("GET", "/api/v1/jobs/" + jobId + "?hostLimit=1", admin, null)).get("status").asText();
+            if (!status.equals("RUNNING")) {
+                return status;
+            }
+        }
+        throw new AssertionError("job " + jobId + " still reads RUNNING after its events completed");
     }
 
     private String token(String username)

@@ -31,7 +31,7 @@ import java.util.Optional;
  * {@link #GROUP}, and {@link #DEAD_HOST}, a loopback address where nothing listens (its runs fail with UNREACHABLE).
  * Users {@code admin} (ADMIN) and {@code viewer} (VIEWER) share {@link #PASSWORD}. Two extra modules:
  * {@link #FAILING_MODULE} exits 3 after writing to stdout and stderr; {@link #WAITING_MODULE} runs until the file
- * {@link #releaseFile()} exists.
+ * {@link #releaseFile()} exists (at most about 30 s).
  */
 final class TestingStack
         implements AutoCloseable
@@ -79,8 +79,9 @@ final class TestingStack
             master.catalog().users().create("admin", PASSWORD.toCharArray(), Role.ADMIN);
             master.catalog().users().create("viewer", PASSWORD.toCharArray(), Role.VIEWER);
             insertModule(FAILING_MODULE, "fail with exit 3", "[\"sh\",\"-c\",\"echo partial; echo broken >&2; exit 3\"]");
-            insertModule(WAITING_MODULE, "wait for release", "[\"sh\",\"-c\",\"while [ ! -e '" + releaseFile()
-                    + "' ]; do sleep 0.05; done; echo released\"]");
+            // bounded: gives up after 600 checks (about 30 s) even if never released, so no test leaves it running
+            insertModule(WAITING_MODULE, "wait for release", "[\"sh\",\"-c\",\"i=0; while [ ! -e '" + releaseFile()
+                    + "' ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; [ -e '" + releaseFile() + "' ] && echo released\"]");
 
             gateway = add(GatewayServer.start(GatewayConfig.fromProperties(Map.of(
                     "gateway.port", "0",
@@ -134,6 +135,13 @@ final class TestingStack
     {
         Running.closeAll(parts);
         if (directory != null) {
+            try {
+                // lets a waiting command that outlived its job (cancelled over SSH) end now
+                Files.writeString(releaseFile(), "");
+            }
+            catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             try (var files = Files.list(directory)) {
                 for (Path file : files.toList()) {
                     Files.deleteIfExists(file);

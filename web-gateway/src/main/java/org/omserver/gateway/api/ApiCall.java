@@ -91,6 +91,62 @@ public final class ApiCall
         return Long.parseLong(value);
     }
 
+    /** A path variable as text (a host's LAN IP); the master matches it exactly. */
+    String textInPath(String name)
+            throws ApiException
+    {
+        String value = requireNonNull(pathVariables.get(name), "no path variable " + name);
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(value, UTF_8);
+        }
+        catch (IllegalArgumentException e) {
+            throw ApiException.invalid("the path has a bad %-escape; encode it as UTF-8 with %XX");
+        }
+        if (decoded.isEmpty() || decoded.length() > 64) {
+            throw new ApiException(404, "NOT_FOUND", "'" + Printable.cut(decoded) + "' is not a " + name);
+        }
+        return decoded;
+    }
+
+    /** The constant of {@code type} named {@code value} exactly (upper case). */
+    static <E extends Enum<E>> E enumValue(Class<E> type, String name, String value)
+            throws ApiException
+    {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(value)) {
+                return constant;
+            }
+        }
+        throw ApiException.invalid(name + " must be one of " + java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()
+                + ", was '" + Printable.cut(value) + "'");
+    }
+
+    static boolean booleanValue(String name, String value)
+            throws ApiException
+    {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.invalid(name + " must be true or false, was '" + Printable.cut(value) + "'");
+        };
+    }
+
+    /** True when the request carries a body. */
+    boolean hasBody()
+    {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** Refuses a body where none is expected, so a client does not believe it sent options that were ignored. */
+    void noBody()
+            throws ApiException
+    {
+        if (hasBody()) {
+            throw ApiException.invalid("this request takes no body; send it empty");
+        }
+    }
+
     /**
      * Reads the query string (only the URL's: a form body is never taken for parameters), refusing parameters other than
      * {@code allowed}, any given twice, and bad percent-encoding.

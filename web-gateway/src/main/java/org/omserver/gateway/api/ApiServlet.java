@@ -46,7 +46,11 @@ public final class ApiServlet
             ApiRoute.of("GET", "/api/v1/jobs/{id}", Endpoints::job),
             ApiRoute.of("GET", "/api/v1/jobs/{id}/events", Endpoints::events),
             ApiRoute.of("GET", "/api/v1/jobs/{id}/stream", Endpoints::stream),
-            ApiRoute.of("GET", "/api/v1/jobs/{id}/results", Endpoints::results));
+            ApiRoute.of("GET", "/api/v1/jobs/{id}/results", Endpoints::results),
+            ApiRoute.of("GET", "/api/v1/jobs", Endpoints::history),
+            ApiRoute.of("GET", "/api/v1/jobs/{id}/hosts/{ip}/output", Endpoints::hostOutput),
+            ApiRoute.of("POST", "/api/v1/jobs/{id}/cancel", Endpoints::cancel),
+            ApiRoute.of("POST", "/api/v1/jobs/{id}/retry", Endpoints::retry));
 
     private final transient Endpoints endpoints;
 

@@ -5,20 +5,32 @@ import org.omserver.gateway.GatewayServer;
 import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
 import org.omserver.gateway.web.WebContext;
+import org.omserver.protocol.thrift.CancelReply;
+import org.omserver.protocol.thrift.CancelRequest;
 import org.omserver.protocol.thrift.CatalogReply;
 import org.omserver.protocol.thrift.EventsReply;
 import org.omserver.protocol.thrift.HostEvent;
+import org.omserver.protocol.thrift.HostOutputRequest;
+import org.omserver.protocol.thrift.HostState;
 import org.omserver.protocol.thrift.InventoryReply;
+import org.omserver.protocol.thrift.JobDetailRequest;
+import org.omserver.protocol.thrift.JobStatus;
+import org.omserver.protocol.thrift.JobsReply;
+import org.omserver.protocol.thrift.JobsRequest;
 import org.omserver.protocol.thrift.LoginReply;
 import org.omserver.protocol.thrift.ModuleInfo;
+import org.omserver.protocol.thrift.RetryReply;
+import org.omserver.protocol.thrift.RetryRequest;
+import org.omserver.protocol.thrift.RetryScope;
+import org.omserver.protocol.thrift.RollingOptions;
 import org.omserver.protocol.thrift.ServerInfo;
 import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.SubmitRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -189,32 +201,131 @@ public final class Endpoints
     {
         String token = call.bearerToken();
         call.allowQuery(Set.of());
-        Fields fields = Fields.of(call.jsonObject(), Set.of("moduleId", "hosts", "params"));
-        int moduleId = fields.requiredModuleId("moduleId");
-        List<String> hosts = fields.requiredTextList("hosts", MAX_HOSTS);
-        Map<String, String> params = fields.optionalTextMap("params");
-        SubmitReply reply = web.master().submit(token, moduleId, hosts, params, call.clientAddress());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobId", reply.getJobId());
-        body.put("moduleId", reply.getModuleId());
-        body.put("moduleName", reply.getModuleName());
-        body.put("hosts", reply.getHosts().stream().map(host -> Map.of("lanIp", host.getLanIp(), "name", host.getName())).toList());
+        Fields fields = Fields.of(call.jsonObject(), Set.of("moduleId", "hosts", "params", "rolling"));
+        SubmitRequest request = new SubmitRequest(token, fields.requiredModuleId("moduleId"), fields.requiredTextList("hosts", MAX_HOSTS),
+                fields.optionalTextMap("params"));
+        request.setClientAddress(call.clientAddress());
+        RollingOptions rolling = fields.optionalRolling("rolling");
+        if (rolling != null) {
+            request.setRolling(rolling);
+        }
+        SubmitReply reply = web.master().submit(request);
+        Map<String, Object> body = submitted(reply);
         return ApiReply.created(body, "/api/v1/jobs/" + reply.getJobId());
     }
 
+    /** The job's summary, parameters, targets and a page of its hosts (filters as in the OpenAPI document). */
     ApiReply job(ApiCall call)
             throws ApiException, MasterException, MasterUnavailableException
     {
         String token = call.bearerToken();
-        call.allowQuery(Set.of());
-        long jobId = call.numberInPath("id");
-        EventsReply progress = web.master().events(token, jobId, 0, 0, 1);
+        call.allowQuery(Set.of("hostOffset", "hostLimit", "state", "failureReason", "outputContains", "groups"));
+        JobDetailRequest request = new JobDetailRequest(token, call.numberInPath("id"));
+        call.numberQuery("hostOffset", 0, Integer.MAX_VALUE).ifPresent(offset -> request.setHostOffset((int) offset));
+        call.numberQuery("hostLimit", 1, 1000).ifPresent(limit -> request.setHostLimit((int) limit));
+        if (call.query("state") != null) {
+            List<HostState> states = new ArrayList<>();
+            for (String state : call.query("state").split(",", -1)) {
+                states.add(ApiCall.enumValue(HostState.class, "state", state));
+            }
+            request.setStates(states);
+        }
+        if (call.query("failureReason") != null) {
+            request.setFailureReason(call.query("failureReason"));
+        }
+        if (call.query("outputContains") != null) {
+            request.setOutputContains(call.query("outputContains"));
+        }
+        if (call.query("groups") != null) {
+            request.setWithGroups(ApiCall.booleanValue("groups", call.query("groups")));
+        }
+        return ApiReply.ok(ApiJson.jobDetail(web.master().jobDetail(request)));
+    }
+
+    /** Job history, newest first, keyset-paged with {@code before}. */
+    ApiReply history(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("before", "limit", "user", "module", "status", "since", "until"));
+        JobsRequest request = new JobsRequest(token);
+        call.numberQuery("before", 1, Long.MAX_VALUE / 2).ifPresent(request::setBeforeJobId);
+        call.numberQuery("limit", 1, 200).ifPresent(limit -> request.setLimit((int) limit));
+        if (call.query("user") != null) {
+            request.setUsername(call.query("user"));
+        }
+        call.numberQuery("module", 1, Integer.MAX_VALUE).ifPresent(module -> request.setModuleId((int) module));
+        if (call.query("status") != null) {
+            request.setStatus(ApiCall.enumValue(JobStatus.class, "status", call.query("status")));
+        }
+        call.numberQuery("since", 0, Long.MAX_VALUE / 2).ifPresent(request::setSinceMillis);
+        call.numberQuery("until", 0, Long.MAX_VALUE / 2).ifPresent(request::setUntilMillis);
+        JobsReply reply = web.master().jobs(request);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("jobId", jobId);
-        body.put("hostsTotal", progress.getHostsTotal());
-        body.put("hostsDone", progress.getHostsDone());
-        body.put("complete", progress.getHostsDone() == progress.getHostsTotal());
+        body.put("jobs", reply.getJobs().stream().map(ApiJson::jobSummary).toList());
+        if (reply.isSetNextBeforeJobId()) {
+            body.put("nextBefore", reply.getNextBeforeJobId());
+        }
         return ApiReply.ok(body);
+    }
+
+    /** One host's output, stdout and stderr paged apart by character offset. */
+    ApiReply hostOutput(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("stdoutOffset", "stderrOffset", "limit"));
+        HostOutputRequest request = new HostOutputRequest(token, call.numberInPath("id"), call.textInPath("ip"));
+        call.numberQuery("stdoutOffset", 0, Integer.MAX_VALUE).ifPresent(offset -> request.setStdoutOffset((int) offset));
+        call.numberQuery("stderrOffset", 0, Integer.MAX_VALUE).ifPresent(offset -> request.setStderrOffset((int) offset));
+        call.numberQuery("limit", 1, 1_048_576).ifPresent(limit -> request.setLimit((int) limit));
+        return ApiReply.ok(ApiJson.hostOutput(web.master().hostOutput(request)));
+    }
+
+    /** Cancels a running job; cancelling a job that already ended answers {@code cancelled: false}. */
+    ApiReply cancel(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        call.noBody();
+        CancelRequest request = new CancelRequest(token, call.numberInPath("id"));
+        request.setClientAddress(call.clientAddress());
+        CancelReply reply = web.master().cancel(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobId", reply.getJobId());
+        body.put("status", reply.getStatus().name());
+        body.put("cancelled", reply.isCancelled());
+        return ApiReply.ok(body);
+    }
+
+    /** Runs the job's module again on its failed hosts: a new job. Body optional: {@code {"scope", "includeSkipped", "rolling"}}. */
+    ApiReply retry(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        RetryRequest request = new RetryRequest(token, call.numberInPath("id"));
+        request.setClientAddress(call.clientAddress());
+        if (call.hasBody()) {
+            Fields fields = Fields.of(call.jsonObject(), Set.of("scope", "includeSkipped", "rolling"));
+            String scope = fields.optionalText("scope", 64);
+            if (scope != null) {
+                request.setScope(ApiCall.enumValue(RetryScope.class, "scope", scope));
+            }
+            Boolean includeSkipped = fields.optionalBoolean("includeSkipped");
+            if (includeSkipped != null) {
+                request.setIncludeSkipped(includeSkipped);
+            }
+            RollingOptions rolling = fields.optionalRolling("rolling");
+            if (rolling != null) {
+                request.setRolling(rolling);
+            }
+        }
+        RetryReply reply = web.master().retryJob(request);
+        Map<String, Object> body = submitted(reply.getSubmitted());
+        body.put("parentJobId", reply.getParentJobId());
+        return ApiReply.created(body, "/api/v1/jobs/" + reply.getSubmitted().getJobId());
     }
 
     /** Events after {@code cursor}; with {@code wait} seconds, waits for at least one (long-poll). */
@@ -299,6 +410,16 @@ public final class Endpoints
         return ApiReply.ok(body);
     }
 
+    private static Map<String, Object> submitted(SubmitReply reply)
+    {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobId", reply.getJobId());
+        body.put("moduleId", reply.getModuleId());
+        body.put("moduleName", reply.getModuleName());
+        body.put("hosts", reply.getHosts().stream().map(host -> Map.of("lanIp", host.getLanIp(), "name", host.getName())).toList());
+        return body;
+    }
+
     /** Reads the fields of a request object strictly: no unknown fields, each of the expected JSON type. */
     private record Fields(JsonNode body, Set<String> allowed)
     {
@@ -306,9 +427,8 @@ public final class Endpoints
         static Fields of(JsonNode body, Set<String> allowed)
                 throws ApiException
         {
-            Iterator<String> names = body.fieldNames();
-            while (names.hasNext()) {
-                String name = names.next();
+            for (Map.Entry<String, JsonNode> field : body.properties()) {
+                String name = field.getKey();
                 if (!allowed.contains(name)) {
                     throw ApiException.invalid("unknown field '" + Printable.cut(name) + "'; this request takes "
                             + String.join(", ", allowed.stream().sorted().toList()));
@@ -328,6 +448,70 @@ public final class Endpoints
                 throw ApiException.invalid("'" + name + "' is longer than " + maxLength + " characters");
             }
             return value.asText();
+        }
+
+        String optionalText(String name, int maxLength)
+                throws ApiException
+        {
+            return body.has(name) ? requiredText(name, maxLength) : null;
+        }
+
+        Boolean optionalBoolean(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isBoolean()) {
+                throw ApiException.invalid("'" + name + "' must be true or false");
+            }
+            return value.asBoolean();
+        }
+
+        Integer optionalPositiveInt(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+                throw ApiException.invalid("'" + name + "' must be a whole number of 1 or more");
+            }
+            return value.asInt();
+        }
+
+        /** {@code {"batchSize": "10" | "25%", "maxInFlight": n, "failureThreshold": "3" | "10%", "commandTimeoutSeconds": n}}; the master checks the values. */
+        RollingOptions optionalRolling(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isObject()) {
+                throw ApiException.invalid("'" + name + "' must be a JSON object with batchSize, maxInFlight, failureThreshold, commandTimeoutSeconds");
+            }
+            Fields rolling = Fields.of(value, Set.of("batchSize", "maxInFlight", "failureThreshold", "commandTimeoutSeconds"));
+            RollingOptions options = new RollingOptions();
+            String batchSize = rolling.optionalText("batchSize", 16);
+            if (batchSize != null) {
+                options.setBatchSize(batchSize);
+            }
+            Integer maxInFlight = rolling.optionalPositiveInt("maxInFlight");
+            if (maxInFlight != null) {
+                options.setMaxInFlight(maxInFlight);
+            }
+            String threshold = rolling.optionalText("failureThreshold", 16);
+            if (threshold != null) {
+                options.setFailureThreshold(threshold);
+            }
+            Integer timeout = rolling.optionalPositiveInt("commandTimeoutSeconds");
+            if (timeout != null) {
+                options.setCommandTimeoutSeconds(timeout);
+            }
+            return options;
         }
 
         int requiredModuleId(String name)
