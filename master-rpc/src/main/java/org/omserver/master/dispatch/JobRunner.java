@@ -197,6 +197,8 @@ public final class JobRunner
         if (claim.isEmpty()) {
             return;
         }
+        // a cancelled or interrupted host thread still stores its result: an interrupt would close the JDBC socket
+        boolean interrupted = Thread.interrupted();
         try {
             repository.addHostResult(job.id(), claim.get().record());
             if (claim.get().last()) {
@@ -212,6 +214,9 @@ public final class JobRunner
         }
         finally {
             job.publishFinished(target);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
