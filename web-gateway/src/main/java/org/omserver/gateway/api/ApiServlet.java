@@ -82,6 +82,10 @@ public final class ApiServlet
         catch (MasterException e) {
             refuse(request, response, new ApiException(status(e.code()), e.code().name(), e.getMessage()));
         }
+        catch (IOException e) {
+            // reading the body or writing the answer failed: the client went away, there is no one to answer
+            log.info("api {} {} from {}: connection lost ({})", request.getMethod(), path, request.getRemoteAddr(), e.toString());
+        }
         catch (Exception e) {
             String incident = UUID.randomUUID().toString();
             log.error("incident {}: api {} {} failed", incident, request.getMethod(), path, e);
