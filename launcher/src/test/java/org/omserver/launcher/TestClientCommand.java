@@ -95,7 +95,7 @@ class TestClientCommand
 
         Result failing = client(LOGIN, "--module", Integer.toString(TestingStack.FAILING_MODULE), "--hosts", SSH_HOSTS.get(0));
         assertThat(failing.exitCode()).isEqualTo(ClientCommand.HOST_FAILED);
-        assertThat(failing.outLines().getFirst()).startsWith(SSH_HOSTS.get(0) + ":Command run failed. (NON_ZERO_EXIT, exit 3");
+        assertThat(failing.outLines().getFirst()).isEqualTo(SSH_HOSTS.get(0) + ":Command run failed. (NON_ZERO_EXIT, exit 3: broken)");
         assertThat(failing.outLines().getLast()).isEqualTo("All command run over.");
     }
 

@@ -41,7 +41,8 @@ public record HostOutcome(String lanIp, String hostName, Optional<String> status
         String reason = failureReason.orElse("FAILED");
         StringBuilder why = new StringBuilder(reason);
         exitCode.ifPresent(code -> why.append(", exit ").append(code));
-        String detail = failureMessage.filter(message -> !message.isBlank()).orElse(firstLine(stderr));
+        // the command's own complaint says more than "exit code 1"; without one, the master's reason text
+        String detail = firstLine(stderr).isEmpty() ? failureMessage.orElse("") : firstLine(stderr);
         if (!detail.isEmpty()) {
             why.append(": ").append(detail);
         }

@@ -161,6 +161,7 @@ public final class ApiServlet
         if (reply.body() == null) {
             return;
         }
+        // a String body is JSON already (the OpenAPI document); anything else is written by Jackson
         byte[] json = (reply.body() instanceof String text ? text : SafeJson.write(reply.body())).getBytes(UTF_8);
         response.setContentType("application/json");
         response.setCharacterEncoding(UTF_8.name());
