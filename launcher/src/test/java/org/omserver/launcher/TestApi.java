@@ -193,6 +193,45 @@ class TestApi
     }
 
     @Test
+    void longPollsBeyondTheirShareOfMasterConnectionsAreRefusedAsBusy()
+            throws Exception
+    {
+        long jobId = JSON.readTree(ok201(send("POST", "/api/v1/runs", admin, "{\"moduleId\":" + TestingStack.WAITING_MODULE
+                + ",\"hosts\":[\"" + SSH_HOSTS.get(0) + "\"]}"))).get("jobId").asLong();
+        // a gateway with 2 master connections allows 1 long-poll at a time
+        try (GatewayServer small = GatewayServer.start(GatewayConfig.fromProperties(Map.of("gateway.port", "0",
+                "master.port", Integer.toString(stack.master().port()), "master.max-connections", "2")), stack.secret())) {
+            String events = "/api/v1/jobs/" + jobId + "/events?cursor=";
+            // past QUEUED and STARTED: from here the job is silent until it is cancelled
+            long cursor = 0;
+            List<String> kinds = new ArrayList<>();
+            for (int polls = 0; polls < 10 && !kinds.contains("STARTED"); polls++) {
+                JsonNode page = ok(send("GET", events + cursor + "&wait=20", admin, null));
+                page.get("events").forEach(event -> kinds.add(event.get("kind").asText()));
+                cursor = page.get("nextCursor").asLong();
+            }
+            assertThat(kinds).containsExactly("QUEUED", "STARTED");
+            var holding = http.sendAsync(request("GET", small.uri().resolve(events + cursor + "&wait=20").toString(), admin, null).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> busy = null;
+            // until the first poll holds the slot: each try waits at most 1 s when it gets the slot itself
+            for (int attempt = 0; attempt < 30 && busy == null; attempt++) {
+                HttpResponse<String> second = http.send(request("GET", small.uri().resolve(events + cursor + "&wait=1").toString(), admin, null).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                busy = second.statusCode() == 503 ? second : null;
+            }
+            assertThat(busy).as("a second long-poll was refused while the first waited").isNotNull();
+            assertError(busy, 503, "BUSY", "too many long-polls are waiting at this gateway; retry in a few seconds, or poll with wait=0");
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("5");
+            // without waiting, a poll needs no long-poll slot
+            ok(send("GET", events + cursor + "&wait=0", admin, null));
+
+            ok(send("POST", "/api/v1/jobs/" + jobId + "/cancel", admin, null));
+            assertThat(holding.get().statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void theMasterRefusalsComeBackAsJsonWithTheirStatus()
             throws Exception
     {
@@ -384,6 +423,7 @@ class TestApi
         return request;
     }
 
+    /** A path on the test's gateway, or an absolute URL of another one. */
     private URI uri(String path)
     {
         return stack.gatewayUri().resolve(path);

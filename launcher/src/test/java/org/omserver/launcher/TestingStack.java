@@ -49,6 +49,7 @@ final class TestingStack
     private final MasterServer master;
     private final GatewayServer gateway;
     private final Path directory;
+    private final SharedSecret secret;
 
     TestingStack()
             throws Exception
@@ -57,7 +58,7 @@ final class TestingStack
             directory = Files.createTempDirectory("omserver-stack");
             mysql = add(new TestingMySql());
             TestingSshd sshd = add(TestingSshd.start(SSH_HOSTS.toArray(String[]::new)));
-            SharedSecret secret = SharedSecret.generate();
+            secret = SharedSecret.generate();
             Map<String, String> properties = new HashMap<>(Map.of(
                     "master.port", "0",
                     "db.url", mysql.config().jdbcUrl(),
@@ -101,6 +102,12 @@ final class TestingStack
     MasterServer master()
     {
         return master;
+    }
+
+    /** The secret the master and the gateway share, for another gateway in front of the same master. */
+    SharedSecret secret()
+    {
+        return secret;
     }
 
     /** While this file does not exist, {@link #WAITING_MODULE} keeps running. */
