@@ -42,11 +42,6 @@ public final class GatewayApi
         this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    public URI base()
-    {
-        return base;
-    }
-
     /** A bearer token for this user. */
     public String login(String username, String password)
             throws IOException, InterruptedException, ApiError
