@@ -181,7 +181,9 @@ struct SubmitRequest {
   3: required list<string> targets,
   /** Raw form values by field name; the master validates them against the module schema. */
   4: required map<string, string> params,
-  5: optional string clientAddress
+  5: optional string clientAddress,
+  /** Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel). */
+  6: optional RollingOptions rolling
 }
 
 struct TargetHost {
@@ -206,7 +208,9 @@ enum EventKind {
 
 enum HostStatus {
   SUCCESS = 1,
-  FAILED = 2
+  FAILED = 2,
+  /** Issue 5: never launched (job cancelled, or its failure threshold was exceeded); failureReason SKIPPED, the message says why. */
+  SKIPPED = 3
 }
 
 struct HostEvent {
@@ -345,6 +349,285 @@ struct ModulePreviewReply {
   3: required list<string> problems
 }
 
+
+// ---- issue 5: job history, job detail, output paging, cancel, retry, rolling runs, schedules --
+
+/**
+ * Rolling-run settings of a submit (and of a schedule). Counts are whole numbers; batchSize and
+ * failureThreshold also take a percentage of the targets, "25%" (rounded up, at least 1).
+ */
+struct RollingOptions {
+  /** Hosts per batch, "10" or "25%": the next batch starts when the previous one has finished. Unset: one batch. */
+  1: optional string batchSize,
+  /** Hosts of the job running at the same time, 1..run.max-parallel. Unset: run.max-parallel. */
+  2: optional i32 maxInFlight,
+  /** Stop launching hosts once more than this many failed, "3" or "10%"; the rest finish SKIPPED. Unset: never stop. */
+  3: optional string failureThreshold,
+  /** Per-host command timeout in seconds, 1..the module's timeout; connecting has its own timeout. */
+  4: optional i32 commandTimeoutSeconds
+}
+
+enum JobStatus {
+  RUNNING = 1,
+  /** Every host finished (whatever each host's outcome). */
+  FINISHED = 2,
+  /** The master stopped before every host finished; the results gathered so far are kept. */
+  INTERRUPTED = 3,
+  /** Cancelled by a user: running hosts interrupted, the rest SKIPPED. */
+  CANCELLED = 4,
+  /** The failure threshold was exceeded: hosts not yet launched were SKIPPED (see stopReason). */
+  STOPPED = 5
+}
+
+/** Host counts of a job. total = succeeded + failed + skipped + running + queued. */
+struct JobProgress {
+  1: required i32 total,
+  2: required i32 succeeded,
+  3: required i32 failed,
+  4: required i32 skipped,
+  5: required i32 running,
+  6: required i32 queued
+}
+
+struct JobSummary {
+  1: required i64 jobId,
+  2: required i64 createdAtMillis,
+  3: optional i64 finishedAtMillis,
+  /** Who ran it (for scheduled runs: the schedule's owner). */
+  4: required string username,
+  5: required i32 moduleId,
+  /** Empty when the module was deleted since. */
+  6: required string moduleName,
+  7: required JobStatus status,
+  8: required JobProgress progress,
+  /** Set on a retry: the job it retried. */
+  9: optional i64 parentJobId,
+  /** Set when a schedule started it. */
+  10: optional i64 scheduleId
+}
+
+/** Newest first, keyset-paged: pass the last row's jobId as beforeJobId for the next page. */
+struct JobsRequest {
+  1: required string session,
+  /** Only jobs with an id below this; unset or 0 for the newest. */
+  2: optional i64 beforeJobId,
+  /** 1..200, default 50. */
+  3: optional i32 limit,
+  4: optional string username,
+  5: optional i32 moduleId,
+  6: optional JobStatus status,
+  /** Created at or after (inclusive), epoch millis. */
+  7: optional i64 sinceMillis,
+  /** Created before (exclusive), epoch millis. */
+  8: optional i64 untilMillis
+}
+
+struct JobsReply {
+  1: required list<JobSummary> jobs,
+  /** Pass as beforeJobId for the next page; unset when this was the last page. */
+  2: optional i64 nextBeforeJobId
+}
+
+enum HostState {
+  QUEUED = 1,
+  RUNNING = 2,
+  SUCCESS = 3,
+  FAILED = 4,
+  SKIPPED = 5
+}
+
+/** One host of a job, without its output (read that with hostOutput). */
+struct HostSummary {
+  1: required string lanIp,
+  2: required string hostName,
+  3: required HostState state,
+  4: optional i32 exitCode,
+  /** FAILED: UNREACHABLE, AUTH_FAILED, TIMEOUT, NON_ZERO_EXIT, INTERRUPTED, ...; SKIPPED: SKIPPED (message says why). */
+  5: optional string failureReason,
+  6: optional string message,
+  7: optional i64 durationMillis,
+  /** Characters of output kept (stored or in memory). */
+  8: required i32 stdoutChars,
+  9: required i32 stderrChars,
+  /** The output was longer than the cap and was cut (see JobDetailReply.outputCapBytes). */
+  10: required bool truncated,
+  /** Identifies the output group (same stdout, stderr and exit code); empty until the host finished. */
+  11: required string outputGroup
+}
+
+/** Hosts whose finished output is identical (stdout, stderr, exit code), like clush -b. */
+struct OutputGroup {
+  1: required string outputGroup,
+  2: required i32 hostCount,
+  /** The first hosts of the group (at most 1000), in target order. */
+  3: required list<string> lanIps,
+  4: optional i32 exitCode,
+  /** The start of the shared output (at most 4096 characters each); read all of it with hostOutput on any host of the group. */
+  5: required string stdoutHead,
+  6: required string stderrHead,
+  7: required bool headTruncated
+}
+
+struct JobDetailRequest {
+  1: required string session,
+  2: required i64 jobId,
+  /** Host page: offset into the filtered hosts (target order), and size 1..1000 (default 200). */
+  3: optional i32 hostOffset,
+  4: optional i32 hostLimit,
+  /** Filters, combined with AND. */
+  5: optional list<HostState> states,
+  /** e.g. UNREACHABLE, TIMEOUT, NON_ZERO_EXIT. */
+  6: optional string failureReason,
+  /** Hosts whose stdout or stderr contains this text (at most 256 characters). */
+  7: optional string outputContains,
+  /** Also return the output groups of the filtered, finished hosts (largest first, at most 100). */
+  8: optional bool withGroups
+}
+
+struct JobDetailReply {
+  1: required JobSummary summary,
+  /** Parameters as shown (secrets masked). */
+  2: required map<string, string> params,
+  3: required list<TargetHost> targets,
+  4: optional RollingOptions rolling,
+  /** Why the job stopped early, e.g. "stopped: 4 failures exceeded the threshold of 3"; or who cancelled it. */
+  5: optional string stopReason,
+  /** Retries of this job. */
+  6: required list<i64> childJobIds,
+  /** Hosts matching the filters, and the page of them. */
+  7: required i32 matchingHosts,
+  8: required list<HostSummary> hosts,
+  9: optional list<OutputGroup> groups,
+  /** Largest stored output per stream and host, in bytes of UTF-8. */
+  10: required i32 outputCapBytes
+}
+
+/** One host's output, stdout and stderr apart, each paged by character offset. */
+struct HostOutputRequest {
+  1: required string session,
+  2: required i64 jobId,
+  3: required string lanIp,
+  4: optional i32 stdoutOffset,
+  5: optional i32 stderrOffset,
+  /** Characters per stream, 1..1048576 (default 65536). */
+  6: optional i32 limit
+}
+
+struct HostOutputReply {
+  1: required HostSummary host,
+  2: required string stdout,
+  3: required string stderr,
+  4: required i32 nextStdoutOffset,
+  5: required i32 nextStderrOffset,
+  /** True when the page reaches the end of the kept output of that stream. */
+  6: required bool stdoutEnd,
+  7: required bool stderrEnd,
+  8: required i32 outputCapBytes
+}
+
+struct CancelRequest {
+  1: required string session,
+  2: required i64 jobId,
+  3: optional string clientAddress
+}
+
+struct CancelReply {
+  1: required i64 jobId,
+  2: required JobStatus status,
+  /** False when the job had already ended (cancelling is idempotent). */
+  3: required bool cancelled
+}
+
+enum RetryScope {
+  /** Hosts that failed for any reason, UNREACHABLE included. */
+  FAILED_AND_UNREACHABLE = 1,
+  /** Failed hosts except UNREACHABLE ones. */
+  FAILED_ONLY = 2,
+  UNREACHABLE_ONLY = 3
+}
+
+struct RetryRequest {
+  1: required string session,
+  2: required i64 jobId,
+  3: optional RetryScope scope,
+  /** Also rerun hosts that were SKIPPED (cancelled or stopped by the threshold). */
+  4: optional bool includeSkipped,
+  5: optional string clientAddress,
+  /** Rolling settings of the new run; unset: those of the retried job. */
+  6: optional RollingOptions rolling
+}
+
+/** The new job: same module and parameters, only the chosen hosts, parentJobId = the retried job. */
+struct RetryReply {
+  1: required SubmitReply submitted,
+  2: required i64 parentJobId
+}
+
+enum OverlapPolicy {
+  /** A run due while the previous one still runs is skipped (and noted). */
+  SKIP = 1,
+  /** It starts as soon as the previous one has finished (at most one waits). */
+  QUEUE = 2
+}
+
+struct ScheduleInfo {
+  1: required i64 scheduleId,
+  2: required string name,
+  3: required string owner,
+  /** Unix cron, five fields: minute hour day-of-month month day-of-week, in UTC. */
+  4: required string cron,
+  5: required i32 moduleId,
+  6: required string moduleName,
+  7: required list<string> targets,
+  8: required map<string, string> params,
+  9: optional RollingOptions rolling,
+  10: required OverlapPolicy overlap,
+  11: required bool paused,
+  /** Unset while paused. */
+  12: optional i64 nextRunMillis,
+  13: optional i64 lastRunMillis,
+  14: optional i64 lastJobId,
+  /** What happened at the last due time: "started job 12", "skipped: job 11 still running", or the refusal. */
+  15: optional string lastOutcome
+}
+
+struct CreateScheduleRequest {
+  1: required string session,
+  2: required string name,
+  3: required string cron,
+  4: required i32 moduleId,
+  5: required list<string> targets,
+  6: required map<string, string> params,
+  7: optional RollingOptions rolling,
+  8: optional OverlapPolicy overlap,
+  9: optional string clientAddress
+}
+
+struct ScheduleReply {
+  1: required ScheduleInfo schedule
+}
+
+struct SchedulesRequest {
+  1: required string session
+}
+
+struct SchedulesReply {
+  1: required list<ScheduleInfo> schedules
+}
+
+enum ScheduleAction {
+  PAUSE = 1,
+  RESUME = 2,
+  DELETE = 3
+}
+
+struct ChangeScheduleRequest {
+  1: required string session,
+  2: required i64 scheduleId,
+  3: required ScheduleAction action,
+  4: optional string clientAddress
+}
+
 // ---- the service ----------------------------------------------------------------------------
 
 service Master {
@@ -380,5 +663,23 @@ service Master {
   /** ModuleRollbackRequest -> ModuleChangeReply (admin, author) */
   string moduleRollback(1: string sealed) throws (1: OmsError error),
   /** ModulePreviewRequest -> ModulePreviewReply (admin, author; runs nothing) */
-  string modulePreview(1: string sealed) throws (1: OmsError error)
+  string modulePreview(1: string sealed) throws (1: OmsError error),
+
+  // ---- issue 5: job history, job detail, output paging, cancel, retry, schedules ----
+  /** JobsRequest -> JobsReply (history, newest first, keyset paging). */
+  string jobs(1: string sealed) throws (1: OmsError error),
+  /** JobDetailRequest -> JobDetailReply */
+  string jobDetail(1: string sealed) throws (1: OmsError error),
+  /** HostOutputRequest -> HostOutputReply */
+  string hostOutput(1: string sealed) throws (1: OmsError error),
+  /** CancelRequest -> CancelReply */
+  string cancel(1: string sealed) throws (1: OmsError error),
+  /** RetryRequest -> RetryReply */
+  string retryJob(1: string sealed) throws (1: OmsError error),
+  /** CreateScheduleRequest -> ScheduleReply */
+  string createSchedule(1: string sealed) throws (1: OmsError error),
+  /** SchedulesRequest -> SchedulesReply */
+  string schedules(1: string sealed) throws (1: OmsError error),
+  /** ChangeScheduleRequest -> ScheduleReply (for DELETE: the schedule as it was) */
+  string changeSchedule(1: string sealed) throws (1: OmsError error)
 }

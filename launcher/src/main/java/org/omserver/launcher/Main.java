@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 GatewayCommand.class,
                 MigrateCommand.class,
                 ModuleCommand.class,
+                ClientCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main

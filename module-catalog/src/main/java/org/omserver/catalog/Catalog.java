@@ -11,6 +11,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.omserver.catalog.audit.AuditRepository;
 import org.omserver.catalog.internal.Repositories;
+import org.omserver.catalog.schedule.ScheduleRepository;
 import org.omserver.catalog.inventory.InventoryRepository;
 import org.omserver.catalog.job.JobRepository;
 import org.omserver.catalog.module.ModuleRepository;
@@ -91,6 +92,11 @@ public final class Catalog
     public AuditRepository audit()
     {
         return repositories.audit();
+    }
+
+    public ScheduleRepository schedules()
+    {
+        return repositories.schedules();
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +24,13 @@ import org.omserver.catalog.inventory.AppCategory;
 import org.omserver.catalog.inventory.FunctionCategory;
 import org.omserver.catalog.inventory.Server;
 import org.omserver.catalog.job.HostResultRecord;
+import org.omserver.catalog.job.HostCounts;
+import org.omserver.catalog.job.HostSummaryRecord;
+import org.omserver.catalog.job.JobQuery;
 import org.omserver.catalog.job.JobRecord;
+import org.omserver.catalog.job.JobRepository;
+import org.omserver.catalog.job.JobSummaryRecord;
+import org.omserver.catalog.schedule.ScheduleRecord;
 import org.omserver.catalog.job.JobStatus;
 import org.omserver.catalog.module.ModuleDefinition;
 import org.omserver.catalog.module.ParamSpec;
@@ -254,7 +261,7 @@ abstract class AbstractTestCatalog
 
         HostResultRecord ok = new HostResultRecord("10.0.0.1", "web1", true, OptionalInt.of(0), Optional.empty(), "ok",
                 Duration.ofMillis(1234), "line 1\nline 2\n", "", false);
-        String huge = "é".repeat(40_000) + "end";
+        String huge = "é".repeat(140_000) + "end";
         HostResultRecord big = new HostResultRecord("10.0.0.10", "web10", false, OptionalInt.empty(), Optional.of("TIMEOUT"),
                 "timed out after 60 s", Duration.ofSeconds(60), huge, "x".repeat(100), false);
         catalog.jobs().addHostResult(id, ok);
@@ -265,7 +272,7 @@ abstract class AbstractTestCatalog
         assertThat(results.get(0)).isEqualTo(ok);
         HostResultRecord stored = results.get(1);
         assertThat(stored.truncated()).isTrue();
-        assertThat(stored.stdout().getBytes(StandardCharsets.UTF_8)).hasSize(64 * 1024);
+        assertThat(stored.stdout().getBytes(StandardCharsets.UTF_8)).hasSize(JobRepository.OUTPUT_CAP_BYTES);
         assertThat(huge).startsWith(stored.stdout());
         assertThat(stored.stderr()).isEqualTo("x".repeat(100));
         assertThat(stored.exitCode()).isEmpty();
@@ -294,6 +301,109 @@ abstract class AbstractTestCatalog
         assertThat(catalog.jobs().find(running2).orElseThrow().status()).isEqualTo(JobStatus.INTERRUPTED);
         assertThat(catalog.jobs().find(finished).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
         assertThat(catalog.jobs().interruptRunning()).isZero();
+    }
+
+    @Test
+    void historyPagesNewestFirstByKeysetWithFilters()
+    {
+        Instant start = Instant.parse("2025-03-01T00:00:00Z");
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            JobRecord job = new JobRecord(0, start.plusSeconds(i * 60L), i % 2 == 0 ? "carol" : "dave", i < 4 ? 1001 : 1003, Map.of(),
+                    List.of("10.0.0.1", "10.0.0.2"), JobStatus.RUNNING, i == 6 ? OptionalLong.of(99) : OptionalLong.empty(), OptionalLong.empty(),
+                    Map.of("batchSize", "50%"), Optional.empty());
+            ids.add(catalog.jobs().create(job));
+        }
+        catalog.jobs().finish(ids.get(6), JobStatus.STOPPED, new HostCounts(2, 0, 1, 1), Optional.of("stopped: 1 failures exceeded the threshold of 0"));
+
+        JobQuery mine = new JobQuery(OptionalLong.empty(), 2, Optional.of("carol"), OptionalInt.empty(), Optional.empty(),
+                Optional.of(start), Optional.of(start.plusSeconds(3600)));
+        List<JobSummaryRecord> first = catalog.jobs().page(mine);
+        assertThat(first).extracting(JobSummaryRecord::id).containsExactly(ids.get(6), ids.get(4));
+        assertThat(first.get(0).status()).isEqualTo(JobStatus.STOPPED);
+        assertThat(first.get(0).counts()).isEqualTo(new HostCounts(2, 0, 1, 1));
+        assertThat(first.get(0).parentJobId()).hasValue(99);
+        assertThat(first.get(0).moduleName()).isEqualTo("view OS version");
+        assertThat(first.get(0).finishedAt()).isPresent();
+        List<JobSummaryRecord> second = catalog.jobs().page(mine.before(ids.get(4)));
+        assertThat(second).extracting(JobSummaryRecord::id).containsExactly(ids.get(2), ids.get(0));
+        assertThat(catalog.jobs().page(mine.before(ids.get(0)))).isEmpty();
+
+        JobQuery module = new JobQuery(OptionalLong.empty(), 200, Optional.empty(), OptionalInt.of(1003), Optional.of(JobStatus.RUNNING),
+                Optional.empty(), Optional.of(start.plusSeconds(6 * 60)));
+        assertThat(catalog.jobs().page(module)).extracting(JobSummaryRecord::id).containsExactly(ids.get(5), ids.get(4));
+
+        JobRecord stopped = catalog.jobs().find(ids.get(6)).orElseThrow();
+        assertThat(stopped.rolling()).isEqualTo(Map.of("batchSize", "50%"));
+        assertThat(stopped.stopReason()).hasValue("stopped: 1 failures exceeded the threshold of 0");
+        assertThatThrownBy(() -> JobQuery.newest(201)).hasMessageContaining("limit must be 1 to 200, was 201");
+    }
+
+    @Test
+    void hostSummariesCarryOutputSizesHashesAndFindText()
+    {
+        long id = catalog.jobs().create(new JobRecord(0, Instant.now(), "erin", 1003, Map.of(), List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"),
+                JobStatus.RUNNING));
+        catalog.jobs().addHostResult(id, new HostResultRecord("10.0.0.1", "a", true, OptionalInt.of(0), Optional.empty(), "", Duration.ZERO,
+                "Debian 12\n", "", false));
+        catalog.jobs().addHostResult(id, new HostResultRecord("10.0.0.2", "b", true, OptionalInt.of(0), Optional.empty(), "", Duration.ZERO,
+                "Debian 12\n", "", false));
+        catalog.jobs().addHostResult(id, new HostResultRecord("10.0.0.3", "c", false, OptionalInt.of(2), Optional.of("NON_ZERO_EXIT"), "exit code 2",
+                Duration.ZERO, "", "no such file\n", false));
+        List<HostSummaryRecord> hosts = catalog.jobs().hostSummaries(id, Optional.empty());
+        assertThat(hosts).extracting(HostSummaryRecord::stdoutChars).containsExactly(10, 10, 0);
+        assertThat(hosts.get(0).outputHash()).isEqualTo(hosts.get(1).outputHash()).hasSize(64).isNotEqualTo(hosts.get(2).outputHash());
+        assertThat(catalog.jobs().hostSummaries(id, Optional.of("such FILE"))).extracting(HostSummaryRecord::lanIp).containsExactly("10.0.0.3");
+        assertThat(catalog.jobs().hostResult(id, "10.0.0.3")).hasValueSatisfying(r -> assertThat(r.stderr()).isEqualTo("no such file\n"));
+        assertThat(catalog.jobs().hostResult(id, "10.0.0.9")).isEmpty();
+    }
+
+    @Test
+    void retentionDeletesEndedJobsInBatchesButNeverRunningOnes()
+    {
+        Instant old = Instant.parse("2020-01-01T00:00:00Z");
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long id = catalog.jobs().create(new JobRecord(0, old.plusSeconds(i), "frank", 1003, Map.of(), List.of("10.0.0.1"), JobStatus.RUNNING));
+            catalog.jobs().addHostResult(id, new HostResultRecord("10.0.0.1", "a", true, OptionalInt.of(0), Optional.empty(), "", Duration.ZERO,
+                    "x", "", false));
+            if (i != 1) {
+                catalog.jobs().finish(id, JobStatus.FINISHED, new HostCounts(1, 1, 0, 0), Optional.empty());
+            }
+            ids.add(id);
+        }
+        assertThat(catalog.jobs().deleteCreatedBefore(old.plusSeconds(3), 1)).isEqualTo(1);
+        assertThat(catalog.jobs().find(ids.get(0))).isEmpty();
+        assertThat(catalog.jobs().hostResults(ids.get(0))).isEmpty();
+        assertThat(catalog.jobs().deleteCreatedBefore(old.plusSeconds(3), 100)).isEqualTo(1);
+        assertThat(catalog.jobs().find(ids.get(1))).as("running jobs stay").isPresent();
+        assertThat(catalog.jobs().find(ids.get(2))).isEmpty();
+        assertThat(catalog.jobs().find(ids.get(3))).isPresent();
+    }
+
+    @Test
+    void schedulesAreStoredPausedResumedAndDue()
+    {
+        Instant now = Instant.parse("2025-05-05T10:00:00Z");
+        long id = catalog.schedules().create(new ScheduleRecord(0, "nightly", "admin", "0 3 * * *", 1003, List.of("10.0.0.1"),
+                Map.of("sys_param_1", "5"), Map.of("maxInFlight", "2"), "QUEUE", false, now, Optional.of(now.plusSeconds(60)), Optional.empty(),
+                OptionalLong.empty(), Optional.empty(), false));
+        ScheduleRecord stored = catalog.schedules().find(id).orElseThrow();
+        assertThat(stored.name()).isEqualTo("nightly");
+        assertThat(stored.rolling()).isEqualTo(Map.of("maxInFlight", "2"));
+        assertThat(catalog.schedules().due(now)).isEmpty();
+        assertThat(catalog.schedules().due(now.plusSeconds(60))).extracting(ScheduleRecord::id).containsExactly(id);
+        catalog.schedules().recordRun(id, Optional.of(now.plusSeconds(120)), now.plusSeconds(60), OptionalLong.of(7), "started job 7", true);
+        assertThat(catalog.schedules().due(now.plusSeconds(61))).as("a queued run is due").hasSize(1);
+        assertThat(catalog.schedules().setPaused(id, true, Optional.empty())).isTrue();
+        assertThat(catalog.schedules().due(now.plusSeconds(600))).isEmpty();
+        ScheduleRecord paused = catalog.schedules().find(id).orElseThrow();
+        assertThat(paused.paused()).isTrue();
+        assertThat(paused.nextRunAt()).isEmpty();
+        assertThat(paused.lastJobId()).hasValue(7);
+        assertThat(catalog.schedules().delete(id)).isTrue();
+        assertThat(catalog.schedules().delete(id)).isFalse();
+        assertThat(catalog.schedules().setPaused(id, false, Optional.empty())).isFalse();
     }
 
     @Test

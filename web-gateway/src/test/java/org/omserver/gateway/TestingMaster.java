@@ -345,6 +345,68 @@ public final class TestingMaster
         return messages.sealReply("events", new EventsReply(batch, next, next >= all.size(), total, done));
     }
 
+    // issue 5 methods: the gateway does not use them yet; this test master refuses them plainly
+    @Override
+    public String jobs(String sealed)
+            throws OmsError
+    {
+        throw notServed("jobs");
+    }
+
+    @Override
+    public String jobDetail(String sealed)
+            throws OmsError
+    {
+        throw notServed("jobDetail");
+    }
+
+    @Override
+    public String hostOutput(String sealed)
+            throws OmsError
+    {
+        throw notServed("hostOutput");
+    }
+
+    @Override
+    public String cancel(String sealed)
+            throws OmsError
+    {
+        throw notServed("cancel");
+    }
+
+    @Override
+    public String retryJob(String sealed)
+            throws OmsError
+    {
+        throw notServed("retryJob");
+    }
+
+    @Override
+    public String createSchedule(String sealed)
+            throws OmsError
+    {
+        throw notServed("createSchedule");
+    }
+
+    @Override
+    public String schedules(String sealed)
+            throws OmsError
+    {
+        throw notServed("schedules");
+    }
+
+    @Override
+    public String changeSchedule(String sealed)
+            throws OmsError
+    {
+        throw notServed("changeSchedule");
+    }
+
+    private static OmsError notServed(String method)
+    {
+        return new OmsError(ErrorCode.INVALID_REQUEST, method + " is not served by the gateway's test master");
+    }
+
     private void check(String session)
             throws OmsError
     {

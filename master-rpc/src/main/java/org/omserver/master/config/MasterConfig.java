@@ -45,7 +45,8 @@ public record MasterConfig(
         int maxPendingPerSelector,
         Duration envelopeWindow,
         Duration sessionTimeout,
-        int loginMaxFailures)
+        int loginMaxFailures,
+        History history)
 {
     /** Login failures are counted per user and address over this period. */
     public static final Duration LOGIN_FAILURE_PERIOD = Duration.ofMinutes(15);
@@ -63,6 +64,24 @@ public record MasterConfig(
         requireNonNull(clientTimeout, "clientTimeout is null");
         requireNonNull(envelopeWindow, "envelopeWindow is null");
         requireNonNull(sessionTimeout, "sessionTimeout is null");
+        requireNonNull(history, "history is null");
+    }
+
+    /**
+     * Issue 5: how long the job history is kept and how often the master looks for due schedules.
+     *
+     * @param retentionDays delete ended jobs older than this many days; 0 keeps them
+     * @param maxJobs keep at most this many jobs (the newest); 0 for no limit
+     * @param retentionInterval how often retention runs
+     * @param schedulePoll how often the scheduler looks for due schedules; zero turns the background loop off (tests drive it)
+     */
+    public record History(int retentionDays, int maxJobs, Duration retentionInterval, Duration schedulePoll)
+    {
+        public History
+        {
+            requireNonNull(retentionInterval, "retentionInterval is null");
+            requireNonNull(schedulePoll, "schedulePoll is null");
+        }
     }
 
     /** v1 (unauthenticated) envelopes are accepted only when both legacy switches are on. */
@@ -116,6 +135,10 @@ public record MasterConfig(
         Duration window = p.get("envelope.window", "2m", text -> positive(Durations.parse(text)));
         Duration sessionTimeout = p.get("session.timeout", "30m", text -> positive(Durations.parse(text)));
         int maxFailures = p.get("login.max-failures", "5", text -> range(integer(text), 1, 1000));
+        int retentionDays = p.get("history.retention-days", "0", text -> range(integer(text), 0, 100_000));
+        int maxJobs = p.get("history.max-jobs", "0", text -> range(integer(text), 0, 1_000_000_000));
+        Duration retentionInterval = p.get("history.retention-interval", "1h", text -> positive(Durations.parse(text)));
+        Duration schedulePoll = p.get("schedule.poll-interval", "5s", Durations::parse);
 
         Map<String, Map<String, String>> executorKeys = new TreeMap<>();
         for (String key : new TreeSet<>(properties.keySet())) {
@@ -147,7 +170,8 @@ public record MasterConfig(
         Map<String, ExecutorConfig> executors = new LinkedHashMap<>();
         executorKeys.forEach((name, keys) -> executors.put(name, new ExecutorConfig(keys)));
         return new MasterConfig(bind, port, database, legacyEnabled, legacyAcceptV1, defaultExecutor, executors, maxParallel,
-                legacyTimeout, maxFrame, clientTimeout, selectors, workers, pending, window, sessionTimeout, maxFailures);
+                legacyTimeout, maxFrame, clientTimeout, selectors, workers, pending, window, sessionTimeout, maxFailures,
+                new History(retentionDays, maxJobs, retentionInterval, schedulePoll));
     }
 
     @Override
@@ -161,7 +185,10 @@ public record MasterConfig(
                 + ", maxFrameBytes=" + maxFrameBytes + ", clientTimeout=" + Durations.format(clientTimeout)
                 + ", selectorThreads=" + selectorThreads + ", workerThreads=" + workerThreads
                 + ", maxPendingPerSelector=" + maxPendingPerSelector + ", envelopeWindow=" + Durations.format(envelopeWindow)
-                + ", sessionTimeout=" + Durations.format(sessionTimeout) + ", loginMaxFailures=" + loginMaxFailures + "]";
+                + ", sessionTimeout=" + Durations.format(sessionTimeout) + ", loginMaxFailures=" + loginMaxFailures
+                + ", historyRetentionDays=" + history.retentionDays() + ", historyMaxJobs=" + history.maxJobs()
+                + ", historyRetentionInterval=" + Durations.format(history.retentionInterval())
+                + ", schedulePollInterval=" + Durations.format(history.schedulePoll()) + "]";
     }
 
     private static long integer(String text)

@@ -1,7 +1,11 @@
 package org.omserver.master.job;
 
+import org.omserver.catalog.job.HostCounts;
 import org.omserver.catalog.job.HostResultRecord;
+import org.omserver.catalog.job.JobRepository;
+import org.omserver.catalog.job.OutputHash;
 import org.omserver.executor.api.EventSink;
+import org.omserver.executor.api.FailureReason;
 import org.omserver.executor.api.HostResult;
 import org.omserver.executor.api.HostTarget;
 
@@ -26,8 +30,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Job
 {
-    /** Per host and stream, what the database row keeps. */
-    public static final int STORED_OUTPUT_CHARS = 64 * 1024;
+    /** Per host and stream, what is kept for the database row (which then caps it at {@link JobRepository#OUTPUT_CAP_BYTES} of UTF-8). */
+    public static final int STORED_OUTPUT_CHARS = JobRepository.OUTPUT_CAP_BYTES;
     /** Per host and stream, what the event sequence keeps in memory; beyond it one marker event says so. */
     public static final int EVENT_OUTPUT_CHARS = 1024 * 1024;
 
@@ -42,6 +46,8 @@ public final class Job
     private int claimed;
     private int done;
     private Instant finishedAt;
+    private boolean cancelled;
+    private Optional<String> stopReason = Optional.empty();
 
     public Job(long id, int moduleId, String moduleName, List<HostTarget> targets, Clock clock)
     {
@@ -84,6 +90,29 @@ public final class Job
     public List<HostTarget> targets()
     {
         return hosts.values().stream().map(HostProgress::target).toList();
+    }
+
+    /** The master handed the host to its backend (it counts as running from now on). */
+    public void markLaunched(HostTarget target)
+    {
+        lock.lock();
+        try {
+            progress(target).launched = true;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean launched(HostTarget target)
+    {
+        lock.lock();
+        try {
+            return progress(target).launched;
+        }
+        finally {
+            lock.unlock();
+        }
     }
 
     public void started(HostTarget target)
@@ -155,9 +184,8 @@ public final class Job
             }
             progress.result = result;
             claimed++;
-            HostResultRecord record = new HostResultRecord(target.address(), target.name(), result.succeeded(), result.exitCode(),
-                    result.failure().map(Enum::name), result.message(), result.duration(),
-                    progress.stdout.toString(), progress.stderr.toString(), progress.truncated);
+            HostResultRecord record = record(progress);
+            progress.outputHash = OutputHash.of(record.exitCode(), record.stdout(), record.stderr());
             return Optional.of(new Claim(record, claimed == hosts.size()));
         }
         finally {
@@ -233,10 +261,7 @@ public final class Job
             Map<HostTarget, HostResultRecord> results = new LinkedHashMap<>();
             for (HostProgress progress : hosts.values()) {
                 if (progress.result != null) {
-                    HostResult r = progress.result;
-                    results.put(progress.target, new HostResultRecord(progress.target.address(), progress.target.name(), r.succeeded(),
-                            r.exitCode(), r.failure().map(Enum::name), r.message(), r.duration(),
-                            progress.stdout.toString(), progress.stderr.toString(), progress.truncated));
+                    results.put(progress.target, record(progress));
                 }
             }
             return results;
@@ -244,6 +269,191 @@ public final class Job
         finally {
             lock.unlock();
         }
+    }
+
+    // caller holds the lock
+    private static HostResultRecord record(HostProgress progress)
+    {
+        HostResult r = progress.result;
+        return new HostResultRecord(progress.target.address(), progress.target.name(), r.succeeded(), r.exitCode(), r.failure().map(Enum::name),
+                r.message(), r.duration(), progress.stdout.toString(), progress.stderr.toString(), progress.truncated);
+    }
+
+    /**
+     * Marks the job cancelled (idempotent). False when every host had already finished or it was cancelled before:
+     * then there is nothing to stop.
+     */
+    public boolean cancel(String reason)
+    {
+        lock.lock();
+        try {
+            if (cancelled || claimed == hosts.size()) {
+                return false;
+            }
+            cancelled = true;
+            stopReason = Optional.of(reason);
+            return true;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean cancelled()
+    {
+        lock.lock();
+        try {
+            return cancelled;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records why no more hosts are launched (the first reason given wins). */
+    public void stop(String reason)
+    {
+        lock.lock();
+        try {
+            if (stopReason.isEmpty()) {
+                stopReason = Optional.of(reason);
+            }
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Why the job stopped launching hosts (cancelled, threshold exceeded); empty while it launches normally. */
+    public Optional<String> stopReason()
+    {
+        lock.lock();
+        try {
+            return stopReason;
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hosts counted by state; a host counts as finished once its result is claimed (stored before anyone reads it as done). */
+    public Progress progress()
+    {
+        lock.lock();
+        try {
+            int succeeded = 0;
+            int failed = 0;
+            int skipped = 0;
+            int running = 0;
+            for (HostProgress progress : hosts.values()) {
+                if (progress.result != null) {
+                    if (progress.result.succeeded()) {
+                        succeeded++;
+                    }
+                    else if (progress.result.failure().orElseThrow() == FailureReason.SKIPPED) {
+                        skipped++;
+                    }
+                    else {
+                        failed++;
+                    }
+                }
+                else if (progress.launched) {
+                    running++;
+                }
+            }
+            return new Progress(hosts.size(), succeeded, failed, skipped, running, hosts.size() - succeeded - failed - skipped - running);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /** Host counts by state. */
+    public record Progress(int total, int succeeded, int failed, int skipped, int running, int queued)
+    {
+        public HostCounts counts()
+        {
+            return new HostCounts(total, succeeded, failed, skipped);
+        }
+    }
+
+    /** Every host in target order with its state, result and output sizes, without the output itself. */
+    public List<HostView> hosts()
+    {
+        lock.lock();
+        try {
+            return hosts.values().stream().map(p -> new HostView(p.target, Optional.ofNullable(p.result), p.launched,
+                    p.stdout.length(), p.stderr.length(), p.truncated, p.outputHash)).toList();
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One host as seen from memory.
+     *
+     * @param result present once the host finished
+     * @param outputHash {@link OutputHash} of its kept output once finished, else empty
+     */
+    public record HostView(HostTarget target, Optional<HostResult> result, boolean launched, int stdoutChars, int stderrChars, boolean truncated,
+            String outputHash) {}
+
+    /** True when the host's kept stdout or stderr contains {@code text}, ignoring case. */
+    public boolean outputContains(HostTarget target, String text)
+    {
+        lock.lock();
+        try {
+            HostProgress progress = progress(target);
+            return containsIgnoringCase(progress.stdout, text) || containsIgnoringCase(progress.stderr, text);
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean containsIgnoringCase(CharSequence haystack, String needle)
+    {
+        String text = haystack.toString();
+        int last = text.length() - needle.length();
+        for (int i = 0; i <= last; i++) {
+            if (text.regionMatches(true, i, needle, 0, needle.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A page of a host's kept output: {@code limit} characters of each stream from the given offsets. */
+    public OutputPage output(String lanIp, int stdoutOffset, int stderrOffset, int limit)
+    {
+        lock.lock();
+        try {
+            HostProgress progress = hosts.get(lanIp);
+            if (progress == null) {
+                throw new IllegalArgumentException("host " + lanIp + " is not part of job " + id);
+            }
+            return new OutputPage(slice(progress.stdout, stdoutOffset, limit), slice(progress.stderr, stderrOffset, limit),
+                    progress.stdout.length(), progress.stderr.length());
+        }
+        finally {
+            lock.unlock();
+        }
+    }
+
+    private static String slice(StringBuilder text, int offset, int limit)
+    {
+        int from = Math.min(offset, text.length());
+        int to = (int) Math.min((long) from + limit, text.length());
+        return text.substring(from, to);
+    }
+
+    /** A slice of each stream and the length kept so far. */
+    public record OutputPage(String stdout, String stderr, int stdoutChars, int stderrChars) {}
+
+    public Optional<HostTarget> target(String lanIp)
+    {
+        return Optional.ofNullable(hosts.get(lanIp)).map(HostProgress::target);
     }
 
     /** Waits up to {@code maxWait} for every host to finish; true when they did. */
@@ -317,6 +527,8 @@ public final class Job
         private int stderrEvented;
         private HostResult result;
         private boolean published;
+        private boolean launched;
+        private String outputHash = "";
 
         private HostProgress(HostTarget target)
         {

@@ -3,6 +3,7 @@ package org.omserver.master.pipeline;
 import org.omserver.catalog.module.ModuleDefinition;
 import org.omserver.catalog.module.ValidatedParams;
 import org.omserver.master.dispatch.PlannedHost;
+import org.omserver.master.dispatch.Rolling;
 import org.omserver.master.job.Job;
 
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,6 +43,11 @@ public final class Call
     private Optional<Job> job = Optional.empty();
     private Object reply;
     private Optional<String> detail = Optional.empty();
+    // issue 5: rolling settings as given, their resolution, and where a run comes from
+    private Map<String, String> rollingSettings = Map.of();
+    private Optional<Rolling> rolling = Optional.empty();
+    private OptionalLong parentJobId = OptionalLong.empty();
+    private OptionalLong scheduleId = OptionalLong.empty();
 
     /**
      * @param peer the network address the RPC came from, as the master saw it
@@ -247,5 +254,48 @@ public final class Call
     public void setDetail(String detail)
     {
         this.detail = Optional.ofNullable(detail);
+    }
+
+    /** Rolling settings by name as the client gave them (see {@code RollingSpec}); empty for none. */
+    public Map<String, String> rollingSettings()
+    {
+        return rollingSettings;
+    }
+
+    public void setRollingSettings(Map<String, String> rollingSettings)
+    {
+        this.rollingSettings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rollingSettings));
+    }
+
+    public Optional<Rolling> rolling()
+    {
+        return rolling;
+    }
+
+    public void setRolling(Rolling rolling)
+    {
+        this.rolling = Optional.of(rolling);
+    }
+
+    /** The job a retry retries. */
+    public OptionalLong parentJobId()
+    {
+        return parentJobId;
+    }
+
+    public void setParentJobId(long parentJobId)
+    {
+        this.parentJobId = OptionalLong.of(parentJobId);
+    }
+
+    /** The schedule that starts this run. */
+    public OptionalLong scheduleId()
+    {
+        return scheduleId;
+    }
+
+    public void setScheduleId(long scheduleId)
+    {
+        this.scheduleId = OptionalLong.of(scheduleId);
     }
 }

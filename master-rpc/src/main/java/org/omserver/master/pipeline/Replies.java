@@ -20,6 +20,8 @@ import java.util.List;
 /** Catalog and job values turned into the Thrift structs of the replies. */
 public final class Replies
 {
+    static final String SKIPPED = org.omserver.executor.api.FailureReason.SKIPPED.name();
+
     private Replies() {}
 
     static org.omserver.protocol.thrift.Role role(Role role)
@@ -80,7 +82,8 @@ public final class Replies
 
     private static void finished(HostEvent out, HostResult result)
     {
-        out.setStatus(result.succeeded() ? HostStatus.SUCCESS : HostStatus.FAILED);
+        out.setStatus(result.succeeded() ? HostStatus.SUCCESS
+                : result.failure().orElseThrow() == org.omserver.executor.api.FailureReason.SKIPPED ? HostStatus.SKIPPED : HostStatus.FAILED);
         result.exitCode().ifPresent(out::setExitCode);
         result.failure().ifPresent(reason -> out.setFailureReason(reason.name()));
         if (!result.message().isEmpty()) {
@@ -93,7 +96,8 @@ public final class Replies
     static HostEvent finished(long seq, HostResultRecord record)
     {
         HostEvent out = new HostEvent(seq, EventKind.FINISHED, record.lanIp(), record.hostName());
-        out.setStatus(record.success() ? HostStatus.SUCCESS : HostStatus.FAILED);
+        out.setStatus(record.success() ? HostStatus.SUCCESS
+                : record.failureReason().filter(SKIPPED::equals).isPresent() ? HostStatus.SKIPPED : HostStatus.FAILED);
         record.exitCode().ifPresent(out::setExitCode);
         record.failureReason().ifPresent(out::setFailureReason);
         if (!record.message().isEmpty()) {

@@ -15,6 +15,8 @@ import org.omserver.executor.api.HostTarget;
 import org.omserver.master.dispatch.Backends;
 import org.omserver.master.dispatch.JobRunner;
 import org.omserver.master.dispatch.PlannedHost;
+import org.omserver.master.dispatch.Rolling;
+import org.omserver.master.dispatch.RollingSpec;
 import org.omserver.master.job.EventPage;
 import org.omserver.master.job.Job;
 import org.omserver.master.job.JobRegistry;
@@ -311,9 +313,28 @@ public final class Stages
             List<PlannedHost> hosts = call.hosts();
             List<String> argv = module.render(call.requireParams());
             long jobId = catalog.jobs().create(new JobRecord(0, call.receivedAt(), call.requirePrincipal().username(), module.id(),
-                    call.requireParams().shown(), hosts.stream().map(host -> host.target().address()).toList(), JobStatus.RUNNING));
-            call.setJob(runner.start(jobId, module.id(), module.name(), argv, module.timeout(), module.needsRoot(), hosts, module.maxParallel()));
+                    call.requireParams().shown(), hosts.stream().map(host -> host.target().address()).toList(), JobStatus.RUNNING,
+                    call.parentJobId(), call.scheduleId(), call.rollingSettings(), Optional.empty()));
+            Rolling rolling = call.rolling().orElseGet(() -> Rolling.allAtOnce(hosts.size(), runner.maxParallel()))
+                    .limitedTo(module.maxParallel());
+            call.setJob(runner.start(jobId, module.id(), module.name(), argv, module.timeout(), module.needsRoot(), hosts, rolling));
             call.setDetail("job " + jobId);
+        });
+    }
+
+    /** Checks the rolling settings against the job's hosts, this master's parallelism and the module's timeout. */
+    public Stage planRolling()
+    {
+        return Stage.named("planRolling", call -> {
+            if (call.rollingSettings().isEmpty()) {
+                return;
+            }
+            try {
+                call.setRolling(RollingSpec.resolve(call.rollingSettings(), call.hosts().size(), runner.maxParallel(), call.requireModule().timeout()));
+            }
+            catch (IllegalArgumentException e) {
+                throw new Refusal(ErrorCode.INVALID_REQUEST, "invalid rolling settings: " + e.getMessage());
+            }
         });
     }
 
@@ -427,6 +448,9 @@ public final class Stages
     {
         READ_CATALOG("read the catalog, the inventory and job results", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
         RUN_MODULES("run modules", Set.of(Role.ADMIN, Role.OPERATOR)),
+        READ_HISTORY("read the job history", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
+        CONTROL_JOBS("cancel or retry jobs", Set.of(Role.ADMIN, Role.OPERATOR)),
+        SCHEDULE_RUNS("create or change scheduled runs", Set.of(Role.ADMIN, Role.OPERATOR)),
         /** Module authoring (issue 4): create, edit, enable/disable, delete, roll back and preview modules. */
         EDIT_CATALOG("change the module catalog", Set.of(Role.ADMIN, Role.AUTHOR));
 

@@ -5,7 +5,19 @@ import org.omserver.master.pipeline.Call;
 import org.omserver.master.pipeline.Pipeline;
 import org.omserver.master.pipeline.Refusal;
 import org.omserver.master.pipeline.Stage;
+import org.omserver.master.pipeline.JobStages;
+import org.omserver.master.pipeline.ScheduleStages;
 import org.omserver.master.pipeline.Stages;
+import org.omserver.master.job.Job;
+import org.omserver.catalog.schedule.ScheduleRecord;
+import org.omserver.protocol.thrift.CancelRequest;
+import org.omserver.protocol.thrift.ChangeScheduleRequest;
+import org.omserver.protocol.thrift.CreateScheduleRequest;
+import org.omserver.protocol.thrift.HostOutputRequest;
+import org.omserver.protocol.thrift.JobDetailRequest;
+import org.omserver.protocol.thrift.JobsRequest;
+import org.omserver.protocol.thrift.RetryRequest;
+import org.omserver.protocol.thrift.SchedulesRequest;
 import org.omserver.protocol.thrift.CatalogRequest;
 import org.omserver.protocol.thrift.EventsRequest;
 import org.omserver.protocol.thrift.InventoryRequest;
@@ -29,8 +41,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
+import static org.omserver.master.pipeline.Stages.Permission.CONTROL_JOBS;
 import static org.omserver.master.pipeline.Stages.Permission.EDIT_CATALOG;
 import static org.omserver.master.pipeline.Stages.Permission.READ_CATALOG;
+import static org.omserver.master.pipeline.Stages.Permission.READ_HISTORY;
+import static org.omserver.master.pipeline.Stages.Permission.SCHEDULE_RUNS;
 import static org.omserver.master.pipeline.Stages.Permission.RUN_MODULES;
 
 /**
@@ -42,16 +57,21 @@ public final class MasterHandler
 {
     private final Pipeline pipeline;
     private final Stages stages;
+    private final JobStages jobStages;
+    private final ScheduleStages scheduleStages;
+    private final AuthoringStages authoring;
     private final LegacyCall legacy;
     private final Supplier<String> peer;
     private final Clock clock;
-    private final AuthoringStages authoring;
 
-    public MasterHandler(Pipeline pipeline, Stages stages, LegacyCall legacy, Supplier<String> peer, Clock clock, AuthoringStages authoring)
+    public MasterHandler(Pipeline pipeline, Stages stages, JobStages jobStages, ScheduleStages scheduleStages, AuthoringStages authoring,
+            LegacyCall legacy, Supplier<String> peer, Clock clock)
     {
-        this.authoring = requireNonNull(authoring, "authoring is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.stages = requireNonNull(stages, "stages is null");
+        this.jobStages = requireNonNull(jobStages, "jobStages is null");
+        this.scheduleStages = requireNonNull(scheduleStages, "scheduleStages is null");
+        this.authoring = requireNonNull(authoring, "authoring is null");
         this.legacy = requireNonNull(legacy, "legacy is null");
         this.peer = requireNonNull(peer, "peer is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -120,12 +140,14 @@ public final class MasterHandler
                     call.setModuleId(request.getModuleId());
                     call.setRequestedTargets(request.getTargets());
                     call.setRawParams(request.getParams());
+                    call.setRollingSettings(JobStages.rollingSettings(request.getRolling()));
                 }),
                 stages.authenticate(),
                 stages.authorize(RUN_MODULES),
                 stages.resolveModule(),
                 stages.validateParams(),
                 stages.resolveTargets(),
+                stages.planRolling(),
                 stages.dispatch(),
                 stages.submitReply(),
                 stages.encode()));
@@ -142,6 +164,150 @@ public final class MasterHandler
                 stages.authorize(READ_CATALOG),
                 stages.readEvents(),
                 stages.encode()));
+    }
+
+    // ---- issue 5: job history, job detail, output paging, cancel, retry, schedules ----------------
+
+    /** History pages are reads like event polls: only refusals are audited. */
+    @Override
+    public String jobs(String sealed)
+            throws OmsError
+    {
+        return run("jobs", false, List.of(
+                stages.decode(sealed, JobsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_HISTORY),
+                jobStages.listJobs(),
+                stages.encode()));
+    }
+
+    @Override
+    public String jobDetail(String sealed)
+            throws OmsError
+    {
+        return run("jobDetail", false, List.of(
+                stages.decode(sealed, JobDetailRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_HISTORY),
+                jobStages.jobDetail(),
+                stages.encode()));
+    }
+
+    @Override
+    public String hostOutput(String sealed)
+            throws OmsError
+    {
+        return run("hostOutput", false, List.of(
+                stages.decode(sealed, HostOutputRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_HISTORY),
+                jobStages.hostOutput(),
+                stages.encode()));
+    }
+
+    @Override
+    public String cancel(String sealed)
+            throws OmsError
+    {
+        return run("cancel", true, List.of(
+                stages.decode(sealed, CancelRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setDetail("job " + request.getJobId());
+                }),
+                stages.authenticate(),
+                stages.authorize(CONTROL_JOBS),
+                jobStages.cancel(),
+                stages.encode()));
+    }
+
+    /** A retry is a submit of the old job's module and parameters to its failed hosts, checked again like any submit. */
+    @Override
+    public String retryJob(String sealed)
+            throws OmsError
+    {
+        return run("retryJob", true, List.of(
+                stages.decode(sealed, RetryRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setDetail("job " + request.getJobId());
+                }),
+                stages.authenticate(),
+                stages.authorize(CONTROL_JOBS),
+                stages.authorize(RUN_MODULES),
+                jobStages.prepareRetry(),
+                stages.resolveModule(),
+                stages.validateParams(),
+                stages.resolveTargets(),
+                stages.planRolling(),
+                stages.dispatch(),
+                jobStages.retryReply(),
+                stages.encode()));
+    }
+
+    @Override
+    public String createSchedule(String sealed)
+            throws OmsError
+    {
+        return run("createSchedule", true, List.of(
+                stages.decode(sealed, CreateScheduleRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setModuleId(request.getModuleId());
+                    call.setRequestedTargets(request.getTargets());
+                    call.setRawParams(request.getParams());
+                    call.setRollingSettings(JobStages.rollingSettings(request.getRolling()));
+                }),
+                stages.authenticate(),
+                stages.authorize(SCHEDULE_RUNS),
+                scheduleStages.checkSchedule(),
+                stages.resolveModule(),
+                stages.validateParams(),
+                stages.resolveTargets(),
+                stages.planRolling(),
+                scheduleStages.storeSchedule(),
+                stages.encode()));
+    }
+
+    @Override
+    public String schedules(String sealed)
+            throws OmsError
+    {
+        return run("schedules", false, List.of(
+                stages.decode(sealed, SchedulesRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_HISTORY),
+                scheduleStages.listSchedules(),
+                stages.encode()));
+    }
+
+    @Override
+    public String changeSchedule(String sealed)
+            throws OmsError
+    {
+        return run("changeSchedule", true, List.of(
+                stages.decode(sealed, ChangeScheduleRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(SCHEDULE_RUNS),
+                scheduleStages.changeSchedule(),
+                stages.encode()));
+    }
+
+    /** A run started by the scheduler: the submit stages, as the schedule's owner; audited as {@code scheduledRun}. */
+    public Job scheduledRun(ScheduleRecord schedule)
+            throws Refusal
+    {
+        return pipeline.run(new Call("scheduledRun", clock.instant(), "scheduler", true), List.of(
+                scheduleStages.scheduleOwner(schedule),
+                stages.authorize(RUN_MODULES),
+                stages.resolveModule(),
+                stages.validateParams(),
+                stages.resolveTargets(),
+                stages.planRolling(),
+                stages.dispatch())).requireJob();
     }
 
     /** OMServer's call: same stages as submit, as the legacy caller, waiting for the hosts; errors come back as reply text. */

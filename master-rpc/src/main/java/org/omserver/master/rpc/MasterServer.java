@@ -11,6 +11,10 @@ import org.omserver.master.config.MasterConfig;
 import org.omserver.master.dispatch.Backends;
 import org.omserver.master.dispatch.JobRunner;
 import org.omserver.master.job.JobRegistry;
+import org.omserver.master.job.Retention;
+import org.omserver.master.pipeline.JobStages;
+import org.omserver.master.pipeline.ScheduleStages;
+import org.omserver.master.schedule.Scheduler;
 import org.omserver.master.legacy.LegacyCall;
 import org.omserver.master.pipeline.Pipeline;
 import org.omserver.master.pipeline.Stages;
@@ -52,17 +56,21 @@ public final class MasterServer
     private final Catalog catalog;
     private final Backends backends;
     private final JobRunner runner;
+    private final Scheduler scheduler;
+    private final Retention retention;
     private final TThreadedSelectorServer server;
     private final TNonblockingServerSocket socket;
     private final ExecutorService workers;
     private final Thread serving;
 
-    private MasterServer(Catalog catalog, Backends backends, JobRunner runner, TThreadedSelectorServer server, TNonblockingServerSocket socket,
-            ExecutorService workers, Thread serving)
+    private MasterServer(Catalog catalog, Backends backends, JobRunner runner, Scheduler scheduler, Retention retention,
+            TThreadedSelectorServer server, TNonblockingServerSocket socket, ExecutorService workers, Thread serving)
     {
         this.catalog = catalog;
         this.backends = backends;
         this.runner = runner;
+        this.scheduler = scheduler;
+        this.retention = retention;
         this.server = server;
         this.socket = socket;
         this.workers = workers;
@@ -82,6 +90,8 @@ public final class MasterServer
         Catalog catalog = Catalog.open(config.database());
         Backends backends = null;
         JobRunner runner = null;
+        Scheduler scheduler = null;
+        Retention retention = null;
         ExecutorService workers = null;
         TNonblockingServerSocket socket = null;
         try {
@@ -100,8 +110,11 @@ public final class MasterServer
                     new LoginThrottle(clock, config.loginMaxFailures(), MasterConfig.LOGIN_FAILURE_PERIOD), backends, runner, jobs, clock);
             LegacyCall legacy = new LegacyCall(config.legacyEnabled(), config.acceptsV1(), envelope,
                     new LegacyEnvelope(secret.bytes(), envelopeChars(config.maxFrameBytes())), config.legacyTimeout());
-            MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, legacy, PeerTrackingServer::currentPeer, clock,
-                    new AuthoringStages(catalog));
+            MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, new JobStages(catalog, jobs, runner),
+                    new ScheduleStages(catalog, clock), new AuthoringStages(catalog), legacy, PeerTrackingServer::currentPeer, clock);
+            scheduler = new Scheduler(catalog.schedules(), catalog.jobs(), jobs, handler::scheduledRun, clock, config.history().schedulePoll());
+            retention = new Retention(catalog.jobs(), clock, config.history().retentionDays(), config.history().maxJobs(),
+                    config.history().retentionInterval());
 
             socket = new TNonblockingServerSocket(new TNonblockingServerSocket.NonblockingAbstractServerSocketArgs()
                     .bindAddr(new InetSocketAddress(config.bind(), config.port()))
@@ -120,7 +133,9 @@ public final class MasterServer
             TThreadedSelectorServer server = new PeerTrackingServer(args);
             Thread serving = Thread.ofPlatform().name("master-rpc").daemon(false).start(server::serve);
             waitUntilServing(server);
-            MasterServer master = new MasterServer(catalog, backends, runner, server, socket, workers, serving);
+            MasterServer master = new MasterServer(catalog, backends, runner, scheduler, retention, server, socket, workers, serving);
+            scheduler.start();
+            retention.start();
             log.info("master listening on {}:{} (backends: {}, legacy call {})", config.bind(), master.port(), String.join(", ", backends.names()),
                     !config.legacyEnabled() ? "off" : config.acceptsV1() ? "on, v1 and v2" : "on, v2 only");
             return master;
@@ -178,11 +193,25 @@ public final class MasterServer
         return catalog;
     }
 
+    /** Starts the schedules due at the clock's time now (the background loop does this every schedule.poll-interval). */
+    public int runDueSchedules()
+    {
+        return scheduler.runDue();
+    }
+
+    /** Applies the history retention now (the background loop does this every history.retention-interval). */
+    public int applyRetention()
+    {
+        return retention.apply();
+    }
+
     /** Stops accepting calls, interrupts running hosts (their results are stored INTERRUPTED), then closes backends and catalog. */
     @Override
     public void close()
     {
         log.info("master stopping");
+        scheduler.close();
+        retention.close();
         server.stop();
         // interrupting the hosts first also wakes the event polls still holding worker threads
         closeQuietly(runner, null, null, null, () -> {});

@@ -1,9 +1,11 @@
 package org.omserver.master.dispatch;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.omserver.catalog.job.HostResultRecord;
+import org.omserver.catalog.Catalog;
+import org.omserver.catalog.TestingH2;
 import org.omserver.catalog.job.JobRecord;
-import org.omserver.catalog.job.JobRepository;
 import org.omserver.catalog.job.JobStatus;
 import org.omserver.executor.api.Executor;
 import org.omserver.executor.api.HostResult;
@@ -20,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -30,7 +30,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestJobRunner
 {
-    private final StoredJobs stored = new StoredJobs();
+    private Catalog catalog;
+
+    @BeforeEach
+    void open()
+    {
+        catalog = Catalog.open(TestingH2.config());
+    }
+
+    @AfterEach
+    void close()
+    {
+        catalog.close();
+    }
 
     @Test
     void executorThatThrowsStillFinishesTheHostAsInternal()
@@ -42,8 +54,8 @@ class TestJobRunner
         HostResult result = finished(job).get(0);
         assertThat(result.failure()).hasValueSatisfying(reason -> assertThat(reason.name()).isEqualTo("INTERNAL"));
         assertThat(result.message()).contains("backend boom failed: IllegalStateException; see the master log");
-        assertThat(stored.statuses.get(job.id())).isEqualTo(JobStatus.FINISHED);
-        assertThat(stored.results.get(job.id())).singleElement().satisfies(r -> assertThat(r.failureReason()).hasValue("INTERNAL"));
+        assertThat(catalog.jobs().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
+        assertThat(catalog.jobs().hostResults(job.id())).singleElement().satisfies(r -> assertThat(r.failureReason()).hasValue("INTERNAL"));
     }
 
     @Test
@@ -79,7 +91,7 @@ class TestJobRunner
         EventPage page = job.read(0, 1000, Duration.ZERO);
         assertThat(page.events()).extracting(JobEvent::seq).containsExactlyElementsOf(IntStream.rangeClosed(1, 12 * 4).mapToObj(i -> (long) i).toList());
         assertThat(page.complete()).isTrue();
-        assertThat(stored.results.get(job.id())).hasSize(12).allSatisfy(r -> assertThat(r.stdout()).isEqualTo(r.lanIp() + "\n"));
+        assertThat(catalog.jobs().hostResults(job.id())).hasSize(12).allSatisfy(r -> assertThat(r.stdout()).isEqualTo(r.lanIp() + "\n"));
     }
 
     @Test
@@ -108,7 +120,7 @@ class TestJobRunner
     {
         MasterConfig config = MasterConfig.fromProperties(Map.of("db.url", "jdbc:h2:mem:x", "executor.default", "agent"));
         assertThatThrownBy(() -> Backends.load(config, getClass().getClassLoader()))
-                .hasMessageContaining("no executor backend named 'agent' (named by executor.default); backends found on the class path: ssh");
+                .hasMessageContaining("no executor backend named 'agent' (named by executor.default); backends found on the class path: ssh, synthetic");
     }
 
     private Job run(Map<String, Executor> executors, int maxParallel, String backend, List<HostTarget> targets)
@@ -121,8 +133,8 @@ class TestJobRunner
             throws InterruptedException
     {
         JobRegistry registry = new JobRegistry(Clock.systemUTC(), Duration.ofMinutes(10), 100);
-        try (JobRunner runner = new JobRunner(new Backends(executors, backend), stored, registry, maxParallel, Clock.systemUTC())) {
-            long id = stored.create(new JobRecord(0, java.time.Instant.now(), "t", 1, Map.of(), targets.stream().map(HostTarget::address).toList(), JobStatus.RUNNING));
+        try (JobRunner runner = new JobRunner(new Backends(executors, backend), catalog.jobs(), registry, maxParallel, Clock.systemUTC())) {
+            long id = catalog.jobs().create(new JobRecord(0, java.time.Instant.now(), "t", 1, Map.of(), targets.stream().map(HostTarget::address).toList(), JobStatus.RUNNING));
             Job job = runner.start(id, 1, "m", List.of("true"), Duration.ofSeconds(10), false,
                     targets.stream().map(target -> new PlannedHost(target, backend)).toList(), moduleLimit);
             assertThat(job.awaitCompletion(Duration.ofSeconds(20))).isTrue();
@@ -144,53 +156,5 @@ class TestJobRunner
             hosts.add(new HostTarget("127.0.1." + (i + 1), "h" + i, 22, Optional.empty()));
         }
         return hosts;
-    }
-
-    /** Jobs in memory, as far as the runner uses them. */
-    private static final class StoredJobs
-            implements JobRepository
-    {
-        private final AtomicInteger ids = new AtomicInteger();
-        private final Map<Long, List<HostResultRecord>> results = new ConcurrentHashMap<>();
-        private final Map<Long, JobStatus> statuses = new ConcurrentHashMap<>();
-
-        @Override
-        public long create(JobRecord job)
-        {
-            long id = ids.incrementAndGet();
-            results.put(id, new CopyOnWriteArrayList<>());
-            statuses.put(id, JobStatus.RUNNING);
-            return id;
-        }
-
-        @Override
-        public void addHostResult(long jobId, HostResultRecord result)
-        {
-            results.get(jobId).add(result);
-        }
-
-        @Override
-        public void setStatus(long jobId, JobStatus status)
-        {
-            statuses.put(jobId, status);
-        }
-
-        @Override
-        public Optional<JobRecord> find(long jobId)
-        {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<HostResultRecord> hostResults(long jobId)
-        {
-            return results.getOrDefault(jobId, List.of());
-        }
-
-        @Override
-        public int interruptRunning()
-        {
-            return 0;
-        }
     }
 }

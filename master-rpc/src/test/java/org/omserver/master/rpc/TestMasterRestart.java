@@ -4,7 +4,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.omserver.catalog.job.HostResultRecord;
 import org.omserver.catalog.job.JobRecord;
+import org.omserver.protocol.thrift.HostOutputReply;
+import org.omserver.protocol.thrift.HostOutputRequest;
+import org.omserver.protocol.thrift.HostState;
+import org.omserver.protocol.thrift.HostSummary;
+import org.omserver.protocol.thrift.JobDetailReply;
+import org.omserver.protocol.thrift.JobDetailRequest;
+import org.omserver.protocol.thrift.JobsReply;
+import org.omserver.protocol.thrift.JobsRequest;
 import org.omserver.catalog.job.JobStatus;
 import org.omserver.protocol.envelope.ReplayCache;
 import org.omserver.protocol.envelope.SealedEnvelope;
@@ -20,6 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,9 +70,32 @@ class TestMasterRestart
         long runningJob = master.catalog().jobs().create(new JobRecord(0, Instant.now(), "admin", 1003, Map.of(),
                 List.of("127.0.0.2"), JobStatus.RUNNING));
 
+        // a job that had gathered one of its two results when its master died
+        long partialJob = master.catalog().jobs().create(new JobRecord(0, Instant.now(), "admin", 1003, Map.of(),
+                List.of("127.0.0.2", "127.0.0.3"), JobStatus.RUNNING));
+        master.catalog().jobs().addHostResult(partialJob, new HostResultRecord("127.0.0.2", "web01", true, OptionalInt.of(0), Optional.empty(), "",
+                Duration.ofMillis(5), "Debian\n", "", false));
+
         master.restart(Map.of());
 
         assertThat(master.catalog().jobs().find(runningJob).orElseThrow().status()).isEqualTo(JobStatus.INTERRUPTED);
+        try (TestingMasterClient client = master.client()) {
+            String session = client.login("viewer", "pw-viewer").getSession();
+            JobDetailReply detail = client.call("jobDetail", new JobDetailRequest(session, partialJob), new JobDetailReply());
+            assertThat(detail.getSummary().getStatus()).isEqualTo(org.omserver.protocol.thrift.JobStatus.INTERRUPTED);
+            assertThat(detail.getSummary().getProgress().getSucceeded()).isEqualTo(1);
+            assertThat(detail.getSummary().getProgress().getFailed()).isEqualTo(1);
+            assertThat(detail.getHosts()).extracting(HostSummary::getState).containsExactly(HostState.SUCCESS, HostState.FAILED);
+            assertThat(detail.getHosts().get(1).getFailureReason()).isEqualTo("INTERRUPTED");
+            assertThat(client.call("hostOutput", new HostOutputRequest(session, partialJob, "127.0.0.2"), new HostOutputReply()).getStdout())
+                    .isEqualTo("Debian\n");
+            JobsReply history = client.call("jobs", new JobsRequest(session).setLimit(200), new JobsReply());
+            assertThat(history.getJobs()).filteredOn(job -> job.getJobId() == partialJob).singleElement().satisfies(job -> {
+                assertThat(job.getStatus()).isEqualTo(org.omserver.protocol.thrift.JobStatus.INTERRUPTED);
+                assertThat(job.getProgress().getSucceeded()).isEqualTo(1);
+                assertThat(job.getProgress().getFailed()).isEqualTo(1);
+            });
+        }
         assertThat(master.catalog().jobs().find(finishedJob).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
         try (TestingMasterClient client = master.client()) {
             String session = client.login("viewer", "pw-viewer").getSession();

@@ -67,6 +67,22 @@ public final class TestingMasterClient
         return call("events", new EventsRequest(session, jobId, cursor, maxWaitMillis).setMaxEvents(maxEvents), new EventsReply());
     }
 
+    /** Reads every event of the job from the start until it is complete (long-polling), in pages of {@code maxEvents}. */
+    public List<org.omserver.protocol.thrift.HostEvent> allEvents(String session, long jobId, int maxEvents)
+            throws TException
+    {
+        List<org.omserver.protocol.thrift.HostEvent> events = new java.util.ArrayList<>();
+        long cursor = 0;
+        EventsReply page;
+        do {
+            page = events(session, jobId, cursor, 5000, maxEvents);
+            events.addAll(page.getEvents());
+            cursor = page.getNextCursor();
+        }
+        while (!page.isComplete());
+        return events;
+    }
+
     /** Seals {@code request}, calls {@code method} and opens the reply into {@code reply}. */
     public <T extends TBase<?, ?>> T call(String method, TBase<?, ?> request, T reply)
             throws TException
@@ -87,6 +103,14 @@ public final class TestingMasterClient
             case "moduleVersions" -> client.moduleVersions(sealed);
             case "moduleRollback" -> client.moduleRollback(sealed);
             case "modulePreview" -> client.modulePreview(sealed);
+            case "jobs" -> client.jobs(sealed);
+            case "jobDetail" -> client.jobDetail(sealed);
+            case "hostOutput" -> client.hostOutput(sealed);
+            case "cancel" -> client.cancel(sealed);
+            case "retryJob" -> client.retryJob(sealed);
+            case "createSchedule" -> client.createSchedule(sealed);
+            case "schedules" -> client.schedules(sealed);
+            case "changeSchedule" -> client.changeSchedule(sealed);
             default -> throw new IllegalArgumentException(method);
         };
         try {

@@ -13,9 +13,11 @@ import org.apache.ibatis.annotations.Update;
 import org.omserver.catalog.internal.Rows.AuditRow;
 import org.omserver.catalog.internal.Rows.CategoryRow;
 import org.omserver.catalog.internal.Rows.HostRow;
+import org.omserver.catalog.internal.Rows.JobQueryRow;
 import org.omserver.catalog.internal.Rows.JobRow;
 import org.omserver.catalog.internal.Rows.ModuleRow;
 import org.omserver.catalog.internal.Rows.ModuleVersionRow;
+import org.omserver.catalog.internal.Rows.ScheduleRow;
 import org.omserver.catalog.internal.Rows.ServerRow;
 import org.omserver.catalog.internal.Rows.UserRow;
 
@@ -119,27 +121,120 @@ final class Mappers
 
     interface JobMapper
     {
-        @Insert("INSERT INTO oms_job (created_at, username, module_id, params, targets, status) "
-                + "VALUES (#{createdAt}, #{username}, #{moduleId}, #{params}, #{targets}, #{status})")
+        String JOB_COLUMNS = "j.id, j.created_at, j.username, j.module_id, j.params, j.targets, j.status, j.finished_at, j.hosts_total, "
+                + "j.hosts_succeeded, j.hosts_failed, j.hosts_skipped, j.parent_job_id, j.schedule_id, j.rolling, j.stop_reason, m.module_name";
+        String SUMMARY_COLUMNS = "j.id, j.created_at, j.username, j.module_id, j.status, j.finished_at, j.hosts_total, "
+                + "j.hosts_succeeded, j.hosts_failed, j.hosts_skipped, j.parent_job_id, j.schedule_id, m.module_name";
+        String FROM = " FROM oms_job j LEFT JOIN module_list m ON m.ID = j.module_id";
+        String HOST_SUMMARY = "SELECT job_id, lan_ip, host_name, success, exit_code, failure_reason, message, duration_ms, truncated, "
+                + "output_hash, stdout_chars, stderr_chars FROM oms_job_host";
+
+        @Insert("INSERT INTO oms_job (created_at, username, module_id, params, targets, status, hosts_total, parent_job_id, schedule_id, rolling) "
+                + "VALUES (#{createdAt}, #{username}, #{moduleId}, #{params}, #{targets}, #{status}, #{hostsTotal}, #{parentJobId}, #{scheduleId}, #{rolling})")
         @Options(useGeneratedKeys = true, keyProperty = "id")
         void insert(JobRow row);
 
-        @Insert("INSERT INTO oms_job_host (job_id, lan_ip, host_name, success, exit_code, failure_reason, message, duration_ms, stdout, stderr, truncated) "
-                + "VALUES (#{jobId}, #{lanIp}, #{hostName}, #{success}, #{exitCode}, #{failureReason}, #{message}, #{durationMs}, #{stdout}, #{stderr}, #{truncated})")
+        @Insert("INSERT INTO oms_job_host (job_id, lan_ip, host_name, success, exit_code, failure_reason, message, duration_ms, stdout, stderr, truncated, "
+                + "output_hash, stdout_chars, stderr_chars) "
+                + "VALUES (#{jobId}, #{lanIp}, #{hostName}, #{success}, #{exitCode}, #{failureReason}, #{message}, #{durationMs}, #{stdout}, #{stderr}, #{truncated}, "
+                + "#{outputHash}, #{stdoutChars}, #{stderrChars})")
         void insertHost(HostRow row);
 
         @Update("UPDATE oms_job SET status = #{status}, finished_at = #{finishedAt} WHERE id = #{id}")
         int setStatus(@Param("id") long id, @Param("status") String status, @Param("finishedAt") LocalDateTime finishedAt);
 
-        @Select("SELECT id, created_at, username, module_id, params, targets, status, finished_at FROM oms_job WHERE id = #{id}")
+        @Update("UPDATE oms_job SET status = #{status}, finished_at = #{finishedAt}, hosts_total = #{total}, hosts_succeeded = #{succeeded}, "
+                + "hosts_failed = #{failed}, hosts_skipped = #{skipped}, stop_reason = #{stopReason} WHERE id = #{id}")
+        int finish(@Param("id") long id, @Param("status") String status, @Param("finishedAt") LocalDateTime finishedAt, @Param("total") int total,
+                @Param("succeeded") int succeeded, @Param("failed") int failed, @Param("skipped") int skipped, @Param("stopReason") String stopReason);
+
+        @Select("SELECT " + JOB_COLUMNS + FROM + " WHERE j.id = #{id}")
         JobRow find(long id);
 
-        @Select("SELECT job_id, lan_ip, host_name, success, exit_code, failure_reason, message, duration_ms, stdout, stderr, truncated "
-                + "FROM oms_job_host WHERE job_id = #{jobId} ORDER BY lan_ip")
+        @Select("SELECT " + SUMMARY_COLUMNS + FROM + " WHERE j.id = #{id}")
+        JobRow summary(long id);
+
+        @Select("<script>SELECT " + SUMMARY_COLUMNS + FROM + "<where>"
+                + "<if test='beforeId != null'>j.id &lt; #{beforeId}</if>"
+                + "<if test='username != null'> AND j.username = #{username}</if>"
+                + "<if test='moduleId != null'> AND j.module_id = #{moduleId}</if>"
+                + "<if test='status != null'> AND j.status = #{status}</if>"
+                + "<if test='since != null'> AND j.created_at &gt;= #{since}</if>"
+                + "<if test='until != null'> AND j.created_at &lt; #{until}</if>"
+                + "</where> ORDER BY j.id DESC LIMIT #{limit}</script>")
+        List<JobRow> page(JobQueryRow query);
+
+        @Select("SELECT id FROM oms_job WHERE parent_job_id = #{id} ORDER BY id")
+        List<Long> children(long id);
+
+        @Select("SELECT job_id, lan_ip, host_name, success, exit_code, failure_reason, message, duration_ms, stdout, stderr, truncated, "
+                + "output_hash, stdout_chars, stderr_chars FROM oms_job_host WHERE job_id = #{jobId} ORDER BY lan_ip")
         List<HostRow> hosts(long jobId);
 
-        @Update("UPDATE oms_job SET status = 'INTERRUPTED', finished_at = #{finishedAt} WHERE status = 'RUNNING'")
+        @Select("SELECT job_id, lan_ip, host_name, success, exit_code, failure_reason, message, duration_ms, stdout, stderr, truncated, "
+                + "output_hash, stdout_chars, stderr_chars FROM oms_job_host WHERE job_id = #{jobId} AND lan_ip = #{lanIp}")
+        HostRow host(@Param("jobId") long jobId, @Param("lanIp") String lanIp);
+
+        @Select("<script>" + HOST_SUMMARY + " WHERE job_id = #{jobId}"
+                + "<if test='contains != null'> AND (LOCATE(LOWER(#{contains}), LOWER(stdout)) &gt; 0 OR LOCATE(LOWER(#{contains}), LOWER(stderr)) &gt; 0)</if>"
+                + " ORDER BY lan_ip</script>")
+        List<HostRow> hostSummaries(@Param("jobId") long jobId, @Param("contains") String contains);
+
+        @Update("UPDATE oms_job SET status = 'INTERRUPTED', finished_at = #{finishedAt}, "
+                + "hosts_succeeded = (SELECT COUNT(*) FROM oms_job_host h WHERE h.job_id = oms_job.id AND h.success = TRUE), "
+                + "hosts_skipped = (SELECT COUNT(*) FROM oms_job_host h WHERE h.job_id = oms_job.id AND h.failure_reason = 'SKIPPED'), "
+                + "hosts_failed = (SELECT COUNT(*) FROM oms_job_host h WHERE h.job_id = oms_job.id AND h.success = FALSE "
+                + "AND (h.failure_reason IS NULL OR h.failure_reason <> 'SKIPPED')) "
+                + "WHERE status = 'RUNNING'")
         int interruptRunning(@Param("finishedAt") LocalDateTime finishedAt);
+
+        @Select("SELECT id FROM oms_job WHERE created_at < #{cutoff} AND status <> 'RUNNING' ORDER BY id LIMIT #{batch}")
+        List<Long> endedCreatedBefore(@Param("cutoff") LocalDateTime cutoff, @Param("batch") int batch);
+
+        /** The newest job beyond the {@code keep} newest; NULL when there are not that many. */
+        @Select("SELECT id FROM oms_job ORDER BY id DESC LIMIT 1 OFFSET #{keep}")
+        Long newestBeyond(int keep);
+
+        @Select("SELECT id FROM oms_job WHERE id <= #{maxId} AND status <> 'RUNNING' ORDER BY id LIMIT #{batch}")
+        List<Long> endedUpTo(@Param("maxId") long maxId, @Param("batch") int batch);
+
+        @Delete("<script>DELETE FROM oms_job_host WHERE job_id IN "
+                + "<foreach item='id' collection='ids' open='(' separator=',' close=')'>#{id}</foreach></script>")
+        int deleteHosts(@Param("ids") Collection<Long> ids);
+
+        @Delete("<script>DELETE FROM oms_job WHERE id IN "
+                + "<foreach item='id' collection='ids' open='(' separator=',' close=')'>#{id}</foreach></script>")
+        int deleteJobs(@Param("ids") Collection<Long> ids);
+    }
+
+    interface ScheduleMapper
+    {
+        String COLUMNS = "SELECT id, name, owner, cron, module_id, targets, params, rolling, overlap, paused, created_at, next_run_at, "
+                + "last_run_at, last_job_id, last_outcome, run_pending FROM oms_schedule";
+
+        @Insert("INSERT INTO oms_schedule (name, owner, cron, module_id, targets, params, rolling, overlap, paused, created_at, next_run_at, run_pending) "
+                + "VALUES (#{name}, #{owner}, #{cron}, #{moduleId}, #{targets}, #{params}, #{rolling}, #{overlap}, #{paused}, #{createdAt}, #{nextRunAt}, FALSE)")
+        @Options(useGeneratedKeys = true, keyProperty = "id")
+        void insert(ScheduleRow row);
+
+        @Select(COLUMNS + " ORDER BY id")
+        List<ScheduleRow> list();
+
+        @Select(COLUMNS + " WHERE id = #{id}")
+        ScheduleRow find(long id);
+
+        @Select(COLUMNS + " WHERE paused = FALSE AND (next_run_at <= #{now} OR run_pending = TRUE) ORDER BY id")
+        List<ScheduleRow> due(@Param("now") LocalDateTime now);
+
+        @Update("UPDATE oms_schedule SET paused = #{paused}, next_run_at = #{nextRunAt}, run_pending = FALSE WHERE id = #{id}")
+        int setPaused(@Param("id") long id, @Param("paused") boolean paused, @Param("nextRunAt") LocalDateTime nextRunAt);
+
+        @Update("UPDATE oms_schedule SET next_run_at = #{nextRunAt}, last_run_at = #{lastRunAt}, last_job_id = #{lastJobId}, "
+                + "last_outcome = #{lastOutcome}, run_pending = #{runPending} WHERE id = #{id}")
+        int recordRun(ScheduleRow row);
+
+        @Delete("DELETE FROM oms_schedule WHERE id = #{id}")
+        int delete(long id);
     }
 
     interface AuditMapper

@@ -14,13 +14,14 @@ import org.omserver.catalog.audit.AuditRepository;
 import org.omserver.catalog.inventory.InventoryRepository;
 import org.omserver.catalog.job.JobRepository;
 import org.omserver.catalog.module.ModuleRepository;
+import org.omserver.catalog.schedule.ScheduleRepository;
 import org.omserver.catalog.user.UserRepository;
 
 import static java.util.Objects.requireNonNull;
 
 /** The MyBatis set-up and the repositories over it. */
 public record Repositories(ModuleRepository modules, InventoryRepository inventory, UserRepository users,
-        JobRepository jobs, AuditRepository audit)
+        JobRepository jobs, AuditRepository audit, ScheduleRepository schedules)
 {
     public static Repositories create(DataSource dataSource, Clock clock)
     {
@@ -35,8 +36,9 @@ public record Repositories(ModuleRepository modules, InventoryRepository invento
         configuration.addMapper(Mappers.UserMapper.class);
         configuration.addMapper(Mappers.JobMapper.class);
         configuration.addMapper(Mappers.AuditMapper.class);
+        configuration.addMapper(Mappers.ScheduleMapper.class);
         Db db = new Db(new SqlSessionFactoryBuilder().build(configuration));
         return new Repositories(new DbModuleRepository(db, clock), new DbInventoryRepository(db), new DbUserRepository(db, clock),
-                new DbJobRepository(db, clock), new DbAuditRepository(db));
+                new DbJobRepository(db, clock), new DbAuditRepository(db), new DbScheduleRepository(db));
     }
 }

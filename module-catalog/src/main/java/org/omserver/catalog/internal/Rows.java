@@ -79,6 +79,48 @@ final class Rows
         public String targets;
         public String status;
         public LocalDateTime finishedAt;
+        public int hostsTotal;
+        public int hostsSucceeded;
+        public int hostsFailed;
+        public int hostsSkipped;
+        public Long parentJobId;
+        public Long scheduleId;
+        public String rolling;
+        public String stopReason;
+        /** Joined from module_list; NULL when the module is gone. */
+        public String moduleName;
+    }
+
+    /** The filters of a history page; NULL = not filtered. */
+    static final class JobQueryRow
+    {
+        public Long beforeId;
+        public int limit;
+        public String username;
+        public Integer moduleId;
+        public String status;
+        public LocalDateTime since;
+        public LocalDateTime until;
+    }
+
+    static final class ScheduleRow
+    {
+        public long id;
+        public String name;
+        public String owner;
+        public String cron;
+        public int moduleId;
+        public String targets;
+        public String params;
+        public String rolling;
+        public String overlap;
+        public boolean paused;
+        public LocalDateTime createdAt;
+        public LocalDateTime nextRunAt;
+        public LocalDateTime lastRunAt;
+        public Long lastJobId;
+        public String lastOutcome;
+        public boolean runPending;
     }
 
     static final class HostRow
@@ -94,6 +136,9 @@ final class Rows
         public String stdout;
         public String stderr;
         public boolean truncated;
+        public String outputHash;
+        public int stdoutChars;
+        public int stderrChars;
     }
 
     static final class AuditRow

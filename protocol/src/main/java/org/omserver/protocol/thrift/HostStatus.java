@@ -9,7 +9,11 @@ package org.omserver.protocol.thrift;
 
 public enum HostStatus implements org.apache.thrift.TEnum {
   SUCCESS(1),
-  FAILED(2);
+  FAILED(2),
+  /**
+   * Issue 5: never launched (job cancelled, or its failure threshold was exceeded); failureReason SKIPPED, the message says why.
+   */
+  SKIPPED(3);
 
   private final int value;
 
@@ -36,6 +40,8 @@ public enum HostStatus implements org.apache.thrift.TEnum {
         return SUCCESS;
       case 2:
         return FAILED;
+      case 3:
+        return SKIPPED;
       default:
         return null;
     }

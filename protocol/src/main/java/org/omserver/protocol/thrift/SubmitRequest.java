@@ -15,6 +15,7 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
   private static final org.apache.thrift.protocol.TField TARGETS_FIELD_DESC = new org.apache.thrift.protocol.TField("targets", org.apache.thrift.protocol.TType.LIST, (short)3);
   private static final org.apache.thrift.protocol.TField PARAMS_FIELD_DESC = new org.apache.thrift.protocol.TField("params", org.apache.thrift.protocol.TType.MAP, (short)4);
   private static final org.apache.thrift.protocol.TField CLIENT_ADDRESS_FIELD_DESC = new org.apache.thrift.protocol.TField("clientAddress", org.apache.thrift.protocol.TType.STRING, (short)5);
+  private static final org.apache.thrift.protocol.TField ROLLING_FIELD_DESC = new org.apache.thrift.protocol.TField("rolling", org.apache.thrift.protocol.TType.STRUCT, (short)6);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new SubmitRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new SubmitRequestTupleSchemeFactory();
@@ -30,6 +31,10 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
    */
   public @org.apache.thrift.annotation.Nullable java.util.Map<java.lang.String,java.lang.String> params; // required
   public @org.apache.thrift.annotation.Nullable java.lang.String clientAddress; // optional
+  /**
+   * Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel).
+   */
+  public @org.apache.thrift.annotation.Nullable RollingOptions rolling; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -43,7 +48,11 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
      * Raw form values by field name; the master validates them against the module schema.
      */
     PARAMS((short)4, "params"),
-    CLIENT_ADDRESS((short)5, "clientAddress");
+    CLIENT_ADDRESS((short)5, "clientAddress"),
+    /**
+     * Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel).
+     */
+    ROLLING((short)6, "rolling");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -69,6 +78,8 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
           return PARAMS;
         case 5: // CLIENT_ADDRESS
           return CLIENT_ADDRESS;
+        case 6: // ROLLING
+          return ROLLING;
         default:
           return null;
       }
@@ -114,7 +125,7 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
   // isset id assignments
   private static final int __MODULEID_ISSET_ID = 0;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.CLIENT_ADDRESS};
+  private static final _Fields optionals[] = {_Fields.CLIENT_ADDRESS,_Fields.ROLLING};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -131,6 +142,8 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
             new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING))));
     tmpMap.put(_Fields.CLIENT_ADDRESS, new org.apache.thrift.meta_data.FieldMetaData("clientAddress", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.ROLLING, new org.apache.thrift.meta_data.FieldMetaData("rolling", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, RollingOptions.class)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(SubmitRequest.class, metaDataMap);
   }
@@ -172,6 +185,9 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     if (other.isSetClientAddress()) {
       this.clientAddress = other.clientAddress;
     }
+    if (other.isSetRolling()) {
+      this.rolling = new RollingOptions(other.rolling);
+    }
   }
 
   @Override
@@ -187,6 +203,7 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     this.targets = null;
     this.params = null;
     this.clientAddress = null;
+    this.rolling = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -351,6 +368,37 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     }
   }
 
+  /**
+   * Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel).
+   */
+  @org.apache.thrift.annotation.Nullable
+  public RollingOptions getRolling() {
+    return this.rolling;
+  }
+
+  /**
+   * Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel).
+   */
+  public SubmitRequest setRolling(@org.apache.thrift.annotation.Nullable RollingOptions rolling) {
+    this.rolling = rolling;
+    return this;
+  }
+
+  public void unsetRolling() {
+    this.rolling = null;
+  }
+
+  /** Returns true if field rolling is set (has been assigned a value) and false otherwise */
+  public boolean isSetRolling() {
+    return this.rolling != null;
+  }
+
+  public void setRollingIsSet(boolean value) {
+    if (!value) {
+      this.rolling = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -394,6 +442,14 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       }
       break;
 
+    case ROLLING:
+      if (value == null) {
+        unsetRolling();
+      } else {
+        setRolling((RollingOptions)value);
+      }
+      break;
+
     }
   }
 
@@ -415,6 +471,9 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
 
     case CLIENT_ADDRESS:
       return getClientAddress();
+
+    case ROLLING:
+      return getRolling();
 
     }
     throw new java.lang.IllegalStateException();
@@ -438,6 +497,8 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       return isSetParams();
     case CLIENT_ADDRESS:
       return isSetClientAddress();
+    case ROLLING:
+      return isSetRolling();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -500,6 +561,15 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         return false;
     }
 
+    boolean this_present_rolling = true && this.isSetRolling();
+    boolean that_present_rolling = true && that.isSetRolling();
+    if (this_present_rolling || that_present_rolling) {
+      if (!(this_present_rolling && that_present_rolling))
+        return false;
+      if (!this.rolling.equals(that.rolling))
+        return false;
+    }
+
     return true;
   }
 
@@ -524,6 +594,10 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     hashCode = hashCode * 8191 + ((isSetClientAddress()) ? 131071 : 524287);
     if (isSetClientAddress())
       hashCode = hashCode * 8191 + clientAddress.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetRolling()) ? 131071 : 524287);
+    if (isSetRolling())
+      hashCode = hashCode * 8191 + rolling.hashCode();
 
     return hashCode;
   }
@@ -582,6 +656,16 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     }
     if (isSetClientAddress()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.clientAddress, other.clientAddress);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetRolling(), other.isSetRolling());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetRolling()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.rolling, other.rolling);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -647,6 +731,16 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       }
       first = false;
     }
+    if (isSetRolling()) {
+      if (!first) sb.append(", ");
+      sb.append("rolling:");
+      if (this.rolling == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.rolling);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -664,6 +758,9 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       throw new org.apache.thrift.protocol.TProtocolException("Required field 'params' was not present! Struct: " + toString());
     }
     // check for sub-struct validity
+    if (rolling != null) {
+      rolling.validate();
+    }
   }
 
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
@@ -766,6 +863,15 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 6: // ROLLING
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+              struct.rolling = new RollingOptions();
+              struct.rolling.read(iprot);
+              struct.setRollingIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -825,6 +931,13 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
           oprot.writeFieldEnd();
         }
       }
+      if (struct.rolling != null) {
+        if (struct.isSetRolling()) {
+          oprot.writeFieldBegin(ROLLING_FIELD_DESC);
+          struct.rolling.write(oprot);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -864,9 +977,15 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       if (struct.isSetClientAddress()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetRolling()) {
+        optionals.set(1);
+      }
+      oprot.writeBitSet(optionals, 2);
       if (struct.isSetClientAddress()) {
         oprot.writeString(struct.clientAddress);
+      }
+      if (struct.isSetRolling()) {
+        struct.rolling.write(oprot);
       }
     }
 
@@ -901,10 +1020,15 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         }
       }
       struct.setParamsIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(2);
       if (incoming.get(0)) {
         struct.clientAddress = iprot.readString();
         struct.setClientAddressIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.rolling = new RollingOptions();
+        struct.rolling.read(iprot);
+        struct.setRollingIsSet(true);
       }
     }
   }

@@ -13,13 +13,21 @@ import org.omserver.protocol.SealedMessages;
 import org.omserver.protocol.envelope.EnvelopeException;
 import org.omserver.protocol.envelope.SealedEnvelope;
 import org.omserver.protocol.envelope.SharedSecret;
+import org.omserver.protocol.thrift.CancelReply;
+import org.omserver.protocol.thrift.CancelRequest;
 import org.omserver.protocol.thrift.CatalogReply;
 import org.omserver.protocol.thrift.CatalogRequest;
 import org.omserver.protocol.thrift.ErrorCode;
 import org.omserver.protocol.thrift.EventsReply;
 import org.omserver.protocol.thrift.EventsRequest;
+import org.omserver.protocol.thrift.HostOutputReply;
+import org.omserver.protocol.thrift.HostOutputRequest;
 import org.omserver.protocol.thrift.InventoryReply;
 import org.omserver.protocol.thrift.InventoryRequest;
+import org.omserver.protocol.thrift.JobDetailReply;
+import org.omserver.protocol.thrift.JobDetailRequest;
+import org.omserver.protocol.thrift.JobsReply;
+import org.omserver.protocol.thrift.JobsRequest;
 import org.omserver.protocol.thrift.LoginReply;
 import org.omserver.protocol.thrift.LoginRequest;
 import org.omserver.protocol.thrift.LogoutReply;
@@ -37,6 +45,8 @@ import org.omserver.protocol.thrift.ModuleSaveRequest;
 import org.omserver.protocol.thrift.ModuleVersionsReply;
 import org.omserver.protocol.thrift.ModuleVersionsRequest;
 import org.omserver.protocol.thrift.OmsError;
+import org.omserver.protocol.thrift.RetryReply;
+import org.omserver.protocol.thrift.RetryRequest;
 import org.omserver.protocol.thrift.SubmitReply;
 import org.omserver.protocol.thrift.SubmitRequest;
 import org.slf4j.Logger;
@@ -204,6 +214,45 @@ public final class MasterClient
     {
         return call("modulePreview", new ModulePreviewRequest(session, definition, new java.util.HashMap<>(sampleValues)), new ModulePreviewReply(),
                 Master.Client::modulePreview);
+    }
+
+    // ---- issue 5, for the JSON API: history, job detail, output paging, cancel, retry ----------
+
+    /** A submit with every field of the request (rolling settings included). */
+    public SubmitReply submit(SubmitRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("submit", request, new SubmitReply(), Master.Client::submit);
+    }
+
+    public JobsReply jobs(JobsRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("jobs", request, new JobsReply(), Master.Client::jobs);
+    }
+
+    public JobDetailReply jobDetail(JobDetailRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("jobDetail", request, new JobDetailReply(), Master.Client::jobDetail);
+    }
+
+    public HostOutputReply hostOutput(HostOutputRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("hostOutput", request, new HostOutputReply(), Master.Client::hostOutput);
+    }
+
+    public CancelReply cancel(CancelRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("cancel", request, new CancelReply(), Master.Client::cancel);
+    }
+
+    public RetryReply retryJob(RetryRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("retryJob", request, new RetryReply(), Master.Client::retryJob);
     }
 
     @Override

@@ -67,8 +67,15 @@ public final class EventStreams
     void start(HttpServletRequest request, HttpServletResponse response, UserSession user, long jobId, long cursor)
             throws IOException
     {
+        start(request, response, user.masterToken(), user.username(), jobId, cursor);
+    }
+
+    /** Streams job {@code jobId} after {@code cursor} with the master session {@code masterToken}; {@code who} is for the log. */
+    public void start(HttpServletRequest request, HttpServletResponse response, String masterToken, String who, long jobId, long cursor)
+            throws IOException
+    {
         if (!slots.tryAcquire()) {
-            log.warn("job {}: live stream for {} refused, all {} stream slots busy", jobId, user.username(), slots.availablePermits());
+            log.warn("job {}: live stream for {} refused, all {} stream slots busy", jobId, who, slots.availablePermits());
             response.setHeader("Retry-After", "10");
             response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "too many live result streams; try again shortly");
             return;
@@ -97,7 +104,7 @@ public final class EventStreams
             });
             pool.execute(() -> {
                 try {
-                    stream(response.getOutputStream(), user, jobId, cursor, gone);
+                    stream(response.getOutputStream(), masterToken, jobId, cursor, gone);
                 }
                 catch (IOException e) {
                     log.debug("job {}: live stream closed by the client: {}", jobId, e.toString());
@@ -122,7 +129,7 @@ public final class EventStreams
         }
     }
 
-    private void stream(ServletOutputStream out, UserSession user, long jobId, long startCursor, AtomicBoolean gone)
+    private void stream(ServletOutputStream out, String masterToken, long jobId, long startCursor, AtomicBoolean gone)
             throws IOException
     {
         long cursor = startCursor;
@@ -130,7 +137,7 @@ public final class EventStreams
         while (!gone.get() && !Thread.currentThread().isInterrupted()) {
             EventsReply reply;
             try {
-                reply = master.events(user.masterToken(), jobId, cursor, longPollMillis, MAX_EVENTS_PER_POLL);
+                reply = master.events(masterToken, jobId, cursor, longPollMillis, MAX_EVENTS_PER_POLL);
             }
             catch (MasterException e) {
                 // refusals are final (no such job, not allowed, session over): tell the page and stop for good

@@ -4,6 +4,8 @@ import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.omserver.gateway.api.ApiServlet;
+import org.omserver.gateway.api.Endpoints;
 
 import java.util.EnumSet;
 
@@ -29,6 +31,9 @@ public final class WebApp
         context.addServlet(jobs, "/jobs/*");
         context.addServlet(new ServletHolder("modules", new ModulesServlet(web)), "/modules/*");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
+        ServletHolder api = new ServletHolder("api", new ApiServlet(new Endpoints(web)));
+        api.setAsyncSupported(true);
+        context.addServlet(api, ApiServlet.SERVLET_PATH + "/*");
         context.addServlet(new ServletHolder("not-found", new NotFoundServlet(web)), "/");
     }
 }

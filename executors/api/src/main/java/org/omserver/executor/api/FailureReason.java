@@ -20,5 +20,7 @@ public enum FailureReason
     /** The connection broke while the command ran, or the protocol failed. */
     CONNECTION_LOST,
     /** A bug or unexpected state in the backend; the message says more. */
-    INTERNAL
+    INTERNAL,
+    /** Never launched: the master cancelled the job, or its failure threshold was exceeded. Set by the master, never by a backend. */
+    SKIPPED
 }

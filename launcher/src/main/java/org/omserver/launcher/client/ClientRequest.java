@@ -1,0 +1,123 @@
+package org.omserver.launcher.client;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/** What {@code omserver client} was asked to do, from IOMClient syntax or the modern flags. */
+public sealed interface ClientRequest
+{
+    /** IOMS commands that run on hosts through the native agent, which does not exist yet. */
+    Set<String> NATIVE_AGENT_COMMANDS = Set.of("dir", "uploads", "downloads", "cronlist", "cronadd", "cronremove", "password",
+            "unzip", "updateself", "agentlist", "version");
+    /** IOMS commands on the master's file store, which comes with the native agent. */
+    Set<String> FILE_STORE_COMMANDS = Set.of("remove", "genmd5");
+    Pattern MODULE_ID = Pattern.compile("[1-9][0-9]{0,8}");
+    int MAX_GROUP_NAME = 64;
+
+    record Help() implements ClientRequest {}
+
+    record ShowVersion() implements ClientRequest {}
+
+    /** Attach to job {@code jobId} and show it like a run. */
+    record Follow(long jobId) implements ClientRequest {}
+
+    /** Run module {@code moduleId} on {@code targets} with {@code params} (checked by the master). */
+    record Run(int moduleId, Targets targets, Map<String, String> params) implements ClientRequest
+    {
+        public Run
+        {
+            requireNonNull(targets, "targets is null");
+            params = Map.copyOf(params);
+        }
+    }
+
+    /** Where a run goes: listed hosts, or every host of a group. */
+    sealed interface Targets {}
+
+    record Hosts(List<String> lanIps) implements Targets
+    {
+        public Hosts
+        {
+            lanIps = List.copyOf(lanIps);
+        }
+    }
+
+    /** IOMS {@code servertype}: for now the name of an application category of the inventory. */
+    record Group(String appCategoryName) implements Targets
+    {
+        public Group
+        {
+            requireNonNull(appCategoryName, "appCategoryName is null");
+        }
+    }
+
+    static ClientRequest fromIoms(IomsRequest request)
+    {
+        String command = request.command();
+        if (NATIVE_AGENT_COMMANDS.contains(command)) {
+            throw new IllegalArgumentException("cmd=" + command + " needs the native agent (issue #3), not available yet; "
+                    + "today hosts run modules over SSH: cmd=module,id=…");
+        }
+        if (FILE_STORE_COMMANDS.contains(command)) {
+            throw new IllegalArgumentException("cmd=" + command + " works on the master's file store, which comes with the native agent "
+                    + "(issue #3); not available yet");
+        }
+        return switch (command) {
+            case "help" -> {
+                noOtherKeys(request);
+                yield new Help();
+            }
+            case "showversion" -> {
+                noOtherKeys(request);
+                yield new ShowVersion();
+            }
+            case "command" -> throw new IllegalArgumentException("cmd=command (free commands from an allowed list) is not available: "
+                    + "run a module of the catalog instead, e.g. cmd=module,id=1003,serverip=10.0.0.1");
+            case "module" -> module(request);
+            default -> throw new IllegalArgumentException("unknown cmd '" + Printable.cut(command) + "'; 'cmd=help' lists the commands");
+        };
+    }
+
+    private static Run module(IomsRequest request)
+    {
+        String id = request.get("id");
+        if (id == null) {
+            throw new IllegalArgumentException("cmd=module needs id=MODULE, e.g. cmd=module,id=1003,serverip=10.0.0.1");
+        }
+        if (!MODULE_ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("id must be a module number such as 1003, was '" + Printable.cut(id) + "'");
+        }
+        Targets targets = targets(request.get("serverip"), request.get("servertype"));
+        Map<String, String> params = new LinkedHashMap<>(request.keys());
+        params.keySet().removeAll(Set.of("id", "serverip", "servertype"));
+        return new Run(Integer.parseInt(id), targets, params);
+    }
+
+    /** Exactly one of {@code serverip} and {@code servertype}. */
+    static Targets targets(String serverIp, String serverType)
+    {
+        if ((serverIp == null) == (serverType == null)) {
+            throw new IllegalArgumentException("give the targets with exactly one of serverip=IP;IP (exact addresses) and servertype=GROUP "
+                    + "(an application category name)");
+        }
+        if (serverIp != null) {
+            return new Hosts(IomsRequest.serverIps(serverIp));
+        }
+        if (serverType.length() > MAX_GROUP_NAME) {
+            throw new IllegalArgumentException("servertype is longer than " + MAX_GROUP_NAME + " characters; give an application category name");
+        }
+        return new Group(serverType);
+    }
+
+    private static void noOtherKeys(IomsRequest request)
+    {
+        for (String key : request.keys().keySet()) {
+            throw new IllegalArgumentException("cmd=" + request.command() + " takes no key " + key + "; write just cmd=" + request.command());
+        }
+    }
+}

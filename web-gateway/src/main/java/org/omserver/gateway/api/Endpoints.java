@@ -1,0 +1,567 @@
+package org.omserver.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.omserver.gateway.GatewayServer;
+import org.omserver.gateway.master.MasterException;
+import org.omserver.gateway.master.MasterUnavailableException;
+import org.omserver.gateway.web.WebContext;
+import org.omserver.protocol.thrift.CancelReply;
+import org.omserver.protocol.thrift.CancelRequest;
+import org.omserver.protocol.thrift.CatalogReply;
+import org.omserver.protocol.thrift.EventsReply;
+import org.omserver.protocol.thrift.HostEvent;
+import org.omserver.protocol.thrift.HostOutputRequest;
+import org.omserver.protocol.thrift.HostState;
+import org.omserver.protocol.thrift.InventoryReply;
+import org.omserver.protocol.thrift.JobDetailRequest;
+import org.omserver.protocol.thrift.JobStatus;
+import org.omserver.protocol.thrift.JobsReply;
+import org.omserver.protocol.thrift.JobsRequest;
+import org.omserver.protocol.thrift.LoginReply;
+import org.omserver.protocol.thrift.ModuleInfo;
+import org.omserver.protocol.thrift.RetryReply;
+import org.omserver.protocol.thrift.RetryRequest;
+import org.omserver.protocol.thrift.RetryScope;
+import org.omserver.protocol.thrift.RollingOptions;
+import org.omserver.protocol.thrift.ServerInfo;
+import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.SubmitRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The API's endpoints, one method per route of {@link ApiServlet#ROUTES}. Each checks the shape of the request,
+ * relays it to the master with the caller's bearer token, and turns the master's reply into JSON. Whether the
+ * caller may do it, and whether the values are acceptable, is decided by the master.
+ */
+public final class Endpoints
+{
+    /** Longest {@code wait} of the events long-poll, in seconds (below the master's 25 s cap and its read timeout). */
+    public static final int MAX_WAIT_SECONDS = 20;
+    private static final int MAX_HOSTS = 10_000;
+    private static final int MAX_EVENTS_PER_PAGE = 5000;
+    private static final int MAX_TEXT = 1024;
+
+    private final WebContext web;
+    private final String openApi;
+    private final Semaphore longPolls;
+
+    public Endpoints(WebContext web)
+    {
+        this.web = requireNonNull(web, "web is null");
+        this.openApi = openApiDocument();
+        // long-polls hold a master connection each; like the live streams, they may not take the pages' share
+        this.longPolls = new Semaphore(Math.max(1, web.config().masterMaxConnections() / 4));
+    }
+
+    /** The OpenAPI 3 document, as shipped in the jar. */
+    public static String openApiDocument()
+    {
+        try (InputStream in = Endpoints.class.getResourceAsStream("/api/openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("api/openapi.json is missing from the gateway's class path; rebuild the gateway");
+            }
+            return new String(in.readAllBytes(), UTF_8);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ApiReply openApi(ApiCall call)
+            throws ApiException
+    {
+        call.allowQuery(Set.of());
+        return ApiReply.ok(openApi);
+    }
+
+    ApiReply version(ApiCall call)
+            throws ApiException
+    {
+        call.allowQuery(Set.of());
+        String version = GatewayServer.class.getPackage().getImplementationVersion();
+        return ApiReply.ok(Map.of("version", version == null ? "development build" : version));
+    }
+
+    ApiReply createToken(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        call.allowQuery(Set.of());
+        JsonNode body = call.jsonObject();
+        Fields fields = Fields.of(body, Set.of("username", "password"));
+        String username = fields.requiredText("username", 64);
+        String password = fields.requiredText("password", MAX_TEXT);
+        LoginReply login = web.master().login(username, password, call.clientAddress());
+        Map<String, Object> token = new LinkedHashMap<>();
+        token.put("token", login.getSession());
+        token.put("username", login.getUsername());
+        token.put("role", login.getRole().name());
+        token.put("expiresAtMillis", login.getExpiresAtMillis());
+        return ApiReply.created(token, "/api/v1/tokens");
+    }
+
+    ApiReply revokeToken(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        if (!web.master().logout(token, call.clientAddress()).isLoggedOut()) {
+            throw new ApiException(401, "UNAUTHENTICATED", "this token is not valid (expired or already revoked); nothing to revoke");
+        }
+        return ApiReply.noContent();
+    }
+
+    ApiReply modules(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        CatalogReply catalog = web.master().catalog(token);
+        return ApiReply.ok(Map.of("modules", catalog.getModules().stream().map(ApiJson::module).toList()));
+    }
+
+    ApiReply module(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        long id = call.numberInPath("id");
+        CatalogReply catalog = web.master().catalog(token);
+        for (ModuleInfo module : catalog.getModules()) {
+            if (module.getId() == id) {
+                return ApiReply.ok(ApiJson.module(module));
+            }
+        }
+        throw new ApiException(404, "NOT_FOUND", "module " + id + " does not exist; GET /api/v1/modules lists the modules");
+    }
+
+    ApiReply categories(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        InventoryReply inventory = web.master().inventory(token);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("functionCategories", inventory.getFunctionCategories().stream()
+                .map(category -> Map.of("id", category.getId(), "name", category.getName())).toList());
+        body.put("appCategories", inventory.getAppCategories().stream()
+                .map(category -> Map.of("id", category.getId(), "functionCategoryId", category.getFunctionCategoryId(), "name", category.getName()))
+                .toList());
+        return ApiReply.ok(body);
+    }
+
+    /** Servers, optionally narrowed: {@code ip} exact, {@code name} contained (any case), {@code appCategory} id or {@code appCategoryName} exact. */
+    ApiReply servers(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("ip", "name", "appCategory", "appCategoryName"));
+        String ip = call.query("ip");
+        String name = call.query("name");
+        String appCategoryName = call.query("appCategoryName");
+        Long appCategory = call.numberQuery("appCategory", 0, Integer.MAX_VALUE).stream().boxed().findFirst().orElse(null);
+        InventoryReply inventory = web.master().inventory(token);
+        Set<Integer> categoryIds = new LinkedHashSet<>();
+        if (appCategoryName != null) {
+            inventory.getAppCategories().stream().filter(category -> category.getName().equals(appCategoryName))
+                    .forEach(category -> categoryIds.add(category.getId()));
+            if (categoryIds.isEmpty()) {
+                throw new ApiException(404, "NOT_FOUND", "there is no application category named '" + Printable.cut(appCategoryName)
+                        + "'; GET /api/v1/categories lists them");
+            }
+        }
+        String nameLower = name == null ? null : name.toLowerCase(Locale.ROOT);
+        List<Map<String, Object>> servers = new ArrayList<>();
+        for (ServerInfo server : inventory.getServers()) {
+            if ((ip == null || server.getLanIp().equals(ip))
+                    && (nameLower == null || server.getName().toLowerCase(Locale.ROOT).contains(nameLower))
+                    && (appCategory == null || server.getAppCategoryId() == appCategory)
+                    && (appCategoryName == null || categoryIds.contains(server.getAppCategoryId()))) {
+                servers.add(ApiJson.server(server));
+            }
+        }
+        return ApiReply.ok(Map.of("servers", servers));
+    }
+
+    ApiReply run(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        Fields fields = Fields.of(call.jsonObject(), Set.of("moduleId", "hosts", "params", "rolling"));
+        SubmitRequest request = new SubmitRequest(token, fields.requiredModuleId("moduleId"), fields.requiredTextList("hosts", MAX_HOSTS),
+                fields.optionalTextMap("params"));
+        request.setClientAddress(call.clientAddress());
+        RollingOptions rolling = fields.optionalRolling("rolling");
+        if (rolling != null) {
+            request.setRolling(rolling);
+        }
+        SubmitReply reply = web.master().submit(request);
+        Map<String, Object> body = submitted(reply);
+        return ApiReply.created(body, "/api/v1/jobs/" + reply.getJobId());
+    }
+
+    /** The job's summary, parameters, targets and a page of its hosts (filters as in the OpenAPI document). */
+    ApiReply job(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("hostOffset", "hostLimit", "state", "failureReason", "outputContains", "groups"));
+        JobDetailRequest request = new JobDetailRequest(token, call.numberInPath("id"));
+        call.numberQuery("hostOffset", 0, Integer.MAX_VALUE).ifPresent(offset -> request.setHostOffset((int) offset));
+        call.numberQuery("hostLimit", 1, 1000).ifPresent(limit -> request.setHostLimit((int) limit));
+        if (call.query("state") != null) {
+            List<HostState> states = new ArrayList<>();
+            for (String state : call.query("state").split(",", -1)) {
+                states.add(ApiCall.enumValue(HostState.class, "state", state));
+            }
+            request.setStates(states);
+        }
+        if (call.query("failureReason") != null) {
+            request.setFailureReason(call.query("failureReason"));
+        }
+        if (call.query("outputContains") != null) {
+            request.setOutputContains(call.query("outputContains"));
+        }
+        if (call.query("groups") != null) {
+            request.setWithGroups(ApiCall.booleanValue("groups", call.query("groups")));
+        }
+        return ApiReply.ok(ApiJson.jobDetail(web.master().jobDetail(request)));
+    }
+
+    /** Job history, newest first, keyset-paged with {@code before}. */
+    ApiReply history(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("before", "limit", "user", "module", "status", "since", "until"));
+        JobsRequest request = new JobsRequest(token);
+        call.numberQuery("before", 1, Long.MAX_VALUE / 2).ifPresent(request::setBeforeJobId);
+        call.numberQuery("limit", 1, 200).ifPresent(limit -> request.setLimit((int) limit));
+        if (call.query("user") != null) {
+            request.setUsername(call.query("user"));
+        }
+        call.numberQuery("module", 1, Integer.MAX_VALUE).ifPresent(module -> request.setModuleId((int) module));
+        if (call.query("status") != null) {
+            request.setStatus(ApiCall.enumValue(JobStatus.class, "status", call.query("status")));
+        }
+        call.numberQuery("since", 0, Long.MAX_VALUE / 2).ifPresent(request::setSinceMillis);
+        call.numberQuery("until", 0, Long.MAX_VALUE / 2).ifPresent(request::setUntilMillis);
+        JobsReply reply = web.master().jobs(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobs", reply.getJobs().stream().map(ApiJson::jobSummary).toList());
+        if (reply.isSetNextBeforeJobId()) {
+            body.put("nextBefore", reply.getNextBeforeJobId());
+        }
+        return ApiReply.ok(body);
+    }
+
+    /** One host's output, stdout and stderr paged apart by character offset. */
+    ApiReply hostOutput(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("stdoutOffset", "stderrOffset", "limit"));
+        HostOutputRequest request = new HostOutputRequest(token, call.numberInPath("id"), call.textInPath("ip"));
+        call.numberQuery("stdoutOffset", 0, Integer.MAX_VALUE).ifPresent(offset -> request.setStdoutOffset((int) offset));
+        call.numberQuery("stderrOffset", 0, Integer.MAX_VALUE).ifPresent(offset -> request.setStderrOffset((int) offset));
+        call.numberQuery("limit", 1, 1_048_576).ifPresent(limit -> request.setLimit((int) limit));
+        return ApiReply.ok(ApiJson.hostOutput(web.master().hostOutput(request)));
+    }
+
+    /** Cancels a running job; cancelling a job that already ended answers {@code cancelled: false}. */
+    ApiReply cancel(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        call.noBody();
+        CancelRequest request = new CancelRequest(token, call.numberInPath("id"));
+        request.setClientAddress(call.clientAddress());
+        CancelReply reply = web.master().cancel(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobId", reply.getJobId());
+        body.put("status", reply.getStatus().name());
+        body.put("cancelled", reply.isCancelled());
+        return ApiReply.ok(body);
+    }
+
+    /** Runs the job's module again on its failed hosts: a new job. Body optional: {@code {"scope", "includeSkipped", "rolling"}}. */
+    ApiReply retry(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        RetryRequest request = new RetryRequest(token, call.numberInPath("id"));
+        request.setClientAddress(call.clientAddress());
+        if (call.hasBody()) {
+            Fields fields = Fields.of(call.jsonObject(), Set.of("scope", "includeSkipped", "rolling"));
+            String scope = fields.optionalText("scope", 64);
+            if (scope != null) {
+                request.setScope(ApiCall.enumValue(RetryScope.class, "scope", scope));
+            }
+            Boolean includeSkipped = fields.optionalBoolean("includeSkipped");
+            if (includeSkipped != null) {
+                request.setIncludeSkipped(includeSkipped);
+            }
+            RollingOptions rolling = fields.optionalRolling("rolling");
+            if (rolling != null) {
+                request.setRolling(rolling);
+            }
+        }
+        RetryReply reply = web.master().retryJob(request);
+        Map<String, Object> body = submitted(reply.getSubmitted());
+        body.put("parentJobId", reply.getParentJobId());
+        return ApiReply.created(body, "/api/v1/jobs/" + reply.getSubmitted().getJobId());
+    }
+
+    /** Events after {@code cursor}; with {@code wait} seconds, waits for at least one (long-poll). */
+    ApiReply events(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("cursor", "wait", "limit"));
+        long jobId = call.numberInPath("id");
+        long cursor = call.numberQuery("cursor", 0, Long.MAX_VALUE / 2).orElse(0);
+        int waitSeconds = (int) call.numberQuery("wait", 0, MAX_WAIT_SECONDS).orElse(0);
+        int limit = (int) call.numberQuery("limit", 1, MAX_EVENTS_PER_PAGE).orElse(500);
+        EventsReply reply;
+        if (waitSeconds == 0) {
+            reply = web.master().events(token, jobId, cursor, 0, limit);
+        }
+        else {
+            if (!longPolls.tryAcquire()) {
+                throw new ApiException(503, "BUSY", "too many long-polls are waiting at this gateway; retry in a few seconds, or poll with wait=0");
+            }
+            try {
+                reply = web.master().events(token, jobId, cursor, waitSeconds * 1000, limit);
+            }
+            finally {
+                longPolls.release();
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("events", reply.getEvents().stream().filter(event -> event.getSeq() > cursor).map(ApiJson::event).toList());
+        body.put("nextCursor", Math.max(cursor, reply.getNextCursor()));
+        body.put("complete", reply.isComplete());
+        body.put("hostsTotal", reply.getHostsTotal());
+        body.put("hostsDone", reply.getHostsDone());
+        return ApiReply.ok(body);
+    }
+
+    /** The same events as Server-Sent Events, in the format of the results page's stream. */
+    ApiReply stream(ApiCall call)
+            throws ApiException, IOException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("cursor"));
+        long jobId = call.numberInPath("id");
+        long cursor = call.numberQuery("cursor", 0, Long.MAX_VALUE / 2).orElse(0);
+        String lastEventId = call.request().getHeader("Last-Event-ID");
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            if (!lastEventId.strip().matches("\\d{1,18}")) {
+                throw ApiException.invalid("Last-Event-ID must be the id of an event this stream sent, was '" + Printable.cut(lastEventId) + "'");
+            }
+            cursor = Long.parseLong(lastEventId.strip());
+        }
+        web.streams().start(call.request(), call.response(), token, "api client " + call.clientAddress(), jobId, cursor);
+        return ApiReply.WRITTEN;
+    }
+
+    /** Each host's result so far, assembled from the job's whole event sequence. */
+    ApiReply results(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        long jobId = call.numberInPath("id");
+        HostResults results = new HostResults();
+        long cursor = 0;
+        EventsReply page;
+        do {
+            page = web.master().events(token, jobId, cursor, 0, MAX_EVENTS_PER_PAGE);
+            for (HostEvent event : page.getEvents()) {
+                if (event.getSeq() > cursor) {
+                    results.add(event);
+                    cursor = event.getSeq();
+                }
+            }
+        }
+        while (!page.getEvents().isEmpty() && !page.isComplete());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobId", jobId);
+        body.put("complete", page.isComplete());
+        body.put("hostsTotal", page.getHostsTotal());
+        body.put("hostsDone", page.getHostsDone());
+        body.put("hosts", results.json());
+        return ApiReply.ok(body);
+    }
+
+    private static Map<String, Object> submitted(SubmitReply reply)
+    {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jobId", reply.getJobId());
+        body.put("moduleId", reply.getModuleId());
+        body.put("moduleName", reply.getModuleName());
+        body.put("hosts", reply.getHosts().stream().map(host -> Map.of("lanIp", host.getLanIp(), "name", host.getName())).toList());
+        return body;
+    }
+
+    /** Reads the fields of a request object strictly: no unknown fields, each of the expected JSON type. */
+    private record Fields(JsonNode body, Set<String> allowed)
+    {
+        /** The body's fields, refusing any field not in {@code allowed}. */
+        static Fields of(JsonNode body, Set<String> allowed)
+                throws ApiException
+        {
+            for (Map.Entry<String, JsonNode> field : body.properties()) {
+                String name = field.getKey();
+                if (!allowed.contains(name)) {
+                    throw ApiException.invalid("unknown field '" + Printable.cut(name) + "'; this request takes "
+                            + String.join(", ", allowed.stream().sorted().toList()));
+                }
+            }
+            return new Fields(body, allowed);
+        }
+
+        String requiredText(String name, int maxLength)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+                throw ApiException.invalid("'" + name + "' is required and must be a non-empty JSON string");
+            }
+            if (value.asText().length() > maxLength) {
+                throw ApiException.invalid("'" + name + "' is longer than " + maxLength + " characters");
+            }
+            return value.asText();
+        }
+
+        String optionalText(String name, int maxLength)
+                throws ApiException
+        {
+            return body.has(name) ? requiredText(name, maxLength) : null;
+        }
+
+        Boolean optionalBoolean(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isBoolean()) {
+                throw ApiException.invalid("'" + name + "' must be true or false");
+            }
+            return value.asBoolean();
+        }
+
+        Integer optionalPositiveInt(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+                throw ApiException.invalid("'" + name + "' must be a whole number of 1 or more");
+            }
+            return value.asInt();
+        }
+
+        /** {@code {"batchSize": "10" | "25%", "maxInFlight": n, "failureThreshold": "3" | "10%", "commandTimeoutSeconds": n}}; the master checks the values. */
+        RollingOptions optionalRolling(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isObject()) {
+                throw ApiException.invalid("'" + name + "' must be a JSON object with batchSize, maxInFlight, failureThreshold, commandTimeoutSeconds");
+            }
+            Fields rolling = Fields.of(value, Set.of("batchSize", "maxInFlight", "failureThreshold", "commandTimeoutSeconds"));
+            RollingOptions options = new RollingOptions();
+            String batchSize = rolling.optionalText("batchSize", 16);
+            if (batchSize != null) {
+                options.setBatchSize(batchSize);
+            }
+            Integer maxInFlight = rolling.optionalPositiveInt("maxInFlight");
+            if (maxInFlight != null) {
+                options.setMaxInFlight(maxInFlight);
+            }
+            String threshold = rolling.optionalText("failureThreshold", 16);
+            if (threshold != null) {
+                options.setFailureThreshold(threshold);
+            }
+            Integer timeout = rolling.optionalPositiveInt("commandTimeoutSeconds");
+            if (timeout != null) {
+                options.setCommandTimeoutSeconds(timeout);
+            }
+            return options;
+        }
+
+        int requiredModuleId(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 1) {
+                throw ApiException.invalid("'" + name + "' is required and must be a module number such as 1003");
+            }
+            return value.asInt();
+        }
+
+        List<String> requiredTextList(String name, int maxItems)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null || !value.isArray() || value.isEmpty()) {
+                throw ApiException.invalid("'" + name + "' is required and must be a JSON array of LAN IPs, e.g. [\"10.0.0.1\"]");
+            }
+            if (value.size() > maxItems) {
+                throw ApiException.invalid("'" + name + "' lists " + value.size() + " entries; send at most " + maxItems + " per run");
+            }
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : value) {
+                if (!item.isTextual() || item.asText().isEmpty() || item.asText().length() > 64) {
+                    throw ApiException.invalid("every entry of '" + name + "' must be a LAN IP as a JSON string");
+                }
+                items.add(item.asText());
+            }
+            return items;
+        }
+
+        Map<String, String> optionalTextMap(String name)
+                throws ApiException
+        {
+            JsonNode value = body.get(name);
+            if (value == null || value.isNull()) {
+                return Map.of();
+            }
+            if (!value.isObject()) {
+                throw ApiException.invalid("'" + name + "' must be a JSON object of parameter names to string values, e.g. {\"sys_param_1\": \"50\"}");
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> entry : value.properties()) {
+                if (!entry.getValue().isTextual()) {
+                    throw ApiException.invalid("parameter '" + Printable.cut(entry.getKey()) + "' must be a JSON string, e.g. \"50\"");
+                }
+                values.put(entry.getKey(), entry.getValue().asText());
+            }
+            return values;
+        }
+    }
+}
