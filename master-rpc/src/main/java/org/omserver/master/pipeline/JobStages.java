@@ -211,7 +211,7 @@ public final class JobStages
         });
     }
 
-    /** A host line and, once finished, the hash of its output. */
+    /** One host line of a job (its output group is in the summary once the host finished). */
     private record Host(HostSummary summary) {}
 
     private List<Host> hosts(Job job)
