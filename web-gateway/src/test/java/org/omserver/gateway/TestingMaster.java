@@ -402,11 +402,6 @@ public final class TestingMaster
         throw notServed("changeSchedule");
     }
 
-    private static OmsError notServed(String method)
-    {
-        return new OmsError(ErrorCode.INVALID_REQUEST, method + " is not served by the gateway's test master");
-    }
-
     private void check(String session)
             throws OmsError
     {

@@ -136,7 +136,8 @@ class TestJobRunner
         try (JobRunner runner = new JobRunner(new Backends(executors, backend), catalog.jobs(), registry, maxParallel, Clock.systemUTC())) {
             long id = catalog.jobs().create(new JobRecord(0, java.time.Instant.now(), "t", 1, Map.of(), targets.stream().map(HostTarget::address).toList(), JobStatus.RUNNING));
             Job job = runner.start(id, 1, "m", List.of("true"), Duration.ofSeconds(10), false,
-                    targets.stream().map(target -> new PlannedHost(target, backend)).toList(), moduleLimit);
+                    targets.stream().map(target -> new PlannedHost(target, backend)).toList(),
+                    Rolling.allAtOnce(targets.size(), maxParallel).limitedTo(moduleLimit));
             assertThat(job.awaitCompletion(Duration.ofSeconds(20))).isTrue();
             return job;
         }
