@@ -9,6 +9,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.catalog.audit.AuditRepository;
 import org.omserver.catalog.internal.Repositories;
 import org.omserver.catalog.inventory.InventoryRepository;
@@ -91,6 +92,11 @@ public final class Catalog
     public AuditRepository audit()
     {
         return repositories.audit();
+    }
+
+    public AgentRepository agents()
+    {
+        return repositories.agents();
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.apache.ibatis.type.JdbcType;
+import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.catalog.audit.AuditRepository;
 import org.omserver.catalog.inventory.InventoryRepository;
 import org.omserver.catalog.job.JobRepository;
@@ -20,7 +21,7 @@ import static java.util.Objects.requireNonNull;
 
 /** The MyBatis set-up and the repositories over it. */
 public record Repositories(ModuleRepository modules, InventoryRepository inventory, UserRepository users,
-        JobRepository jobs, AuditRepository audit)
+        JobRepository jobs, AuditRepository audit, AgentRepository agents)
 {
     public static Repositories create(DataSource dataSource, Clock clock)
     {
@@ -35,8 +36,9 @@ public record Repositories(ModuleRepository modules, InventoryRepository invento
         configuration.addMapper(Mappers.UserMapper.class);
         configuration.addMapper(Mappers.JobMapper.class);
         configuration.addMapper(Mappers.AuditMapper.class);
+        configuration.addMapper(AgentMapper.class);
         Db db = new Db(new SqlSessionFactoryBuilder().build(configuration));
         return new Repositories(new DbModuleRepository(db), new DbInventoryRepository(db), new DbUserRepository(db, clock),
-                new DbJobRepository(db, clock), new DbAuditRepository(db));
+                new DbJobRepository(db, clock), new DbAuditRepository(db), new DbAgentRepository(db));
     }
 }
