@@ -45,7 +45,8 @@ public record MasterConfig(
         int maxPendingPerSelector,
         Duration envelopeWindow,
         Duration sessionTimeout,
-        int loginMaxFailures)
+        int loginMaxFailures,
+        AgentsConfig agents)
 {
     /** Login failures are counted per user and address over this period. */
     public static final Duration LOGIN_FAILURE_PERIOD = Duration.ofMinutes(15);
@@ -63,6 +64,7 @@ public record MasterConfig(
         requireNonNull(clientTimeout, "clientTimeout is null");
         requireNonNull(envelopeWindow, "envelopeWindow is null");
         requireNonNull(sessionTimeout, "sessionTimeout is null");
+        requireNonNull(agents, "agents is null");
     }
 
     /** v1 (unauthenticated) envelopes are accepted only when both legacy switches are on. */
@@ -76,6 +78,9 @@ public record MasterConfig(
     {
         Set<String> names = new TreeSet<>(executors.keySet());
         names.add(defaultExecutor);
+        if (agents.enabled()) {
+            names.add("agent");
+        }
         return names;
     }
 
@@ -116,6 +121,13 @@ public record MasterConfig(
         Duration window = p.get("envelope.window", "2m", text -> positive(Durations.parse(text)));
         Duration sessionTimeout = p.get("session.timeout", "30m", text -> positive(Durations.parse(text)));
         int maxFailures = p.get("login.max-failures", "5", text -> range(integer(text), 1, 1000));
+        // native agent (issue #3): the AgentIntake port and liveness
+        AgentsConfig agents = new AgentsConfig(p.get("agents.enabled", "true", MasterConfig::bool),
+                p.get("agents.bind", bind, text -> text),
+                p.get("agents.port", "11512", text -> range(integer(text), 0, 65535)),
+                p.get("agents.online-window", "3m", text -> positive(Durations.parse(text))),
+                p.get("agents.metrics-retention", "7d", text -> positive(Durations.parse(text))),
+                p.get("agents.worker-threads", "16", text -> range(integer(text), 1, 1024)));
 
         Map<String, Map<String, String>> executorKeys = new TreeMap<>();
         for (String key : new TreeSet<>(properties.keySet())) {
@@ -147,7 +159,7 @@ public record MasterConfig(
         Map<String, ExecutorConfig> executors = new LinkedHashMap<>();
         executorKeys.forEach((name, keys) -> executors.put(name, new ExecutorConfig(keys)));
         return new MasterConfig(bind, port, database, legacyEnabled, legacyAcceptV1, defaultExecutor, executors, maxParallel,
-                legacyTimeout, maxFrame, clientTimeout, selectors, workers, pending, window, sessionTimeout, maxFailures);
+                legacyTimeout, maxFrame, clientTimeout, selectors, workers, pending, window, sessionTimeout, maxFailures, agents);
     }
 
     @Override
@@ -161,7 +173,7 @@ public record MasterConfig(
                 + ", maxFrameBytes=" + maxFrameBytes + ", clientTimeout=" + Durations.format(clientTimeout)
                 + ", selectorThreads=" + selectorThreads + ", workerThreads=" + workerThreads
                 + ", maxPendingPerSelector=" + maxPendingPerSelector + ", envelopeWindow=" + Durations.format(envelopeWindow)
-                + ", sessionTimeout=" + Durations.format(sessionTimeout) + ", loginMaxFailures=" + loginMaxFailures + "]";
+                + ", sessionTimeout=" + Durations.format(sessionTimeout) + ", loginMaxFailures=" + loginMaxFailures + ", agents=" + agents + "]";
     }
 
     private static long integer(String text)

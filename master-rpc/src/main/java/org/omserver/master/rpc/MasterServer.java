@@ -5,7 +5,10 @@ import org.apache.thrift.server.TThreadedSelectorServer;
 import org.apache.thrift.transport.TNonblockingServerSocket;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
+import org.omserver.agent.backend.AgentKeys;
 import org.omserver.catalog.Catalog;
+import org.omserver.executor.api.BackendServices;
+import org.omserver.master.agents.CatalogAgentKeys;
 import org.omserver.master.config.MasterConfig;
 import org.omserver.master.dispatch.Backends;
 import org.omserver.master.dispatch.JobRunner;
@@ -27,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -55,10 +59,12 @@ public final class MasterServer
     private final TNonblockingServerSocket socket;
     private final ExecutorService workers;
     private final Thread serving;
+    private final AgentIntakeServer agentIntake;
 
     private MasterServer(Catalog catalog, Backends backends, JobRunner runner, TThreadedSelectorServer server, TNonblockingServerSocket socket,
-            ExecutorService workers, Thread serving)
+            ExecutorService workers, Thread serving, AgentIntakeServer agentIntake)
     {
+        this.agentIntake = agentIntake;
         this.catalog = catalog;
         this.backends = backends;
         this.runner = runner;
@@ -88,7 +94,8 @@ public final class MasterServer
             if (interrupted > 0) {
                 log.info("marked {} jobs of a previous run INTERRUPTED", interrupted);
             }
-            backends = Backends.load(config, MasterServer.class.getClassLoader());
+            backends = Backends.load(config, MasterServer.class.getClassLoader(),
+                    new BackendServices(Map.of(AgentKeys.class, new CatalogAgentKeys(catalog.agents()))));
             JobRegistry jobs = new JobRegistry(clock, JOB_RETENTION, MAX_FINISHED_JOBS_IN_MEMORY);
             runner = new JobRunner(backends, catalog.jobs(), jobs, config.maxParallel(), clock);
 
@@ -118,7 +125,18 @@ public final class MasterServer
             TThreadedSelectorServer server = new PeerTrackingServer(args);
             Thread serving = Thread.ofPlatform().name("master-rpc").daemon(false).start(server::serve);
             waitUntilServing(server);
-            MasterServer master = new MasterServer(catalog, backends, runner, server, socket, workers, serving);
+            // native agent (issue #3): AgentIntake on its own port
+            AgentIntakeServer agentIntake = null;
+            if (config.agents().enabled()) {
+                try {
+                    agentIntake = AgentIntakeServer.start(config, catalog, clock);
+                }
+                catch (RuntimeException e) {
+                    server.stop();
+                    throw e;
+                }
+            }
+            MasterServer master = new MasterServer(catalog, backends, runner, server, socket, workers, serving, agentIntake);
             log.info("master listening on {}:{} (backends: {}, legacy call {})", config.bind(), master.port(), String.join(", ", backends.names()),
                     !config.legacyEnabled() ? "off" : config.acceptsV1() ? "on, v1 and v2" : "on, v2 only");
             return master;
@@ -171,6 +189,12 @@ public final class MasterServer
         return socket.getPort();
     }
 
+    /** The port agents call (agents.port 0 picks a free one); empty when agents.enabled=false. */
+    public java.util.OptionalInt agentPort()
+    {
+        return agentIntake == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(agentIntake.port());
+    }
+
     public Catalog catalog()
     {
         return catalog;
@@ -181,6 +205,9 @@ public final class MasterServer
     public void close()
     {
         log.info("master stopping");
+        if (agentIntake != null) {
+            agentIntake.close();
+        }
         server.stop();
         // interrupting the hosts first also wakes the event polls still holding worker threads
         closeQuietly(runner, null, null, null, () -> {});
