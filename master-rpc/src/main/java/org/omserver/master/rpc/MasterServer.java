@@ -60,10 +60,14 @@ public final class MasterServer
     private final ExecutorService workers;
     private final Thread serving;
     private final AgentIntakeServer agentIntake;
+    private final Clock clock;
+    private final Duration agentsOnlineWindow;
 
     private MasterServer(Catalog catalog, Backends backends, JobRunner runner, TThreadedSelectorServer server, TNonblockingServerSocket socket,
-            ExecutorService workers, Thread serving, AgentIntakeServer agentIntake)
+            ExecutorService workers, Thread serving, AgentIntakeServer agentIntake, Clock clock, Duration agentsOnlineWindow)
     {
+        this.clock = clock;
+        this.agentsOnlineWindow = agentsOnlineWindow;
         this.agentIntake = agentIntake;
         this.catalog = catalog;
         this.backends = backends;
@@ -136,7 +140,8 @@ public final class MasterServer
                     throw e;
                 }
             }
-            MasterServer master = new MasterServer(catalog, backends, runner, server, socket, workers, serving, agentIntake);
+            MasterServer master = new MasterServer(catalog, backends, runner, server, socket, workers, serving, agentIntake, clock,
+                    config.agents().onlineWindow());
             log.info("master listening on {}:{} (backends: {}, legacy call {})", config.bind(), master.port(), String.join(", ", backends.names()),
                     !config.legacyEnabled() ? "off" : config.acceptsV1() ? "on, v1 and v2" : "on, v2 only");
             return master;
@@ -193,6 +198,12 @@ public final class MasterServer
     public java.util.OptionalInt agentPort()
     {
         return agentIntake == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(agentIntake.port());
+    }
+
+    /** The agents and their online state, judged with this master's clock and agents.online-window. */
+    public org.omserver.master.agents.AgentDirectory agents()
+    {
+        return new org.omserver.master.agents.AgentDirectory(catalog.agents(), clock, agentsOnlineWindow);
     }
 
     public Catalog catalog()
