@@ -81,15 +81,23 @@ public record AgentConfig(
         int maxOutput = p.get("run.max-output-bytes", "8MiB", text -> (int) range(size(text), 1024, Integer.MAX_VALUE));
         Duration keep = p.get("run.keep-finished", "5m", AgentConfig::positiveDuration);
         Path disk = p.get("metrics.disk-path", "/", Path::of);
+        boolean builtin = p.get("allow.builtin-modules", "false", text -> switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
+        });
 
         Map<String, Map<String, String>> entries = new TreeMap<>();
+        if (builtin) {
+            builtinModuleEntries().forEach((key, value) -> addEntry(entries, ALLOW_KEY.matcher(key), value));
+        }
         for (String key : new TreeSet<>(properties.keySet())) {
             if (p.known(key)) {
                 continue;
             }
             Matcher matcher = ALLOW_KEY.matcher(key);
             if (matcher.matches()) {
-                entries.computeIfAbsent(matcher.group(1), name -> new TreeMap<>()).put(matcher.group(2), properties.get(key).strip());
+                addEntry(entries, matcher, properties.get(key));
             }
             else {
                 p.problems.add("unknown key '" + key + "'; see executors/native-agent/README.md for the keys the agent reads");
@@ -108,6 +116,30 @@ public record AgentConfig(
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
                 maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList);
+    }
+
+    private static void addEntry(Map<String, Map<String, String>> entries, Matcher matcher, String value)
+    {
+        if (!matcher.matches()) {
+            throw new IllegalStateException("bad built-in allow-list key " + matcher);
+        }
+        entries.computeIfAbsent(matcher.group(1), name -> new TreeMap<>()).put(matcher.group(2), value.strip());
+    }
+
+    /** The entries modules 1001-1007 need, shipped in builtin-modules.properties next to this class. */
+    static Map<String, String> builtinModuleEntries()
+    {
+        java.util.Properties builtin = new java.util.Properties();
+        try (var in = AgentConfig.class.getResourceAsStream("builtin-modules.properties")) {
+            builtin.load(new java.io.InputStreamReader(requireNonNull(in, "builtin-modules.properties is missing from the agent jar"),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read the built-in allow-list: " + e.getMessage(), e);
+        }
+        Map<String, String> entries = new TreeMap<>();
+        builtin.stringPropertyNames().forEach(key -> entries.put(key, builtin.getProperty(key)));
+        return entries;
     }
 
     /** Whether calls to the master leave from {@link #bind} (it is a specific address, not 0.0.0.0 or ::). */
