@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
                 MasterCommand.class,
                 GatewayCommand.class,
                 MigrateCommand.class,
+                AgentCommand.class,
+                AgentTokenCommand.class,
+                AgentsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main
