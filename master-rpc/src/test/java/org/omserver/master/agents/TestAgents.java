@@ -293,6 +293,27 @@ final class TestAgents
         assertThat(after.result().message()).contains("cannot connect to the agent at 127.0.6.20");
     }
 
+    @Test
+    void aRestartedAgentKeepsItsIdentityAndItsFirstCommandRuns()
+            throws Exception
+    {
+        TestingAgent first = agent("127.0.6.40", token());
+        AgentRecord before = master.catalog().agents().findActiveAt("127.0.6.40").orElseThrow();
+        assertThat(run("127.0.6.40", List.of("echo", "one"), Duration.ofSeconds(30)).result().succeeded()).isTrue();
+        first.close();
+
+        // same state directory and port, no usable token: the kept identity is announced again
+        TestingAgent again = TestingAgent.start("127.0.6.40", master.server().agentPort().orElseThrow(), dir.resolve("127.0.6.40"), "used-up",
+                Map.of("agent.port", Integer.toString(before.port())));
+        started.add(again);
+        assertThat(again.log()).contains("agent " + before.agentId() + " announced");
+        // the pooled connection to the old process is dead: it must be dropped, not fail this run
+        Recorded run = run("127.0.6.40", List.of("echo", "two"), Duration.ofSeconds(30));
+        assertThat(run.result().succeeded()).as(run.result().message()).isTrue();
+        assertThat(run.stdout()).isEqualTo("two\n");
+        assertThat(master.catalog().agents().findActiveAt("127.0.6.40").orElseThrow().agentId()).isEqualTo(before.agentId());
+    }
+
     // ---- trust -----------------------------------------------------------------------------------
 
     @Test
