@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.omserver.gateway.GatewayServer;
 import org.omserver.gateway.config.GatewayConfig;
+import org.omserver.launcher.demo.DemoAgents;
 import org.omserver.launcher.demo.DemoData;
 import org.omserver.launcher.demo.DemoHosts;
 import org.omserver.master.rpc.MasterServer;
@@ -47,6 +48,15 @@ final class DemoCommand
     @Option(names = "--ssh-port", defaultValue = "2222", description = "SSH port of the demo hosts (default: ${DEFAULT-VALUE}).")
     int sshPort;
 
+    @Option(names = "--agents", defaultValue = "2", description = "Native agents on the loopback addresses after the SSH hosts, 0-8 (default: ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(names = "--agents-port", defaultValue = "11512", description = "Master port agents call, on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int agentsPort;
+
+    @Option(names = "--agent-port", defaultValue = "11520", description = "Port each demo agent listens on, at its own address (default: ${DEFAULT-VALUE}).")
+    int agentPort;
+
     @Override
     public Integer call()
             throws Exception
@@ -56,6 +66,12 @@ final class DemoCommand
         }
         requireFree(masterPort, "--master-port");
         requireFree(httpPort, "--http-port");
+        if (agents < 0 || agents > 8) {
+            throw new IllegalArgumentException("--agents must be 0-8, was " + agents);
+        }
+        if (agents > 0) {
+            requireFree(agentsPort, "--agents-port");
+        }
         List<AutoCloseable> started = new ArrayList<>();
         Path work = Files.createTempDirectory("omserver-demo-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         started.add(() -> deleteTree(work));
@@ -70,6 +86,7 @@ final class DemoCommand
 
             MasterServer master = MasterServer.start(MasterConfig.fromProperties(Map.of(
                     "master.port", Integer.toString(masterPort),
+                    "agents.port", Integer.toString(agentsPort),
                     "db.url", "jdbc:h2:mem:omserver-demo;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
                     "db.user", "sa",
                     "db.password", "",
@@ -80,6 +97,11 @@ final class DemoCommand
             started.add(master);
             char[] password = demoPassword();
             DemoData.seed(master.catalog(), demoHosts, password);
+            List<String> agentAddresses = new ArrayList<>();
+            for (int i = 0; i < agents; i++) {
+                agentAddresses.add("127.0.0." + (hosts + 2 + i));
+            }
+            started.addAll(DemoAgents.start(work, master, agentAddresses, agentPort));
 
             GatewayServer gateway = GatewayServer.start(GatewayConfig.fromProperties(Map.of(
                     "gateway.port", Integer.toString(httpPort),
@@ -92,10 +114,11 @@ final class DemoCommand
                       Web gateway:  %s  — log in as admin / %s
                       Master:       127.0.0.1:%d (Thrift; the legacy runCommands call accepts v1 tokens in the demo)
                       Demo hosts:   %s, SSH port %d, commands run as %s
+                      Demo agents:  %s, port %d (category Unassigned → unassigned; 'omserver agents' lists them)
                       Shared secret file: %s
                     Press Ctrl-C to stop; nothing is kept.
                     %n""", gateway.uri(), new String(password), master.port(), String.join(", ", addresses), sshPort,
-                    System.getProperty("user.name"), work.resolve("secret"));
+                    System.getProperty("user.name"), agentAddresses.isEmpty() ? "none" : String.join(", ", agentAddresses), agentPort, work.resolve("secret"));
         }
         catch (Exception | Error e) {
             Running.closeAll(started);

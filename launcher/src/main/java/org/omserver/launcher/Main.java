@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 MigrateCommand.class,
                 ModuleCommand.class,
                 ClientCommand.class,
+                AgentCommand.class,
+                AgentTokenCommand.class,
+                AgentsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main

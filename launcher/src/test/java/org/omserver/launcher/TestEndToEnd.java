@@ -60,6 +60,7 @@ class TestEndToEnd
         SharedSecret secret = SharedSecret.generate();
         Map<String, String> masterProperties = new HashMap<>(Map.of(
                 "master.port", "0",
+                "agents.port", "0",
                 "db.url", mysql.config().jdbcUrl(),
                 "db.user", mysql.config().user(),
                 "db.password", mysql.config().password()));

@@ -102,6 +102,46 @@ class TestLauncherCommands
         assertThat(result.err()).contains("Unmatched argument at index 0: 'destroy-everything'").contains("Did you mean: omserver");
     }
 
+    @Test
+    void agentTokensAreCreatedListedAgentsAndUnknownRevocationsRefused(@TempDir Path directory)
+            throws Exception
+    {
+        String url = "jdbc:h2:mem:agents-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+        Path config = Files.writeString(directory.resolve("master.properties"), "db.url=" + url + "\ndb.user=sa\nsecret.file=secret\n");
+        assertThat(run("migrate", "--config", config.toString()).exitCode()).isEqualTo(0);
+
+        Result token = run("agent-token", "--config", config.toString(), "--expires", "1h");
+        assertThat(token.exitCode()).as(token.err()).isEqualTo(0);
+        assertThat(token.out()).containsPattern("(?m)^omt1\\.[0-9a-f]{16}\\.[A-Za-z0-9_-]{43}$");
+
+        Result tooLong = run("agent-token", "--config", config.toString(), "--expires", "90d");
+        assertThat(tooLong.exitCode()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("at most 30 days");
+
+        Result list = run("agents", "--config", config.toString());
+        assertThat(list.exitCode()).as(list.err()).isEqualTo(0);
+        assertThat(list.out()).contains("AGENT").contains("LAST HEARTBEAT");
+
+        Result revoke = run("agents", "--config", config.toString(), "--revoke", "agt-nope");
+        assertThat(revoke.exitCode()).isEqualTo(2);
+        assertThat(revoke.err()).contains("there is no active agent agt-nope; 'omserver agents' lists them");
+    }
+
+    @Test
+    void anAgentWithoutStateDirectoryOrTokenSaysWhatToSet(@TempDir Path directory)
+            throws Exception
+    {
+        Path config = Files.writeString(directory.resolve("agent.properties"), "agent.port=0\n");
+        Result result = run("agent", "--config", config.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("state.dir is required");
+
+        Path enrolled = Files.writeString(directory.resolve("agent2.properties"), "agent.port=0\nstate.dir=" + directory.resolve("state") + "\n");
+        Result noToken = run("agent", "--config", enrolled.toString());
+        assertThat(noToken.exitCode()).isEqualTo(2);
+        assertThat(noToken.err()).contains("this agent is not enrolled yet").contains("set enroll.token-file or OMSERVER_AGENT_TOKEN");
+    }
+
     private static Result run(String... args)
     {
         StringWriter out = new StringWriter();

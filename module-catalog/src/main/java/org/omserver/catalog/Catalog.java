@@ -9,6 +9,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.catalog.audit.AuditRepository;
 import org.omserver.catalog.internal.Repositories;
 import org.omserver.catalog.schedule.ScheduleRepository;
@@ -97,6 +98,11 @@ public final class Catalog
     public ScheduleRepository schedules()
     {
         return repositories.schedules();
+    }
+
+    public AgentRepository agents()
+    {
+        return repositories.agents();
     }
 
     @Override

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.omserver.catalog.agent.AgentMetric;
+import org.omserver.catalog.agent.AgentRecord;
+import org.omserver.catalog.agent.EnrollmentTokenRecord;
 import org.omserver.catalog.audit.AuditEntry;
 import org.omserver.catalog.inventory.AppCategory;
 import org.omserver.catalog.inventory.FunctionCategory;
@@ -70,8 +73,65 @@ abstract class AbstractTestCatalog
     {
         MigrationResult again = Catalog.migrate(config());
         assertThat(again.applied()).isEmpty();
-        assertThat(again.schemaVersion()).isEqualTo("4");
+        assertThat(again.schemaVersion()).isEqualTo("8");
         assertThat(catalog.modules().list()).extracting(ModuleDefinition::id).startsWith(1001, 1002, 1003, 1004, 1005, 1006, 1007);
+    }
+
+    @Test
+    void enrollmentTokensAreUsedOnceAndOnlyBeforeTheyExpire()
+    {
+        Instant now = Instant.parse("2026-01-02T03:04:05.678Z");
+        String digest = "ab".repeat(32);
+        catalog.agents().addToken(new EnrollmentTokenRecord("0123456789abcdef", digest, now, "admin", now.plus(Duration.ofHours(1)), Optional.empty(), Optional.empty()));
+        catalog.agents().addToken(new EnrollmentTokenRecord("fedcba9876543210", digest, now, "admin", now.plusSeconds(1), Optional.empty(), Optional.empty()));
+        assertThat(catalog.agents().findToken("0123456789ABCDEF")).isEmpty();
+        assertThat(catalog.agents().findToken("0123456789abcdef").orElseThrow().sha256Hex()).isEqualTo(digest);
+
+        assertThat(catalog.agents().useToken("0123456789abcdef", now.plusSeconds(10), "agt-1")).isTrue();
+        assertThat(catalog.agents().useToken("0123456789abcdef", now.plusSeconds(20), "agt-2")).isFalse();
+        assertThat(catalog.agents().findToken("0123456789abcdef").orElseThrow().usedBy()).contains("agt-1");
+        assertThat(catalog.agents().useToken("fedcba9876543210", now.plusSeconds(1), "agt-3")).isFalse();
+        assertThatThrownBy(() -> new EnrollmentTokenRecord("x", "not hex", now, "a", now, Optional.empty(), Optional.empty()))
+                .hasMessageContaining("token digest must be 64 lower-case hex digits");
+    }
+
+    @Test
+    void agentsAreFoundByAddressHeartbeatAndAreRevokedOnce()
+    {
+        Instant now = Instant.parse("2026-01-02T03:04:05.678Z");
+        byte[] key = new byte[32];
+        key[0] = 7;
+        AgentRecord agent = new AgentRecord("agt-catalog", key, "10.9.9.9", 11520, false, "host-a", List.of("10.9.9.9"), List.of(), List.of("aa:bb:cc:dd:ee:ff"),
+                "Debian GNU/Linux 12", 8, 1L << 34, "0.1.0", now, Optional.empty(), Optional.empty());
+        catalog.agents().addAgent(agent);
+        AgentRecord found = catalog.agents().findActiveAt("10.9.9.9").orElseThrow();
+        assertThat(found.key()).isEqualTo(key);
+        assertThat(found.macs()).containsExactly("aa:bb:cc:dd:ee:ff");
+        assertThat(found.toString()).doesNotContain("key=[");
+        assertThat(found.online(now, Duration.ofMinutes(3))).isFalse();
+
+        catalog.agents().updateFacts(new AgentRecord("agt-catalog", key, "10.9.9.9", 11521, false, "host-b", List.of(), List.of("203.0.113.9"), List.of(),
+                "Debian", 4, 1024, "0.1.1", now, Optional.empty(), Optional.empty()), now);
+        catalog.agents().heartbeat(new AgentMetric("agt-catalog", now.plusSeconds(60), 12.5, 0.25, 100, 200, 300, 400));
+        catalog.agents().heartbeat(new AgentMetric("agt-catalog", now.plusSeconds(120), 50, 1.5, 150, 200, 300, 400));
+        AgentRecord updated = catalog.agents().findAgent("agt-catalog").orElseThrow();
+        assertThat(updated.port()).isEqualTo(11521);
+        assertThat(updated.hostname()).isEqualTo("host-b");
+        assertThat(updated.wanIps()).containsExactly("203.0.113.9");
+        assertThat(updated.lastHeartbeat()).contains(now.plusSeconds(120));
+        assertThat(updated.online(now.plusSeconds(120 + 179), Duration.ofMinutes(3))).isTrue();
+        assertThat(updated.online(now.plusSeconds(120 + 180), Duration.ofMinutes(3))).isFalse();
+        assertThat(catalog.agents().metrics("agt-catalog", now)).extracting(AgentMetric::cpuPercent).containsExactly(12.5, 50.0);
+        assertThat(catalog.agents().deleteMetricsBefore(now.plusSeconds(90))).isEqualTo(1);
+        assertThat(catalog.agents().metrics("agt-catalog", now)).extracting(AgentMetric::cpuPercent).containsExactly(50.0);
+
+        assertThat(catalog.agents().revoke("agt-catalog", now.plusSeconds(200))).isTrue();
+        assertThat(catalog.agents().revoke("agt-catalog", now.plusSeconds(300))).isFalse();
+        assertThat(catalog.agents().findActiveAt("10.9.9.9")).isEmpty();
+        AgentRecord revoked = catalog.agents().findAgent("agt-catalog").orElseThrow();
+        assertThat(revoked.revoked()).isTrue();
+        assertThat(revoked.revokedAt()).contains(now.plusSeconds(200));
+        assertThat(revoked.online(now.plusSeconds(121), Duration.ofMinutes(3))).isFalse();
     }
 
     @Test

@@ -46,7 +46,8 @@ public record MasterConfig(
         Duration envelopeWindow,
         Duration sessionTimeout,
         int loginMaxFailures,
-        History history)
+        History history,
+        AgentsConfig agents)
 {
     /** Login failures are counted per user and address over this period. */
     public static final Duration LOGIN_FAILURE_PERIOD = Duration.ofMinutes(15);
@@ -65,6 +66,7 @@ public record MasterConfig(
         requireNonNull(envelopeWindow, "envelopeWindow is null");
         requireNonNull(sessionTimeout, "sessionTimeout is null");
         requireNonNull(history, "history is null");
+        requireNonNull(agents, "agents is null");
     }
 
     /**
@@ -95,6 +97,9 @@ public record MasterConfig(
     {
         Set<String> names = new TreeSet<>(executors.keySet());
         names.add(defaultExecutor);
+        if (agents.enabled()) {
+            names.add("agent");
+        }
         return names;
     }
 
@@ -139,6 +144,13 @@ public record MasterConfig(
         int maxJobs = p.get("history.max-jobs", "0", text -> range(integer(text), 0, 1_000_000_000));
         Duration retentionInterval = p.get("history.retention-interval", "1h", text -> positive(Durations.parse(text)));
         Duration schedulePoll = p.get("schedule.poll-interval", "5s", Durations::parse);
+        // native agent (issue #3): the AgentIntake port and liveness
+        AgentsConfig agents = new AgentsConfig(p.get("agents.enabled", "true", MasterConfig::bool),
+                p.get("agents.bind", bind, text -> text),
+                p.get("agents.port", "11512", text -> range(integer(text), 0, 65535)),
+                p.get("agents.online-window", "3m", text -> positive(Durations.parse(text))),
+                p.get("agents.metrics-retention", "7d", text -> positive(Durations.parse(text))),
+                p.get("agents.worker-threads", "16", text -> range(integer(text), 1, 1024)));
 
         Map<String, Map<String, String>> executorKeys = new TreeMap<>();
         for (String key : new TreeSet<>(properties.keySet())) {
@@ -171,7 +183,7 @@ public record MasterConfig(
         executorKeys.forEach((name, keys) -> executors.put(name, new ExecutorConfig(keys)));
         return new MasterConfig(bind, port, database, legacyEnabled, legacyAcceptV1, defaultExecutor, executors, maxParallel,
                 legacyTimeout, maxFrame, clientTimeout, selectors, workers, pending, window, sessionTimeout, maxFailures,
-                new History(retentionDays, maxJobs, retentionInterval, schedulePoll));
+                new History(retentionDays, maxJobs, retentionInterval, schedulePoll), agents);
     }
 
     @Override
@@ -188,7 +200,7 @@ public record MasterConfig(
                 + ", sessionTimeout=" + Durations.format(sessionTimeout) + ", loginMaxFailures=" + loginMaxFailures
                 + ", historyRetentionDays=" + history.retentionDays() + ", historyMaxJobs=" + history.maxJobs()
                 + ", historyRetentionInterval=" + Durations.format(history.retentionInterval())
-                + ", schedulePollInterval=" + Durations.format(history.schedulePoll()) + "]";
+                + ", schedulePollInterval=" + Durations.format(history.schedulePoll()) + ", agents=" + agents + "]";
     }
 
     private static long integer(String text)

@@ -1,5 +1,6 @@
 package org.omserver.master.dispatch;
 
+import org.omserver.executor.api.BackendServices;
 import org.omserver.executor.api.Executor;
 import org.omserver.executor.api.ExecutorFactory;
 import org.omserver.master.config.MasterConfig;
@@ -41,6 +42,12 @@ public final class Backends
     /** Creates each configured backend; a missing factory or a bad backend configuration fails with every problem listed. */
     public static Backends load(MasterConfig config, ClassLoader classLoader)
     {
+        return load(config, classLoader, BackendServices.none());
+    }
+
+    /** As {@link #load(MasterConfig, ClassLoader)}, lending {@code services} to the backends that need them. */
+    public static Backends load(MasterConfig config, ClassLoader classLoader, BackendServices services)
+    {
         Map<String, ExecutorFactory> factories = new TreeMap<>();
         for (ExecutorFactory factory : ServiceLoader.load(ExecutorFactory.class, classLoader)) {
             factories.putIfAbsent(factory.name(), factory);
@@ -55,7 +62,7 @@ public final class Backends
                 continue;
             }
             try {
-                created.put(name, factory.create(config.executorConfig(name)));
+                created.put(name, factory.create(config.executorConfig(name), services));
                 log.info("executor backend {} ready with {}", name, config.executorConfig(name));
             }
             catch (IllegalArgumentException e) {

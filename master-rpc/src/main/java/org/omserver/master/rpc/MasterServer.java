@@ -5,8 +5,11 @@ import org.apache.thrift.server.TThreadedSelectorServer;
 import org.apache.thrift.transport.TNonblockingServerSocket;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
+import org.omserver.agent.backend.AgentKeys;
 import org.omserver.catalog.Catalog;
 import org.omserver.master.authoring.AuthoringStages;
+import org.omserver.executor.api.BackendServices;
+import org.omserver.master.agents.CatalogAgentKeys;
 import org.omserver.master.config.MasterConfig;
 import org.omserver.master.dispatch.Backends;
 import org.omserver.master.dispatch.JobRunner;
@@ -32,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -62,9 +66,13 @@ public final class MasterServer
     private final TNonblockingServerSocket socket;
     private final ExecutorService workers;
     private final Thread serving;
+    private final AgentIntakeServer agentIntake;
+    private final Clock clock;
+    private final Duration agentsOnlineWindow;
 
     private MasterServer(Catalog catalog, Backends backends, JobRunner runner, Scheduler scheduler, Retention retention,
-            TThreadedSelectorServer server, TNonblockingServerSocket socket, ExecutorService workers, Thread serving)
+            TThreadedSelectorServer server, TNonblockingServerSocket socket, ExecutorService workers, Thread serving,
+            AgentIntakeServer agentIntake, Clock clock, Duration agentsOnlineWindow)
     {
         this.catalog = catalog;
         this.backends = backends;
@@ -75,6 +83,9 @@ public final class MasterServer
         this.socket = socket;
         this.workers = workers;
         this.serving = serving;
+        this.agentIntake = agentIntake;
+        this.clock = clock;
+        this.agentsOnlineWindow = agentsOnlineWindow;
     }
 
     /**
@@ -99,7 +110,8 @@ public final class MasterServer
             if (interrupted > 0) {
                 log.info("marked {} jobs of a previous run INTERRUPTED", interrupted);
             }
-            backends = Backends.load(config, MasterServer.class.getClassLoader());
+            backends = Backends.load(config, MasterServer.class.getClassLoader(),
+                    new BackendServices(Map.of(AgentKeys.class, new CatalogAgentKeys(catalog.agents()))));
             JobRegistry jobs = new JobRegistry(clock, JOB_RETENTION, MAX_FINISHED_JOBS_IN_MEMORY);
             runner = new JobRunner(backends, catalog.jobs(), jobs, config.maxParallel(), clock);
 
@@ -133,7 +145,19 @@ public final class MasterServer
             TThreadedSelectorServer server = new PeerTrackingServer(args);
             Thread serving = Thread.ofPlatform().name("master-rpc").daemon(false).start(server::serve);
             waitUntilServing(server);
-            MasterServer master = new MasterServer(catalog, backends, runner, scheduler, retention, server, socket, workers, serving);
+            // native agent (issue #3): AgentIntake on its own port
+            AgentIntakeServer agentIntake = null;
+            if (config.agents().enabled()) {
+                try {
+                    agentIntake = AgentIntakeServer.start(config, catalog, clock);
+                }
+                catch (RuntimeException e) {
+                    server.stop();
+                    throw e;
+                }
+            }
+            MasterServer master = new MasterServer(catalog, backends, runner, scheduler, retention, server, socket, workers, serving, agentIntake,
+                    clock, config.agents().onlineWindow());
             scheduler.start();
             retention.start();
             log.info("master listening on {}:{} (backends: {}, legacy call {})", config.bind(), master.port(), String.join(", ", backends.names()),
@@ -188,6 +212,18 @@ public final class MasterServer
         return socket.getPort();
     }
 
+    /** The port agents call (agents.port 0 picks a free one); empty when agents.enabled=false. */
+    public java.util.OptionalInt agentPort()
+    {
+        return agentIntake == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(agentIntake.port());
+    }
+
+    /** The agents and their online state, judged with this master's clock and agents.online-window. */
+    public org.omserver.master.agents.AgentDirectory agents()
+    {
+        return new org.omserver.master.agents.AgentDirectory(catalog.agents(), clock, agentsOnlineWindow);
+    }
+
     public Catalog catalog()
     {
         return catalog;
@@ -212,6 +248,9 @@ public final class MasterServer
         log.info("master stopping");
         scheduler.close();
         retention.close();
+        if (agentIntake != null) {
+            agentIntake.close();
+        }
         server.stop();
         // interrupting the hosts first also wakes the event polls still holding worker threads
         closeQuietly(runner, null, null, null, () -> {});

@@ -31,7 +31,20 @@ class TestMasterConfig
         assertThat(config.envelopeWindow()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.sessionTimeout()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.loginMaxFailures()).isEqualTo(5);
+        assertThat(config.backendNames()).containsExactly("agent", "ssh");
+        assertThat(config.agents()).isEqualTo(new AgentsConfig(true, "127.0.0.1", 11512, Duration.ofMinutes(3), Duration.ofDays(7), 16));
+    }
+
+    @Test
+    void agentKeysAreParsedAndCheckedAndAgentsCanBeTurnedOff()
+    {
+        MasterConfig config = MasterConfig.fromProperties(Map.of("db.url", URL, "agents.enabled", "false", "agents.bind", "10.0.0.1",
+                "agents.port", "0", "agents.online-window", "90s", "agents.metrics-retention", "24h", "agents.worker-threads", "4"));
+        assertThat(config.agents()).isEqualTo(new AgentsConfig(false, "10.0.0.1", 0, Duration.ofSeconds(90), Duration.ofHours(24), 4));
         assertThat(config.backendNames()).containsExactly("ssh");
+        assertThatThrownBy(() -> MasterConfig.fromProperties(Map.of("db.url", URL, "agents.port", "70000", "agents.online-window", "soon")))
+                .hasMessageContaining("agents.port: 70000 is outside 0..65535")
+                .hasMessageContaining("agents.online-window: 'soon' is not a duration");
     }
 
     @Test

@@ -118,9 +118,22 @@ class TestJobRunner
     @Test
     void missingBackendIsAStartupErrorListingWhatWasFound()
     {
+        MasterConfig config = MasterConfig.fromProperties(Map.of("db.url", "jdbc:h2:mem:x", "executor.default", "winrm"));
+        assertThatThrownBy(() -> Backends.load(config, getClass().getClassLoader()))
+                .hasMessageContaining("no executor backend named 'winrm' (named by executor.default); backends found on the class path: agent, ssh");
+    }
+
+    @Test
+    void theAgentBackendNeedsTheMastersKeyLookup()
+    {
         MasterConfig config = MasterConfig.fromProperties(Map.of("db.url", "jdbc:h2:mem:x", "executor.default", "agent"));
         assertThatThrownBy(() -> Backends.load(config, getClass().getClassLoader()))
-                .hasMessageContaining("no executor backend named 'agent' (named by executor.default); backends found on the class path: ssh, synthetic");
+                .hasMessageContaining("executor.agent: the agent backend needs the master's agent key lookup");
+        MasterConfig badKeys = MasterConfig.fromProperties(Map.of("db.url", "jdbc:h2:mem:x", "executor.agent.poll-wait", "forever", "executor.agent.colour", "red"));
+        assertThatThrownBy(() -> Backends.load(badKeys, getClass().getClassLoader(), new org.omserver.executor.api.BackendServices(
+                Map.of(org.omserver.agent.backend.AgentKeys.class, (org.omserver.agent.backend.AgentKeys) address -> java.util.Optional.empty()))))
+                .hasMessageContaining("executor.agent: unknown key 'colour'")
+                .hasMessageContaining("poll-wait: 'forever' is not a positive duration");
     }
 
     private Job run(Map<String, Executor> executors, int maxParallel, String backend, List<HostTarget> targets)

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** Runs a command locally, for comparing with what the master brought back from a loopback host. */
-record Commands(int exitCode, String stdout)
+public record Commands(int exitCode, String stdout)
 {
-    static Commands run(String... argv)
+    public static Commands run(String... argv)
             throws IOException, InterruptedException
     {
         Process process = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -37,6 +37,7 @@ public final class TestingMaster
         mysql = new TestingMySql();
         sshd = TestingSshd.start("127.0.0.2", "127.0.0.3");
         properties.put("master.port", "0");
+        properties.put("agents.port", "0");
         properties.put("db.url", mysql.config().jdbcUrl());
         properties.put("db.user", mysql.config().user());
         properties.put("db.password", mysql.config().password());

@@ -10,6 +10,7 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.apache.ibatis.type.JdbcType;
+import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.catalog.audit.AuditRepository;
 import org.omserver.catalog.inventory.InventoryRepository;
 import org.omserver.catalog.job.JobRepository;
@@ -21,7 +22,7 @@ import static java.util.Objects.requireNonNull;
 
 /** The MyBatis set-up and the repositories over it. */
 public record Repositories(ModuleRepository modules, InventoryRepository inventory, UserRepository users,
-        JobRepository jobs, AuditRepository audit, ScheduleRepository schedules)
+        JobRepository jobs, AuditRepository audit, ScheduleRepository schedules, AgentRepository agents)
 {
     public static Repositories create(DataSource dataSource, Clock clock)
     {
@@ -37,8 +38,9 @@ public record Repositories(ModuleRepository modules, InventoryRepository invento
         configuration.addMapper(Mappers.JobMapper.class);
         configuration.addMapper(Mappers.AuditMapper.class);
         configuration.addMapper(Mappers.ScheduleMapper.class);
+        configuration.addMapper(AgentMapper.class);
         Db db = new Db(new SqlSessionFactoryBuilder().build(configuration));
         return new Repositories(new DbModuleRepository(db, clock), new DbInventoryRepository(db), new DbUserRepository(db, clock),
-                new DbJobRepository(db, clock), new DbAuditRepository(db), new DbScheduleRepository(db));
+                new DbJobRepository(db, clock), new DbAuditRepository(db), new DbScheduleRepository(db), new DbAgentRepository(db));
     }
 }

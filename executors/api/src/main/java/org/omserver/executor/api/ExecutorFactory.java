@@ -11,4 +11,10 @@ public interface ExecutorFactory
      * {@link IllegalArgumentException} naming every bad key, so startup fails with a message to act on.
      */
     Executor create(ExecutorConfig config);
+
+    /** As {@link #create(ExecutorConfig)}, for backends that need a service of the master (see {@link BackendServices}). */
+    default Executor create(ExecutorConfig config, BackendServices services)
+    {
+        return create(config);
+    }
 }

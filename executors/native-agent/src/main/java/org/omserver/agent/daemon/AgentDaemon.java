@@ -1,0 +1,236 @@
+package org.omserver.agent.daemon;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.server.TThreadedSelectorServer;
+import org.apache.thrift.transport.TNonblockingServerSocket;
+import org.apache.thrift.transport.TTransportException;
+import org.apache.thrift.transport.layered.TFramedTransport;
+import org.omserver.agent.wire.AgentSeal;
+import org.omserver.agent.wire.EnrollmentToken;
+import org.omserver.protocol.agent.Agent;
+import org.omserver.protocol.agent.AgentError;
+import org.omserver.protocol.agent.AgentErrorCode;
+import org.omserver.protocol.agent.HostFacts;
+import org.omserver.protocol.envelope.EnvelopeException;
+import org.omserver.protocol.envelope.ReplayCache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The agent on a host. {@link #start} in order: bind the listening socket (so the port is known), enroll with the
+ * one-time token unless an identity is already kept, announce the host's facts, serve the master's calls, then
+ * heartbeat every {@code heartbeat.interval}. A heartbeat answered REVOKED makes the agent refuse every call.
+ */
+public final class AgentDaemon
+        implements AutoCloseable
+{
+    public static final String VERSION = "0.1.0";
+    /** Environment variable holding the enrollment token, instead of {@code enroll.token-file}. */
+    public static final String TOKEN_VARIABLE = "OMSERVER_AGENT_TOKEN";
+    private static final Logger log = LoggerFactory.getLogger(AgentDaemon.class);
+    private static final int REPLAY_CACHE_ENTRIES = 100_000;
+
+    private final AgentIdentity identity;
+    private final TThreadedSelectorServer server;
+    private final TNonblockingServerSocket socket;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService heartbeats;
+    private final Runs runs;
+    private final Thread serving;
+
+    private AgentDaemon(AgentIdentity identity, TThreadedSelectorServer server, TNonblockingServerSocket socket, ExecutorService workers,
+            ScheduledExecutorService heartbeats, Runs runs, Thread serving)
+    {
+        this.identity = identity;
+        this.server = server;
+        this.socket = socket;
+        this.workers = workers;
+        this.heartbeats = heartbeats;
+        this.runs = runs;
+        this.serving = serving;
+    }
+
+    /** Fails with a message naming what to fix (token, master address, state.dir); nothing stays open on failure. */
+    public static AgentDaemon start(AgentConfig config, Clock clock)
+    {
+        requireNonNull(config, "config is null");
+        requireNonNull(clock, "clock is null");
+        log.info("starting the agent with {}", config);
+        AgentSeal seal = new AgentSeal(clock, config.envelopeWindow(), config.maxFrameBytes(), new ReplayCache(clock, REPLAY_CACHE_ENTRIES));
+        IntakeClient intake = new IntakeClient(config, seal);
+        HostProbe probe = new HostProbe(config.diskPath());
+        TNonblockingServerSocket socket;
+        try {
+            socket = new TNonblockingServerSocket(new TNonblockingServerSocket.NonblockingAbstractServerSocketArgs()
+                    .bindAddr(new InetSocketAddress(config.bind(), config.port()))
+                    .clientTimeout((int) config.readTimeout().toMillis()));
+        }
+        catch (TTransportException e) {
+            throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage()
+                    + "; check agent.bind and agent.port (is another agent running?)", e);
+        }
+        Runs runs = new Runs(config.maxConcurrentRuns(), config.maxOutputBytes(), config.keepFinished(), clock);
+        ExecutorService workers = null;
+        ScheduledExecutorService heartbeats = null;
+        try {
+            HostFacts facts = probe.facts(VERSION, socket.getPort(), config.bind());
+            AgentIdentity identity = identity(config, intake, facts);
+            String address = intake.announce(identity, facts).getAddress();
+            log.info("agent {} announced to the master at {}:{}; the master calls it at {}:{}", identity.agentId(), config.masterHost(),
+                    config.masterPort(), address, socket.getPort());
+
+            AtomicBoolean revoked = new AtomicBoolean();
+            AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), runs, VERSION, facts.getHostname(), revoked::get,
+                    () -> "the master");
+            workers = workerPool(config.workerThreads());
+            TThreadedSelectorServer.Args args = new TThreadedSelectorServer.Args(socket)
+                    .selectorThreads(1)
+                    .stopTimeoutVal(2)
+                    .stopTimeoutUnit(TimeUnit.SECONDS)
+                    .executorService(workers)
+                    .processor(new Agent.Processor<>(handler))
+                    .protocolFactory(new TBinaryProtocol.Factory(config.maxFrameBytes(), config.maxFrameBytes()))
+                    .transportFactory(new TFramedTransport.Factory(config.maxFrameBytes()));
+            args.maxReadBufferBytes = config.maxFrameBytes() + 4L;
+            TThreadedSelectorServer server = new TThreadedSelectorServer(args);
+            Thread serving = Thread.ofPlatform().name("agent-rpc").daemon(false).start(server::serve);
+
+            heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().name("agent-heartbeat").daemon(true).unstarted(runnable));
+            ScheduledExecutorService scheduler = heartbeats;
+            heartbeats.scheduleWithFixedDelay(() -> heartbeat(intake, identity, probe, revoked, scheduler), 0,
+                    config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+            log.info("agent {} listening on {}:{} ({} allow-list entries, heartbeat every {} s)", identity.agentId(), config.bind(), socket.getPort(),
+                    config.allowList().size(), config.heartbeatInterval().toSeconds());
+            return new AgentDaemon(identity, server, socket, workers, heartbeats, runs, serving);
+        }
+        catch (TException | EnvelopeException e) {
+            closeQuietly(socket, workers, heartbeats, runs);
+            throw new IllegalStateException("the agent cannot register with the master at " + config.masterHost() + ":" + config.masterPort() + ": "
+                    + describe(e), e);
+        }
+        catch (RuntimeException | Error e) {
+            closeQuietly(socket, workers, heartbeats, runs);
+            throw e;
+        }
+    }
+
+    /** The kept identity, or a new one from enrollment (then kept, and the token file is no longer needed). */
+    private static AgentIdentity identity(AgentConfig config, IntakeClient intake, HostFacts facts)
+            throws TException, EnvelopeException
+    {
+        var kept = AgentIdentity.load(config.stateDir());
+        if (kept.isPresent()) {
+            return kept.get();
+        }
+        EnrollmentToken token = EnrollmentToken.parse(tokenText(config));
+        AgentIdentity identity = intake.enroll(token, facts);
+        identity.save(config.stateDir());
+        log.info("enrolled as agent {} with token {}; identity kept in {}", identity.agentId(), token.id(), config.stateDir());
+        return identity;
+    }
+
+    private static String tokenText(AgentConfig config)
+    {
+        String fromEnvironment = System.getenv(TOKEN_VARIABLE);
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        Path file = config.tokenFile().orElseThrow(() -> new IllegalArgumentException("this agent is not enrolled yet (no "
+                + config.stateDir().resolve(AgentIdentity.FILE) + "): set enroll.token-file or " + TOKEN_VARIABLE
+                + " to a token from 'omserver agent-token'"));
+        try {
+            return Files.readString(file, UTF_8);
+        }
+        catch (IOException e) {
+            throw new IllegalArgumentException("cannot read enroll.token-file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void heartbeat(IntakeClient intake, AgentIdentity identity, HostProbe probe, AtomicBoolean revoked, ScheduledExecutorService scheduler)
+    {
+        try {
+            intake.heartbeat(identity, probe.metrics());
+        }
+        catch (AgentError e) {
+            if (e.getCode() == AgentErrorCode.REVOKED) {
+                log.error("the master revoked agent {}: refusing every call from now on; enroll again with a new token", identity.agentId());
+                revoked.set(true);
+                scheduler.shutdown();
+                return;
+            }
+            log.warn("heartbeat of agent {} refused: {} {}", identity.agentId(), e.getCode(), e.getMessage());
+        }
+        catch (TException | EnvelopeException | RuntimeException e) {
+            log.warn("heartbeat of agent {} failed: {}", identity.agentId(), describe(e));
+        }
+    }
+
+    private static String describe(Exception e)
+    {
+        if (e instanceof AgentError error) {
+            return error.getCode() + ": " + error.getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static ExecutorService workerPool(int threads)
+    {
+        AtomicInteger counter = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> Thread.ofPlatform().name("agent-rpc-worker-" + counter.incrementAndGet()).daemon(true).unstarted(runnable));
+    }
+
+    public String agentId()
+    {
+        return identity.agentId();
+    }
+
+    public int port()
+    {
+        return socket.getPort();
+    }
+
+    @Override
+    public void close()
+    {
+        log.info("agent {} stopping", identity.agentId());
+        server.stop();
+        try {
+            serving.join(5_000);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(socket, workers, heartbeats, runs);
+    }
+
+    private static void closeQuietly(TNonblockingServerSocket socket, ExecutorService workers, ScheduledExecutorService heartbeats, Runs runs)
+    {
+        if (heartbeats != null) {
+            heartbeats.shutdownNow();
+        }
+        runs.close();
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        socket.close();
+    }
+}

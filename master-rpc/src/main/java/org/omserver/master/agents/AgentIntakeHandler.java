@@ -1,0 +1,271 @@
+package org.omserver.master.agents;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+
+import org.apache.thrift.TBase;
+import org.omserver.agent.wire.AgentErrors;
+import org.omserver.agent.wire.AgentSeal;
+import org.omserver.catalog.Catalog;
+import org.omserver.catalog.agent.AgentMetric;
+import org.omserver.catalog.agent.AgentRecord;
+import org.omserver.catalog.agent.EnrollmentTokenRecord;
+import org.omserver.catalog.audit.AuditEntry;
+import org.omserver.catalog.inventory.AppCategory;
+import org.omserver.catalog.inventory.FunctionCategory;
+import org.omserver.catalog.inventory.Server;
+import org.omserver.master.config.AgentsConfig;
+import org.omserver.protocol.agent.AgentError;
+import org.omserver.protocol.agent.AgentErrorCode;
+import org.omserver.protocol.agent.AgentIntake;
+import org.omserver.protocol.agent.AnnounceReply;
+import org.omserver.protocol.agent.AnnounceRequest;
+import org.omserver.protocol.agent.EnrollReply;
+import org.omserver.protocol.agent.EnrollRequest;
+import org.omserver.protocol.agent.HeartbeatReply;
+import org.omserver.protocol.agent.HeartbeatRequest;
+import org.omserver.protocol.agent.HostFacts;
+import org.omserver.protocol.agent.Metrics;
+import org.omserver.protocol.agent.Sealed;
+import org.omserver.protocol.envelope.EnvelopeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The master's side of {@code service AgentIntake}. Enrollment: the token id in clear selects the stored digest,
+ * which must open the envelope; the token must be unused and unexpired and is consumed atomically; the agent gets
+ * a random id and key and its host appears in server_list (backend {@code agent}, application category
+ * "unassigned") at the address the call came from. Announce and heartbeat must open with the agent's own key, come
+ * from its address, and the agent must be active. Every refusal is audited; so are accepted enrollments and
+ * announcements (heartbeats only when refused: they come every minute from every host).
+ */
+public final class AgentIntakeHandler
+        implements AgentIntake.Iface
+{
+    public static final String UNASSIGNED_FUNCTION = "Unassigned";
+    public static final String UNASSIGNED_APP = "unassigned";
+    private static final Logger log = LoggerFactory.getLogger(AgentIntakeHandler.class);
+
+    private final Catalog catalog;
+    private final AgentSeal seal;
+    private final AgentsConfig config;
+    private final Supplier<String> peer;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public AgentIntakeHandler(Catalog catalog, AgentSeal seal, AgentsConfig config, Supplier<String> peer, Clock clock)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.seal = requireNonNull(seal, "seal is null");
+        this.config = requireNonNull(config, "config is null");
+        this.peer = requireNonNull(peer, "peer is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public Sealed enroll(Sealed request)
+            throws AgentError
+    {
+        String address = peer.get();
+        String tokenId = "-";
+        try {
+            tokenId = id(request);
+            EnrollmentTokenRecord token = catalog.agents().findToken(tokenId).orElseThrow(() -> refusal(AgentErrorCode.TOKEN_REFUSED,
+                    "unknown enrollment token; create one with 'omserver agent-token'"));
+            byte[] key = HexFormat.of().parseHex(token.sha256Hex());
+            HostFacts facts = open(key, "enroll", request, new EnrollRequest()).getFacts();
+            Instant now = clock.instant();
+            if (token.usedAt().isPresent()) {
+                throw refusal(AgentErrorCode.TOKEN_REFUSED, "this enrollment token was already used; create a new one with 'omserver agent-token'");
+            }
+            if (!token.expiresAt().isAfter(now)) {
+                throw refusal(AgentErrorCode.TOKEN_REFUSED, "this enrollment token expired at " + token.expiresAt() + "; create a new one with 'omserver agent-token'");
+            }
+            checkFacts(facts);
+            Optional<Server> existing = catalog.inventory().findByLanIps(java.util.List.of(address)).stream().findFirst();
+            if (existing.isPresent() && existing.get().backend().isPresent() && !existing.get().backend().get().equals("agent")
+                    || existing.isPresent() && existing.get().backend().isEmpty()) {
+                throw refusal(AgentErrorCode.REFUSED, "the host at " + address + " is already in the inventory with the "
+                        + existing.get().backend().orElse("default") + " backend; set its backend to agent first, or remove it");
+            }
+            String agentId = "agt-" + hex(8);
+            if (!catalog.agents().useToken(tokenId, now, agentId)) {
+                throw refusal(AgentErrorCode.TOKEN_REFUSED, "this enrollment token was already used or has expired; create a new one with 'omserver agent-token'");
+            }
+            catalog.agents().findActiveAt(address).ifPresent(previous -> {
+                catalog.agents().revoke(previous.agentId(), now);
+                audit("agent " + previous.agentId(), address, "agent.revoke", "replaced", "re-enrolled with token " + token.tokenId() + " as " + agentId);
+            });
+            byte[] agentKey = new byte[32];
+            random.nextBytes(agentKey);
+            catalog.agents().addAgent(new AgentRecord(agentId, agentKey, address, facts.getAgentPort(), false, facts.getHostname(), facts.getLanIps(),
+                    facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(), now,
+                    Optional.empty(), Optional.empty()));
+            putServer(address, facts, existing);
+            audit("agent " + agentId, address, "agent.enroll", "accepted", "token " + tokenId + ", host " + facts.getHostname());
+            log.info("agent {} enrolled from {} ({}) with token {}", agentId, address, facts.getHostname(), tokenId);
+            return seal.sealReply(tokenId, key, "enroll", new EnrollReply(agentId, java.nio.ByteBuffer.wrap(agentKey), address));
+        }
+        catch (AgentError e) {
+            audit("token " + tokenId, address, "agent.enroll", e.getCode().name(), e.getMessage());
+            throw e;
+        }
+    }
+
+    @Override
+    public Sealed announce(Sealed request)
+            throws AgentError
+    {
+        return authenticated("announce", request, new AnnounceRequest(), (agent, announce) -> {
+            HostFacts facts = announce.getFacts();
+            checkFacts(facts);
+            Instant now = clock.instant();
+            catalog.agents().updateFacts(new AgentRecord(agent.agentId(), agent.key(), agent.address(), facts.getAgentPort(), false, facts.getHostname(),
+                    facts.getLanIps(), facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(),
+                    agent.enrolledAt(), agent.lastHeartbeat(), Optional.empty()), now);
+            putServer(agent.address(), facts, catalog.inventory().findByLanIps(java.util.List.of(agent.address())).stream().findFirst());
+            audit("agent " + agent.agentId(), agent.address(), "agent.announce", "accepted", "host " + facts.getHostname() + ", port " + facts.getAgentPort());
+            return new AnnounceReply(agent.address());
+        });
+    }
+
+    @Override
+    public Sealed heartbeat(Sealed request)
+            throws AgentError
+    {
+        return authenticated("heartbeat", request, new HeartbeatRequest(), (agent, heartbeat) -> {
+            Metrics m = heartbeat.getMetrics();
+            Instant now = clock.instant();
+            catalog.agents().heartbeat(new AgentMetric(agent.agentId(), now, clamp(m.getCpuPercent(), 0, 100), clamp(m.getLoad1(), 0, 1e6),
+                    Math.max(0, m.getMemoryUsedBytes()), Math.max(0, m.getMemoryTotalBytes()), Math.max(0, m.getDiskUsedBytes()), Math.max(0, m.getDiskTotalBytes())));
+            return new HeartbeatReply(now.toEpochMilli());
+        });
+    }
+
+    /** Deletes readings older than the retention window; the master calls it on a schedule. */
+    public int purgeMetrics()
+    {
+        return catalog.agents().deleteMetricsBefore(clock.instant().minus(config.metricsRetention()));
+    }
+
+    private <Q extends TBase<?, ?>> Sealed authenticated(String method, Sealed request, Q into, Work<Q> work)
+            throws AgentError
+    {
+        String address = peer.get();
+        String claimed = "-";
+        try {
+            claimed = id(request);
+            AgentRecord agent = catalog.agents().findAgent(claimed).orElseThrow(() -> refusal(AgentErrorCode.UNKNOWN_AGENT,
+                    "no agent with this id is enrolled here; enroll it with a token from 'omserver agent-token'"));
+            if (agent.revoked()) {
+                throw refusal(AgentErrorCode.REVOKED, "this agent was revoked; enroll it again with a new token");
+            }
+            Q opened = open(agent.key(), method, request, into);
+            if (!agent.address().equals(address)) {
+                throw refusal(AgentErrorCode.REFUSED, "this agent is enrolled at " + agent.address() + " but called from " + address
+                        + "; enroll it again from its new address");
+            }
+            return seal.sealReply(agent.agentId(), agent.key(), method, work.apply(agent, opened));
+        }
+        catch (AgentError e) {
+            audit("agent " + claimed, address, "agent." + method, e.getCode().name(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private <T extends TBase<?, ?>> T open(byte[] key, String method, Sealed request, T into)
+            throws AgentError
+    {
+        try {
+            return seal.openRequest(key, method, request, into);
+        }
+        catch (EnvelopeException e) {
+            throw AgentErrors.refused(e);
+        }
+    }
+
+    private static String id(Sealed request)
+            throws AgentError
+    {
+        try {
+            return AgentSeal.checkedId(request);
+        }
+        catch (EnvelopeException e) {
+            throw AgentErrors.refused(e);
+        }
+    }
+
+    private static void checkFacts(HostFacts facts)
+            throws AgentError
+    {
+        if (facts.getAgentPort() < 1 || facts.getAgentPort() > 65535) {
+            throw refusal(AgentErrorCode.BAD_REQUEST, "the agent port must be 1-65535, was " + facts.getAgentPort());
+        }
+        if (facts.getHostname().isBlank() || facts.getHostname().length() > 255 || facts.getHostname().chars().anyMatch(Character::isISOControl)) {
+            throw refusal(AgentErrorCode.BAD_REQUEST, "the host name must be 1-255 characters without control characters");
+        }
+        if (facts.getOs().chars().anyMatch(Character::isISOControl) || facts.getAgentVersion().chars().anyMatch(Character::isISOControl)
+                || facts.getLanIps().size() + facts.getWanIps().size() + facts.getMacs().size() > 256) {
+            throw refusal(AgentErrorCode.BAD_REQUEST, "the host facts hold control characters or too many addresses");
+        }
+    }
+
+    /** The host in server_list with backend agent; a new host goes to the "unassigned" application category. */
+    private synchronized void putServer(String address, HostFacts facts, Optional<Server> existing)
+    {
+        int appCategory = existing.map(Server::appCategoryId).orElseGet(this::unassignedCategory);
+        String name = facts.getHostname().length() > 64 ? facts.getHostname().substring(0, 64) : facts.getHostname();
+        String os = facts.getOs().length() > 32 ? facts.getOs().substring(0, 32) : facts.getOs();
+        catalog.inventory().putServer(new Server(address, name, facts.getWanIps().stream().findFirst(), Optional.of(os), appCategory,
+                Optional.of("agent"), existing.map(Server::sshPort).orElse(22), existing.flatMap(Server::sshUser)));
+    }
+
+    private int unassignedCategory()
+    {
+        int function = catalog.inventory().functionCategories().stream().filter(c -> c.name().equals(UNASSIGNED_FUNCTION)).map(FunctionCategory::id)
+                .findFirst().orElseGet(() -> catalog.inventory().addFunctionCategory(UNASSIGNED_FUNCTION));
+        return catalog.inventory().appCategories().stream().filter(c -> c.functionCategoryId() == function && c.name().equals(UNASSIGNED_APP))
+                .map(AppCategory::id).findFirst().orElseGet(() -> catalog.inventory().addAppCategory(function, UNASSIGNED_APP));
+    }
+
+    private void audit(String actor, String address, String action, String outcome, String detail)
+    {
+        try {
+            catalog.audit().record(new AuditEntry(clock.instant(), actor, address, action, OptionalInt.empty(), "", address, outcome, Optional.of(detail)));
+        }
+        catch (RuntimeException e) {
+            log.warn("cannot audit {} from {} ({}): {}", action, address, outcome, e.getMessage());
+        }
+    }
+
+    private static AgentError refusal(AgentErrorCode code, String message)
+    {
+        return AgentErrors.of(code, message);
+    }
+
+    private static double clamp(double value, double min, double max)
+    {
+        return Double.isNaN(value) ? min : Math.max(min, Math.min(max, value));
+    }
+
+    private String hex(int bytes)
+    {
+        byte[] raw = new byte[bytes];
+        random.nextBytes(raw);
+        return HexFormat.of().formatHex(raw);
+    }
+
+    @FunctionalInterface
+    private interface Work<Q>
+    {
+        TBase<?, ?> apply(AgentRecord agent, Q request)
+                throws AgentError;
+    }
+}

@@ -1,0 +1,176 @@
+package org.omserver.catalog.internal;
+
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+import org.omserver.catalog.agent.AgentMetric;
+import org.omserver.catalog.agent.AgentRecord;
+import org.omserver.catalog.agent.AgentRepository;
+import org.omserver.catalog.agent.EnrollmentTokenRecord;
+import org.omserver.catalog.internal.AgentMapper.AgentRow;
+import org.omserver.catalog.internal.AgentMapper.MetricRow;
+import org.omserver.catalog.internal.AgentMapper.TokenRow;
+
+import static java.util.Objects.requireNonNull;
+
+/** Lists of addresses are stored comma-separated; texts an agent reports are cut to their column's size. */
+public final class DbAgentRepository
+        implements AgentRepository
+{
+    private final Db db;
+
+    DbAgentRepository(Db db)
+    {
+        this.db = db;
+    }
+
+    @Override
+    public void addToken(EnrollmentTokenRecord token)
+    {
+        requireNonNull(token, "token is null");
+        TokenRow row = new TokenRow();
+        row.tokenId = token.tokenId();
+        row.tokenSha256 = token.sha256Hex();
+        row.createdAt = Db.utc(token.createdAt());
+        row.createdBy = Db.cap(token.createdBy(), 64);
+        row.expiresAt = Db.utc(token.expiresAt());
+        db.call(AgentMapper.class, mapper -> {
+            mapper.insertToken(row);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<EnrollmentTokenRecord> findToken(String tokenId)
+    {
+        return Optional.ofNullable(db.call(AgentMapper.class, mapper -> mapper.findToken(tokenId)))
+                .filter(row -> row.tokenId.equals(tokenId))
+                .map(row -> new EnrollmentTokenRecord(row.tokenId, row.tokenSha256, Db.instant(row.createdAt), row.createdBy, Db.instant(row.expiresAt),
+                        Optional.ofNullable(row.usedAt).map(Db::instant), Optional.ofNullable(row.usedBy)));
+    }
+
+    @Override
+    public boolean useToken(String tokenId, Instant at, String agentId)
+    {
+        return db.call(AgentMapper.class, mapper -> mapper.useToken(tokenId, Db.utc(at), agentId)) == 1;
+    }
+
+    @Override
+    public void addAgent(AgentRecord agent)
+    {
+        AgentRow row = toRow(agent);
+        db.call(AgentMapper.class, mapper -> {
+            mapper.insertAgent(row);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<AgentRecord> findAgent(String agentId)
+    {
+        // MySQL's default collation ignores case: the match must be exact
+        return Optional.ofNullable(db.call(AgentMapper.class, mapper -> mapper.findAgent(agentId)))
+                .filter(row -> row.agentId.equals(agentId))
+                .map(DbAgentRepository::toRecord);
+    }
+
+    @Override
+    public Optional<AgentRecord> findActiveAt(String address)
+    {
+        return db.call(AgentMapper.class, mapper -> mapper.findActiveAt(address)).stream()
+                .filter(row -> row.address.equals(address))
+                .map(DbAgentRepository::toRecord)
+                .findFirst();
+    }
+
+    @Override
+    public List<AgentRecord> agents()
+    {
+        return db.call(AgentMapper.class, AgentMapper::agents).stream().map(DbAgentRepository::toRecord).toList();
+    }
+
+    @Override
+    public void updateFacts(AgentRecord agent, Instant at)
+    {
+        AgentRow row = toRow(agent);
+        db.call(AgentMapper.class, mapper -> {
+            mapper.updateFacts(row, Db.utc(at));
+            return null;
+        });
+    }
+
+    @Override
+    public void heartbeat(AgentMetric metric)
+    {
+        MetricRow row = new MetricRow();
+        row.agentId = metric.agentId();
+        row.at = Db.utc(metric.at());
+        row.cpuPercent = metric.cpuPercent();
+        row.load1 = metric.load1();
+        row.memoryUsed = metric.memoryUsed();
+        row.memoryTotal = metric.memoryTotal();
+        row.diskUsed = metric.diskUsed();
+        row.diskTotal = metric.diskTotal();
+        db.call(AgentMapper.class, mapper -> {
+            mapper.insertMetric(row);
+            mapper.touch(row.agentId, row.at);
+            return null;
+        });
+    }
+
+    @Override
+    public List<AgentMetric> metrics(String agentId, Instant from)
+    {
+        return db.call(AgentMapper.class, mapper -> mapper.metrics(agentId, Db.utc(from))).stream()
+                .map(row -> new AgentMetric(row.agentId, Db.instant(row.at), row.cpuPercent, row.load1, row.memoryUsed, row.memoryTotal,
+                        row.diskUsed, row.diskTotal))
+                .toList();
+    }
+
+    @Override
+    public int deleteMetricsBefore(Instant before)
+    {
+        return db.call(AgentMapper.class, mapper -> mapper.deleteMetricsBefore(Db.utc(before)));
+    }
+
+    @Override
+    public boolean revoke(String agentId, Instant at)
+    {
+        return db.call(AgentMapper.class, mapper -> mapper.revoke(agentId, Db.utc(at))) == 1;
+    }
+
+    private static AgentRow toRow(AgentRecord agent)
+    {
+        requireNonNull(agent, "agent is null");
+        AgentRow row = new AgentRow();
+        row.agentId = agent.agentId();
+        row.agentKey = Base64.getEncoder().encodeToString(agent.key());
+        row.address = agent.address();
+        row.port = agent.port();
+        row.status = agent.revoked() ? "REVOKED" : "ACTIVE";
+        row.hostname = Db.cap(agent.hostname(), 255);
+        row.lanIps = Db.cap(String.join(",", agent.lanIps()), 1000);
+        row.wanIps = Db.cap(String.join(",", agent.wanIps()), 1000);
+        row.macs = Db.cap(String.join(",", agent.macs()), 1000);
+        row.os = Db.cap(agent.os(), 255);
+        row.cores = agent.cores();
+        row.memoryBytes = agent.memoryBytes();
+        row.agentVersion = Db.cap(agent.agentVersion(), 32);
+        row.enrolledAt = Db.utc(agent.enrolledAt());
+        return row;
+    }
+
+    private static AgentRecord toRecord(AgentRow row)
+    {
+        return new AgentRecord(row.agentId, Base64.getDecoder().decode(row.agentKey), row.address, row.port, "REVOKED".equals(row.status), row.hostname,
+                split(row.lanIps), split(row.wanIps), split(row.macs), row.os, row.cores, row.memoryBytes, row.agentVersion, Db.instant(row.enrolledAt),
+                Optional.ofNullable(row.lastHeartbeat).map(Db::instant), Optional.ofNullable(row.revokedAt).map(Db::instant));
+    }
+
+    private static List<String> split(String joined)
+    {
+        return joined == null || joined.isEmpty() ? List.of() : List.of(joined.split(","));
+    }
+}

@@ -1,0 +1,154 @@
+// Native agent (issue #3): the protocol between the master and the agent daemon on each host.
+//
+// Trust: after enrollment every call, in both directions, is a Sealed: the agent's id in clear (so the receiver
+// can pick the key) and a v2 envelope (org.omserver.protocol.envelope.SealedEnvelope) keyed with that agent's own
+// random key. The envelope's plaintext is the Thrift binary encoding of the typed request below; its context is
+// the method name, and "<method>.reply" for the reply (see org.omserver.agent.wire.AgentSeal).
+// Enrollment is the one exception: the id in clear is the enrollment token's id and the key is SHA-256 of the
+// whole token, which the master stores instead of the token.
+// A call that does not verify (unknown id, wrong key, stale, replayed, revoked) executes nothing and is answered
+// with an AgentError; the receiver audits it.
+
+namespace java org.omserver.protocol.agent
+
+enum AgentErrorCode {
+  BAD_REQUEST = 1,
+  UNKNOWN_AGENT = 2,
+  AUTH_FAILED = 3,
+  REVOKED = 4,
+  TOKEN_REFUSED = 5,
+  REFUSED = 6,
+  NOT_FOUND = 7,
+  BUSY = 8,
+  INTERNAL = 9
+}
+
+exception AgentError {
+  1: required AgentErrorCode code,
+  2: required string message
+}
+
+struct Sealed {
+  1: required string agentId,
+  2: required string payload
+}
+
+// What an agent reports about its host, read from /proc and the JDK.
+struct HostFacts {
+  1: required string hostname,
+  2: required list<string> lanIps,
+  3: required list<string> wanIps,
+  4: required list<string> macs,
+  5: required string os,
+  6: required i32 cores,
+  7: required i64 memoryBytes,
+  8: required string agentVersion,
+  9: required i32 agentPort
+}
+
+struct EnrollRequest {
+  1: required HostFacts facts
+}
+
+struct EnrollReply {
+  1: required string agentId,
+  2: required binary agentKey,
+  // the address the master will call the agent on (the address the enrollment came from)
+  3: required string address
+}
+
+struct AnnounceRequest {
+  1: required HostFacts facts
+}
+
+struct AnnounceReply {
+  1: required string address
+}
+
+struct Metrics {
+  1: required double cpuPercent,
+  2: required double load1,
+  3: required i64 memoryUsedBytes,
+  4: required i64 memoryTotalBytes,
+  5: required i64 diskUsedBytes,
+  6: required i64 diskTotalBytes
+}
+
+struct HeartbeatRequest {
+  1: required Metrics metrics
+}
+
+struct HeartbeatReply {
+  1: required i64 receivedAtMs
+}
+
+struct VersionRequest {
+}
+
+struct VersionReply {
+  1: required string agentVersion,
+  2: required string hostname
+}
+
+struct RunRequest {
+  1: required i64 jobId,
+  // the argument vector: never a shell line; the agent checks it against its own allow-list
+  2: required list<string> argv,
+  3: required i64 timeoutMs,
+  4: required bool needsRoot
+}
+
+struct RunReply {
+  1: required string runId
+}
+
+enum RunFailure {
+  TIMEOUT = 1,
+  CANCELLED = 2,
+  START_FAILED = 3
+}
+
+struct OutputChunk {
+  1: required bool stderr,
+  2: required string text
+}
+
+struct PollRequest {
+  1: required string runId,
+  // index of the first chunk wanted: 0, then the previous reply's nextCursor
+  2: required i64 cursor,
+  // how long the agent may wait for new output before answering with none
+  3: required i64 maxWaitMs
+}
+
+struct PollReply {
+  1: required list<OutputChunk> chunks,
+  2: required i64 nextCursor,
+  3: required bool finished,
+  4: optional i32 exitCode,
+  5: optional RunFailure failure,
+  6: optional string message
+}
+
+struct CancelRequest {
+  1: required string runId
+}
+
+struct CancelReply {
+  1: required bool wasRunning
+}
+
+// On the master, on its own port (agents.port): agents call in.
+service AgentIntake {
+  Sealed enroll(1: Sealed request) throws (1: AgentError error),
+  Sealed announce(1: Sealed request) throws (1: AgentError error),
+  Sealed heartbeat(1: Sealed request) throws (1: AgentError error)
+}
+
+// On each host: the master calls in.
+service Agent {
+  Sealed version(1: Sealed request) throws (1: AgentError error),
+  Sealed run(1: Sealed request) throws (1: AgentError error),
+  Sealed poll(1: Sealed request) throws (1: AgentError error),
+  Sealed cancel(1: Sealed request) throws (1: AgentError error)
+}
