@@ -1,5 +1,6 @@
 package org.omserver.gateway.api;
 
+import org.omserver.gateway.web.EventStreams;
 import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostOutputReply;
 import org.omserver.protocol.thrift.HostSummary;
@@ -78,32 +79,10 @@ final class ApiJson
         return json;
     }
 
+    /** The same JSON as the live stream's {@code host} events, so API clients and the browser read one format. */
     static Map<String, Object> event(HostEvent event)
     {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("seq", event.getSeq());
-        json.put("kind", event.getKind().name());
-        json.put("lanIp", event.getLanIp());
-        json.put("hostName", event.getHostName());
-        if (event.isSetText()) {
-            json.put("text", event.getText());
-        }
-        if (event.isSetStatus()) {
-            json.put("status", event.getStatus().name());
-        }
-        if (event.isSetExitCode()) {
-            json.put("exitCode", event.getExitCode());
-        }
-        if (event.isSetFailureReason()) {
-            json.put("failureReason", event.getFailureReason());
-        }
-        if (event.isSetFailureMessage()) {
-            json.put("failureMessage", event.getFailureMessage());
-        }
-        if (event.isSetDurationMillis()) {
-            json.put("durationMillis", event.getDurationMillis());
-        }
-        return json;
+        return EventStreams.json(event);
     }
 
     static Map<String, Object> jobSummary(JobSummary job)

@@ -184,7 +184,8 @@ public final class EventStreams
         out.flush();
     }
 
-    private static Map<String, Object> json(HostEvent event)
+    /** A host event as the stream sends it ({@code event: host}); the JSON API uses the same shape. */
+    public static Map<String, Object> json(HostEvent event)
     {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("seq", event.getSeq());
