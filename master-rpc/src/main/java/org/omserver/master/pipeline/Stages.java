@@ -184,7 +184,13 @@ public final class Stages
         return Stage.named("authenticate", call -> {
             Session session = call.sessionToken().flatMap(sessions::touch).orElseThrow(() -> new Refusal(ErrorCode.UNAUTHENTICATED,
                     "no such session, or it expired; log in again"));
-            call.setPrincipal(new Principal(session.username(), session.role()));
+            // the account as it is now: disabling or removing a user ends their sessions, a changed role applies at once
+            User user = catalog.users().find(session.username()).filter(User::enabled).orElse(null);
+            if (user == null) {
+                sessions.remove(session.token());
+                throw new Refusal(ErrorCode.UNAUTHENTICATED, "the account " + session.username() + " was disabled or removed; ask an admin");
+            }
+            call.setPrincipal(new Principal(user.username(), user.role()));
         });
     }
 
