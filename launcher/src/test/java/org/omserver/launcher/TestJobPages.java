@@ -104,7 +104,11 @@ class TestJobPages
 
         HttpResponse<String> unknown = admin.get("/jobs/999999/results.txt");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.body()).contains("999999");
+        assertThat(unknown.body()).contains("job 999999 does not exist (or was removed by the history retention)")
+                .doesNotContain("== ");
+        HttpResponse<String> unknownPage = admin.get("/jobs/999999");
+        assertThat(unknownPage.statusCode()).isEqualTo(404);
+        assertThat(unknownPage.body()).contains("job 999999 does not exist (or was removed by the history retention)");
 
         String page = admin.get("/jobs/" + jobId).body();
         assertThat(page).contains("href=\"/jobs/" + jobId + "/results.txt\"", "action=\"/jobs/" + jobId + "/retry\"", "status FINISHED")
