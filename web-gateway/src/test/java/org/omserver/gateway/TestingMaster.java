@@ -23,6 +23,11 @@ import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostStatus;
 import org.omserver.protocol.thrift.InventoryReply;
 import org.omserver.protocol.thrift.InventoryRequest;
+import org.omserver.protocol.thrift.JobDetailReply;
+import org.omserver.protocol.thrift.JobDetailRequest;
+import org.omserver.protocol.thrift.JobProgress;
+import org.omserver.protocol.thrift.JobStatus;
+import org.omserver.protocol.thrift.JobSummary;
 import org.omserver.protocol.thrift.LoginReply;
 import org.omserver.protocol.thrift.LoginRequest;
 import org.omserver.protocol.thrift.LogoutReply;
@@ -345,19 +350,35 @@ public final class TestingMaster
         return messages.sealReply("events", new EventsReply(batch, next, next >= all.size(), total, done));
     }
 
-    // issue 5 methods: the gateway does not use them yet; this test master refuses them plainly
+    /**
+     * The job page's header: module, host count and status from the scripted events (RUNNING while a pending job's
+     * gate is closed). No host page: the results page reads hosts from the event stream. The rest of the issue 5
+     * methods are tested against the real master (launcher's TestJobPages) and refused here plainly.
+     */
+    @Override
+    public String jobDetail(String sealed)
+            throws OmsError
+    {
+        JobDetailRequest request = open("jobDetail", sealed, new JobDetailRequest());
+        check(request.getSession());
+        List<HostEvent> all = jobs.get(request.getJobId());
+        if (all == null) {
+            throw new OmsError(ErrorCode.NOT_FOUND, "no job " + request.getJobId());
+        }
+        List<TargetHost> targets = all.stream().map(e -> new TargetHost(e.getLanIp(), e.getHostName())).distinct().toList();
+        java.util.concurrent.CountDownLatch gate = gates.get(request.getJobId());
+        boolean running = gate != null && gate.getCount() > 0;
+        int total = targets.size();
+        JobSummary summary = new JobSummary(request.getJobId(), 0, "admin", 1001, "view system log",
+                running ? JobStatus.RUNNING : JobStatus.FINISHED, new JobProgress(total, running ? 0 : total, 0, 0, running ? total : 0, 0));
+        return messages.sealReply("jobDetail", new JobDetailReply(summary, Map.of(), targets, List.of(), total, List.of(), 1 << 20));
+    }
+
     @Override
     public String jobs(String sealed)
             throws OmsError
     {
         throw notServed("jobs");
-    }
-
-    @Override
-    public String jobDetail(String sealed)
-            throws OmsError
-    {
-        throw notServed("jobDetail");
     }
 
     @Override

@@ -3,20 +3,16 @@ package org.omserver.gateway.session;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
-import java.io.Serializable;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 /**
- * What the gateway keeps in the HTTP session, in one place: the logged-in user, the CSRF token, and a short
- * memory of the jobs this session submitted (the job page header comes from it; the master has no "job info" call).
+ * What the gateway keeps in the HTTP session, in one place: the logged-in user and the CSRF token. (Jobs are not
+ * kept: the job page reads its header from the master's {@code jobDetail}.)
  *
  * <p>CSRF: every session holds one random token (32 bytes from {@link SecureRandom}); every POST form carries it in
  * the hidden field {@value #CSRF_FIELD}; {@link #csrfMatches} compares in constant time. The login form gets a
@@ -28,8 +24,6 @@ public final class Sessions
 
     private static final String USER = "omserver.user";
     private static final String CSRF = "omserver.csrf";
-    private static final String JOBS = "omserver.jobs";
-    private static final int REMEMBERED_JOBS = 50;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Sessions() {}
@@ -89,50 +83,10 @@ public final class Sessions
         return MessageDigest.isEqual(expected.getBytes(US_ASCII), given.getBytes(US_ASCII));
     }
 
-    /** Remembers what a submit returned, so the job page can show module and hosts. */
-    public static void rememberJob(HttpServletRequest request, JobSummary job)
-    {
-        HttpSession session = request.getSession(false);
-        if (session == null) {
-            return;
-        }
-        synchronized (session) {
-            @SuppressWarnings("unchecked")
-            Map<Long, JobSummary> jobs = (Map<Long, JobSummary>) session.getAttribute(JOBS);
-            if (jobs == null) {
-                jobs = Collections.synchronizedMap(new RecentJobs());
-            }
-            jobs.put(job.jobId(), job);
-            session.setAttribute(JOBS, jobs);
-        }
-    }
-
-    public static Optional<JobSummary> job(HttpServletRequest request, long jobId)
-    {
-        HttpSession session = request.getSession(false);
-        if (session == null) {
-            return Optional.empty();
-        }
-        @SuppressWarnings("unchecked")
-        Map<Long, JobSummary> jobs = (Map<Long, JobSummary>) session.getAttribute(JOBS);
-        return jobs == null ? Optional.empty() : Optional.ofNullable(jobs.get(jobId));
-    }
-
     private static String newToken()
     {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static final class RecentJobs
-            extends LinkedHashMap<Long, JobSummary>
-            implements Serializable
-    {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, JobSummary> eldest)
-        {
-            return size() > REMEMBERED_JOBS;
-        }
     }
 }

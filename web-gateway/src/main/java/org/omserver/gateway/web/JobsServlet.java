@@ -2,13 +2,21 @@ package org.omserver.gateway.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.omserver.gateway.session.JobSummary;
+import org.omserver.gateway.master.MasterException;
+import org.omserver.gateway.master.MasterUnavailableException;
 import org.omserver.gateway.session.Sessions;
 import org.omserver.gateway.session.UserSession;
+import org.omserver.protocol.thrift.CancelRequest;
+import org.omserver.protocol.thrift.JobDetailReply;
+import org.omserver.protocol.thrift.JobDetailRequest;
+import org.omserver.protocol.thrift.JobStatus;
+import org.omserver.protocol.thrift.RetryReply;
+import org.omserver.protocol.thrift.RetryRequest;
+import org.omserver.protocol.thrift.RetryScope;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -16,12 +24,14 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /jobs/{id}}: the results page; {@code GET /jobs/{id}/events}: its live Server-Sent Events stream
- * (see {@link EventStreams}). The master decides whether this user may see the job.
+ * (see {@link EventStreams}); {@code GET /jobs/{id}/results.txt}: every result as a text download
+ * (see {@link ResultsText}); {@code POST /jobs/{id}/cancel} and {@code POST /jobs/{id}/retry}: the job page's
+ * buttons. The master decides whether this user may see, cancel or retry the job; its refusal is shown as a page.
  */
 final class JobsServlet
         extends GatewayServlet
 {
-    private static final Pattern PATH = Pattern.compile("/(\\d{1,18})(/events)?");
+    private static final Pattern PATH = Pattern.compile("/(\\d{1,18})(?:/(events|results\\.txt|cancel|retry))?");
     private static final Pattern CURSOR = Pattern.compile("\\d{1,18}");
 
     JobsServlet(WebContext web)
@@ -31,15 +41,15 @@ final class JobsServlet
 
     @Override
     protected void get(HttpServletRequest request, HttpServletResponse response)
-            throws IOException
+            throws IOException, MasterException, MasterUnavailableException
     {
         Matcher path = PATH.matcher(request.getPathInfo() == null ? "" : request.getPathInfo());
-        if (!path.matches()) {
-            web.pages().message(request, response, HttpServletResponse.SC_NOT_FOUND, "Not found", "There is no such page.");
+        if (!path.matches() || "cancel".equals(path.group(2)) || "retry".equals(path.group(2))) {
+            notFound(request, response);
             return;
         }
         long jobId = Long.parseLong(path.group(1));
-        if (path.group(2) != null) {
+        if ("events".equals(path.group(2))) {
             events(request, response, jobId);
             return;
         }
@@ -47,13 +57,67 @@ final class JobsServlet
         if (user.isEmpty()) {
             return;
         }
-        Optional<JobSummary> job = Sessions.job(request, jobId);
+        if ("results.txt".equals(path.group(2))) {
+            results(response, user.get(), jobId);
+            return;
+        }
+        JobDetailRequest detailRequest = new JobDetailRequest(user.get().masterToken(), jobId);
+        detailRequest.setHostLimit(1);
+        JobDetailReply detail = web.master().jobDetail(detailRequest);
         Map<String, Object> model = new HashMap<>();
         model.put("jobId", String.valueOf(jobId));
-        model.put("moduleName", job.map(JobSummary::moduleName).orElse(""));
-        model.put("hosts", job.map(JobSummary::hosts).orElse(List.of()));
-        model.put("hostCount", job.map(summary -> String.valueOf(summary.hosts().size())).orElse("?"));
+        model.put("moduleName", detail.getSummary().getModuleName());
+        model.put("hostCount", String.valueOf(detail.getSummary().getProgress().getTotal()));
+        model.put("status", detail.getSummary().getStatus().name());
+        model.put("running", detail.getSummary().getStatus() == JobStatus.RUNNING);
         web.pages().render(request, response, HttpServletResponse.SC_OK, "job", model);
+    }
+
+    @Override
+    protected void post(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, MasterException, MasterUnavailableException
+    {
+        Matcher path = PATH.matcher(request.getPathInfo() == null ? "" : request.getPathInfo());
+        if (!path.matches() || !("cancel".equals(path.group(2)) || "retry".equals(path.group(2)))) {
+            notFound(request, response);
+            return;
+        }
+        Optional<UserSession> user = requireUser(request, response);
+        if (user.isEmpty()) {
+            return;
+        }
+        long jobId = Long.parseLong(path.group(1));
+        if (path.group(2).equals("cancel")) {
+            CancelRequest cancel = new CancelRequest(user.get().masterToken(), jobId);
+            cancel.setClientAddress(request.getRemoteAddr());
+            web.master().cancel(cancel);
+            seeOther(response, "/jobs/" + jobId);
+            return;
+        }
+        RetryRequest retry = new RetryRequest(user.get().masterToken(), jobId);
+        retry.setScope(RetryScope.FAILED_AND_UNREACHABLE);
+        retry.setClientAddress(request.getRemoteAddr());
+        RetryReply reply = web.master().retryJob(retry);
+        seeOther(response, "/jobs/" + reply.getSubmitted().getJobId());
+    }
+
+    /** Streams the text download; the first page of hosts is read before the response starts, so errors are still pages. */
+    private void results(HttpServletResponse response, UserSession user, long jobId)
+            throws IOException, MasterException, MasterUnavailableException
+    {
+        ResultsText text = new ResultsText(web.master(), user.masterToken(), jobId);
+        JobDetailReply first = text.firstPage();
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/plain; charset=utf-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"job-" + jobId + "-results.txt\"");
+        Writer out = response.getWriter();
+        text.write(first, out);
+    }
+
+    private void notFound(HttpServletRequest request, HttpServletResponse response)
+            throws IOException
+    {
+        web.pages().message(request, response, HttpServletResponse.SC_NOT_FOUND, "Not found", "There is no such page. The job history is at /jobs.");
     }
 
     private void events(HttpServletRequest request, HttpServletResponse response, long jobId)

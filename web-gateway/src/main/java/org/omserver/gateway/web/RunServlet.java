@@ -4,17 +4,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
-import org.omserver.gateway.session.JobSummary;
-import org.omserver.gateway.session.Sessions;
 import org.omserver.gateway.session.UserSession;
 import org.omserver.protocol.thrift.ErrorCode;
 import org.omserver.protocol.thrift.SubmitReply;
-import org.omserver.protocol.thrift.TargetHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -79,13 +75,8 @@ final class RunServlet
                     new RunPage.Selection(moduleId, targets, values));
             return;
         }
-        List<JobSummary.Host> hosts = new ArrayList<>();
-        for (TargetHost host : reply.getHosts()) {
-            hosts.add(new JobSummary.Host(host.getLanIp(), host.getName()));
-        }
-        Sessions.rememberJob(request, new JobSummary(reply.getJobId(), reply.getModuleId(), reply.getModuleName(), hosts));
         log.info("job {}: {} ran module {} ({}) on {} hosts", reply.getJobId(), user.get().username(), reply.getModuleId(),
-                reply.getModuleName(), hosts.size());
+                reply.getModuleName(), reply.getHosts().size());
         seeOther(response, "/jobs/" + reply.getJobId());
     }
 }

@@ -29,6 +29,8 @@ public final class WebApp
         ServletHolder jobs = new ServletHolder("jobs", new JobsServlet(web));
         jobs.setAsyncSupported(true);
         context.addServlet(jobs, "/jobs/*");
+        // an exact mapping wins over "/jobs/*", so /jobs is the history and /jobs/{id}… stay with JobsServlet
+        context.addServlet(new ServletHolder("history", new HistoryServlet(web)), "/jobs");
         context.addServlet(new ServletHolder("modules", new ModulesServlet(web)), "/modules/*");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
         ServletHolder api = new ServletHolder("api", new ApiServlet(new Endpoints(web)));
