@@ -78,7 +78,23 @@
     progress.textContent = p.done + '/' + p.total;
     state.textContent = 'finished';
     source.close();
+    jobEnded();
   });
+
+  // The page was rendered while the job ran: once it has ended, Cancel becomes Retry (same form, same CSRF field).
+  function jobEnded() {
+    var status = document.getElementById('status');
+    if (status) {
+      // the status read when the page was rendered is stale now; 'finished' says it
+      var separator = status.nextSibling;
+      status.remove();
+      if (separator && separator.nodeType === Node.TEXT_NODE) { separator.remove(); }
+    }
+    var form = document.getElementById('cancel-form');
+    if (!form) { return; }
+    form.setAttribute('action', '/jobs/' + jobId + '/retry');
+    form.querySelector('button').textContent = 'Retry failed and unreachable hosts';
+  }
   source.addEventListener('failure', function (message) {
     var f = JSON.parse(message.data);
     state.textContent = f.message;
