@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes this machine ready for the test suite (idempotent; a fresh Debian 12 needs root or sudo once):
 #   - Debian packages: openssh-server (tests start their own sshd), mariadb-server, thrift-compiler
-#     (regeneration check, Python interop), python3-thrift (Python interop client);
+#     (regeneration check, Python interop), python3-thrift (Python interop client), chromium and
+#     chromium-driver (the browser test drives the pages headless through ChromeDriver);
 #   - MariaDB running on 127.0.0.1:3306;
 #   - a test account 'omserver'@'127.0.0.1' / 'omserver' that may create and drop the tests' scratch databases.
 # Override the database with OMSERVER_TEST_MYSQL_URL / _USER / _PASSWORD (then the account step is skipped).
@@ -20,6 +21,8 @@ packages=()
 command -v mariadb >/dev/null || packages+=(mariadb-client)
 command -v thrift >/dev/null || packages+=(thrift-compiler)
 /usr/bin/python3 -c 'import thrift' 2>/dev/null || packages+=(python3-thrift)
+[[ -x /usr/bin/chromium ]] || packages+=(chromium)
+[[ -x /usr/bin/chromedriver ]] || packages+=(chromium-driver)
 if (( ${#packages[@]} )); then
   say "installing ${packages[*]}"
   as_root apt-get update -qq
@@ -50,4 +53,4 @@ GRANT ALL PRIVILEGES ON *.* TO 'omserver'@'localhost';
 SQL
 mariadb --protocol=tcp -h127.0.0.1 -P3306 -uomserver -pomserver -e 'SELECT 1' >/dev/null \
   || { say "cannot log in to MariaDB as omserver@127.0.0.1"; exit 1; }
-say "ready: sshd, MariaDB (omserver@127.0.0.1), thrift $(thrift --version | awk '{print $3}'), python3-thrift"
+say "ready: sshd, MariaDB (omserver@127.0.0.1), thrift $(thrift --version | awk '{print $3}'), python3-thrift, chromium"
