@@ -211,11 +211,17 @@ class TestApi
                 cursor = page.get("nextCursor").asLong();
             }
             assertThat(kinds).containsExactly("QUEUED", "STARTED");
-            var holding = http.sendAsync(request("GET", small.uri().resolve(events + cursor + "&wait=20").toString(), admin, null).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest hold = request("GET", small.uri().resolve(events + cursor + "&wait=20").toString(), admin, null).build();
+            var holding = http.sendAsync(hold, HttpResponse.BodyHandlers.ofString());
+            Thread.sleep(100); // a head start, so the holding poll usually reaches the gateway first; the loop copes when not
             HttpResponse<String> busy = null;
             // until the first poll holds the slot: each try waits at most 1 s when it gets the slot itself
             for (int attempt = 0; attempt < 30 && busy == null; attempt++) {
+                if (holding.isDone()) {
+                    // it lost the slot to a try (and was refused) or its wait ended: send it again
+                    holding = http.sendAsync(hold, HttpResponse.BodyHandlers.ofString());
+                    Thread.sleep(100);
+                }
                 HttpResponse<String> second = http.send(request("GET", small.uri().resolve(events + cursor + "&wait=1").toString(), admin, null).build(),
                         HttpResponse.BodyHandlers.ofString());
                 busy = second.statusCode() == 503 ? second : null;
