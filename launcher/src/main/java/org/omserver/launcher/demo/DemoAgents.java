@@ -43,7 +43,8 @@ public final class DemoAgents
                         "state.dir", dir.resolve("state").toString(),
                         "enroll.token-file", tokenFile.toString(),
                         "heartbeat.interval", "15s",
-                        "allow.builtin-modules", "true")), Clock.systemUTC()));
+                        "allow.builtin-modules", "true",
+                        "allow.builtins", "all")), Clock.systemUTC()));
             }
             return started;
         }

@@ -41,7 +41,8 @@ public record AgentConfig(
         int maxOutputBytes,
         Duration keepFinished,
         Path diskPath,
-        AllowList allowList)
+        AllowList allowList,
+        Set<String> builtins)
 {
     private static final Pattern ALLOW_KEY = Pattern.compile("allow\\.([a-z0-9][a-z0-9_-]{0,63})\\.(program|args)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
@@ -60,6 +61,7 @@ public record AgentConfig(
         requireNonNull(keepFinished, "keepFinished is null");
         requireNonNull(diskPath, "diskPath is null");
         requireNonNull(allowList, "allowList is null");
+        builtins = Set.copyOf(requireNonNull(builtins, "builtins is null"));
     }
 
     public static AgentConfig fromProperties(Map<String, String> properties)
@@ -86,6 +88,7 @@ public record AgentConfig(
             case "false" -> false;
             default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
         });
+        Set<String> builtins = p.get("allow.builtins", String.join(",", new TreeSet<>(Builtins.DEFAULT_ENABLED)), AgentConfig::names);
 
         Map<String, Map<String, String>> entries = new TreeMap<>();
         if (builtin) {
@@ -115,7 +118,24 @@ public record AgentConfig(
                     + (p.problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", p.problems));
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
-                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList);
+                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins);
+    }
+
+    /** {@code allow.builtins}: names separated by commas ({@code none} for an empty set); checked against the agent's built-ins at start. */
+    private static Set<String> names(String text)
+    {
+        if (text.strip().equals("none")) {
+            return Set.of();
+        }
+        Set<String> names = new TreeSet<>();
+        for (String name : text.split(",", -1)) {
+            String trimmed = name.strip();
+            if (!trimmed.matches("[a-z][a-z0-9_-]{0,31}")) {
+                throw new IllegalArgumentException("'" + trimmed + "' is not a built-in command name; write names like agentlist,version separated by commas, 'all' or 'none'");
+            }
+            names.add(trimmed);
+        }
+        return names;
     }
 
     private static void addEntry(Map<String, Map<String, String>> entries, Matcher matcher, String value)

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.thrift.TException;
 import org.apache.thrift.protocol.TBinaryProtocol;
@@ -68,6 +71,15 @@ public final class AgentDaemon
         this.serving = serving;
     }
 
+    /** Every built-in this agent has, enabled as {@code allow.builtins} says. */
+    static Builtins builtins(AgentConfig config, String hostname)
+    {
+        AtomicReference<Builtins> self = new AtomicReference<>();
+        List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(VERSION, hostname, () -> self.get().enabled()));
+        self.set(Builtins.of(all, config.builtins()));
+        return self.get();
+    }
+
     /** Fails with a message naming what to fix (token, master address, state.dir); nothing stays open on failure. */
     public static AgentDaemon start(AgentConfig config, Clock clock)
     {
@@ -98,7 +110,8 @@ public final class AgentDaemon
                     config.masterPort(), address, socket.getPort());
 
             AtomicBoolean revoked = new AtomicBoolean();
-            AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), runs, VERSION, facts.getHostname(), revoked::get,
+            Builtins builtins = builtins(config, facts.getHostname());
+            AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), builtins, runs, VERSION, facts.getHostname(), revoked::get,
                     () -> "the master");
             workers = workerPool(config.workerThreads());
             TThreadedSelectorServer.Args args = new TThreadedSelectorServer.Args(socket)
@@ -117,8 +130,8 @@ public final class AgentDaemon
             ScheduledExecutorService scheduler = heartbeats;
             heartbeats.scheduleWithFixedDelay(() -> heartbeat(intake, identity, probe, revoked, scheduler), 0,
                     config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
-            log.info("agent {} listening on {}:{} ({} allow-list entries, heartbeat every {} s)", identity.agentId(), config.bind(), socket.getPort(),
-                    config.allowList().size(), config.heartbeatInterval().toSeconds());
+            log.info("agent {} listening on {}:{} ({} allow-list entries, built-ins {}, heartbeat every {} s)", identity.agentId(), config.bind(),
+                    socket.getPort(), config.allowList().size(), builtins.enabled().stream().map(Builtin::name).toList(), config.heartbeatInterval().toSeconds());
             return new AgentDaemon(identity, server, socket, workers, heartbeats, runs, serving);
         }
         catch (TException | EnvelopeException e) {

@@ -30,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * The agent's side of {@code service Agent}. Every call goes through {@link #open}: the id in clear must be this
  * agent's, the envelope must verify with this agent's key (fresh, not replayed) and the agent must not be revoked;
  * otherwise nothing runs and the refusal goes to the {@code org.omserver.agent.audit} log. Runs are re-checked
- * against the local allow-list, whatever the master decided.
+ * against the local allow-list (programs) or the enabled built-ins ({@code omserver:NAME}), whatever the master
+ * decided.
  */
 final class AgentHandler
         implements Agent.Iface
@@ -40,18 +41,20 @@ final class AgentHandler
     private final AgentIdentity identity;
     private final AgentSeal seal;
     private final AllowList allowList;
+    private final Builtins builtins;
     private final Runs runs;
     private final String version;
     private final String hostname;
     private final Supplier<Boolean> revoked;
     private final Supplier<String> peer;
 
-    AgentHandler(AgentIdentity identity, AgentSeal seal, AllowList allowList, Runs runs, String version, String hostname,
+    AgentHandler(AgentIdentity identity, AgentSeal seal, AllowList allowList, Builtins builtins, Runs runs, String version, String hostname,
             Supplier<Boolean> revoked, Supplier<String> peer)
     {
         this.identity = requireNonNull(identity, "identity is null");
         this.seal = requireNonNull(seal, "seal is null");
         this.allowList = requireNonNull(allowList, "allowList is null");
+        this.builtins = requireNonNull(builtins, "builtins is null");
         this.runs = requireNonNull(runs, "runs is null");
         this.version = requireNonNull(version, "version is null");
         this.hostname = requireNonNull(hostname, "hostname is null");
@@ -72,7 +75,19 @@ final class AgentHandler
             throws AgentError
     {
         RunRequest run = open("run", request, new RunRequest());
-        Optional<String> refusal = allowList.refusal(run.getArgv());
+        Optional<Builtin> builtin = Optional.empty();
+        Optional<String> refusal;
+        if (run.getArgv().isEmpty()) {
+            refusal = Optional.of("the argument vector is empty");
+        }
+        else if (Builtins.isBuiltin(run.getArgv())) {
+            Builtins.Resolution resolution = builtins.resolve(run.getArgv());
+            builtin = resolution.builtin();
+            refusal = resolution.refusal();
+        }
+        else {
+            refusal = allowList.refusal(run.getArgv());
+        }
         if (refusal.isEmpty() && run.isNeedsRoot() && !isRoot()) {
             refusal = Optional.of("the command needs root, and this agent runs as " + System.getProperty("user.name"));
         }
@@ -84,7 +99,10 @@ final class AgentHandler
             throw AgentErrors.of(AgentErrorCode.REFUSED, refusal.get());
         }
         try {
-            String runId = runs.start(run.getJobId(), run.getArgv(), Duration.ofMillis(run.getTimeoutMs()));
+            Duration timeout = Duration.ofMillis(run.getTimeoutMs());
+            String runId = builtin.isPresent()
+                    ? runs.startBuiltin(run.getJobId(), builtin.get(), run.getArgv().subList(1, run.getArgv().size()), timeout)
+                    : runs.start(run.getJobId(), run.getArgv(), timeout);
             audit.info("accepted run {} of job {} from {}: {} with {} arguments", runId, run.getJobId(), peer.get(), run.getArgv().get(0), run.getArgv().size() - 1);
             return reply("run", new RunReply(runId));
         }

@@ -30,7 +30,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * The commands this agent runs: each an argument vector started with {@link ProcessBuilder} (no shell), stdin
- * from /dev/null, stdout and stderr kept as numbered chunks that the master reads by cursor. A run ends by
+ * from /dev/null, or a {@link Builtin} on a thread of its own; stdout and stderr kept as numbered chunks that the master reads by cursor. A run ends by
  * exiting, by its timeout, or by a cancel; both of the latter kill the whole process tree. Finished runs are
  * kept for a while so the master can read the end, then forgotten. Bounded: runs at once, output per run.
  */
@@ -62,15 +62,8 @@ final class Runs
     String start(long jobId, List<String> argv, Duration timeout)
             throws BusyException
     {
-        forgetOld();
-        if (running() >= maxConcurrent) {
-            throw new BusyException("this agent already runs " + maxConcurrent + " commands (run.max-concurrent); retry later");
-        }
-        byte[] id = new byte[12];
-        random.nextBytes(id);
-        String runId = "run-" + HexFormat.of().formatHex(id);
-        Run run = new Run(runId, jobId);
-        runs.put(runId, run);
+        Run run = newRun(jobId);
+        String runId = run.runId;
         ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             Process process = builder.start();
@@ -100,6 +93,36 @@ final class Runs
         return runId;
     }
 
+    /**
+     * Starts a {@link Builtin} on a virtual thread of its own, with the same output, timeout and cancel as a
+     * process; its arguments were checked by the caller ({@link Builtin#refusal}).
+     */
+    String startBuiltin(long jobId, Builtin builtin, List<String> args, Duration timeout)
+            throws BusyException
+    {
+        Run run = newRun(jobId);
+        ScheduledFuture<?> timer = timers.schedule(() -> run.kill(RunFailure.TIMEOUT, "the command ran longer than its timeout of " + timeout.toMillis() + " ms"),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        run.worker = Thread.ofVirtual().name(run.runId + "-" + builtin.name()).start(() -> {
+            try {
+                int exit = builtin.run(List.copyOf(args), run.output());
+                timer.cancel(false);
+                run.exited(exit);
+            }
+            catch (InterruptedException e) {
+                run.failed(RunFailure.CANCELLED, "interrupted");
+            }
+            catch (RuntimeException e) {
+                log.warn("job {} run {}: built-in {} failed", jobId, run.runId, builtin.name(), e);
+                timer.cancel(false);
+                run.output().err(builtin.name() + " failed: " + e.getMessage() + "\n");
+                run.exited(1);
+            }
+        });
+        log.info("job {} run {} started: built-in {}", jobId, run.runId, builtin.name());
+        return run.runId;
+    }
+
     PollReply poll(String runId, long cursor, Duration maxWait)
             throws NotFoundException, InterruptedException
     {
@@ -113,6 +136,20 @@ final class Runs
             throws NotFoundException
     {
         return find(runId).kill(RunFailure.CANCELLED, "cancelled by the master");
+    }
+
+    private Run newRun(long jobId)
+            throws BusyException
+    {
+        forgetOld();
+        if (running() >= maxConcurrent) {
+            throw new BusyException("this agent already runs " + maxConcurrent + " commands (run.max-concurrent); retry later");
+        }
+        byte[] id = new byte[12];
+        random.nextBytes(id);
+        Run run = new Run("run-" + HexFormat.of().formatHex(id), jobId);
+        runs.put(run.runId, run);
+        return run;
     }
 
     int running()
@@ -168,6 +205,8 @@ final class Runs
         private final long jobId;
         private final List<OutputChunk> chunks = new ArrayList<>();
         private volatile Process process;
+        /** The thread of a built-in, interrupted by a timeout or cancel. */
+        private volatile Thread worker;
         private long outputChars;
         private boolean truncated;
         private boolean finished;
@@ -203,9 +242,28 @@ final class Runs
             }
         }
 
+        Builtin.Output output()
+        {
+            return new Builtin.Output()
+            {
+                @Override
+                public void out(String text)
+                {
+                    add(false, text);
+                }
+
+                @Override
+                public void err(String text)
+                {
+                    add(true, text);
+                }
+            };
+        }
+
         private synchronized void add(boolean stderr, String text)
         {
-            if (truncated) {
+            // a built-in interrupted by a timeout may still write: the end was reported, nothing follows it
+            if (truncated || finished || text.isEmpty()) {
                 return;
             }
             if (outputChars + text.length() > maxOutputBytes) {
@@ -248,7 +306,13 @@ final class Runs
                 message = text;
             }
             Process running = process;
-            if (running != null) {
+            Thread builtin = worker;
+            if (builtin != null) {
+                // end the run first, so whatever the interrupted built-in does next cannot change how it ended
+                failed(reason, text);
+                builtin.interrupt();
+            }
+            else if (running != null) {
                 running.descendants().forEach(ProcessHandle::destroyForcibly);
                 running.destroyForcibly();
             }
