@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The master's structs as the API's JSON objects (field names as in the OpenAPI document; absent values left out). */
-final class ApiJson
+public final class ApiJson
 {
     private ApiJson() {}
 
@@ -115,7 +115,7 @@ final class ApiJson
         return json;
     }
 
-    static Map<String, Object> jobDetail(JobDetailReply detail)
+    public static Map<String, Object> jobDetail(JobDetailReply detail)
     {
         Map<String, Object> json = jobSummary(detail.getSummary());
         json.put("params", detail.getParams());
@@ -136,7 +136,7 @@ final class ApiJson
         return json;
     }
 
-    static Map<String, Object> hostOutput(HostOutputReply output)
+    public static Map<String, Object> hostOutput(HostOutputReply output)
     {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("host", hostSummary(output.getHost()));

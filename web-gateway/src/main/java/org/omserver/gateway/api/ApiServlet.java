@@ -95,7 +95,7 @@ public final class ApiServlet
     }
 
     /** The HTTP status for a refusal of the master. */
-    static int status(ErrorCode code)
+    public static int status(ErrorCode code)
     {
         return switch (code) {
             case UNAUTHENTICATED -> 401;

@@ -91,17 +91,16 @@ final class ConfirmServlet
         }
 
         Map<String, String> runPageValues = new LinkedHashMap<>();
-        List<Map<String, String>> params = new ArrayList<>();
+        Map<String, String> values = new LinkedHashMap<>();
         if (module != null) {
             for (ParamSpec spec : module.getParams()) {
                 String field = RunPage.fieldName(module.getId(), spec.getName());
                 String value = request.getParameter(field);
                 value = value == null ? "" : value;
-                boolean secret = spec.getType() == ParamType.SECRET;
                 // a secret is never echoed: not back into the run page after an error, not in the confirm page's text
-                runPageValues.put(field, secret ? "" : value);
+                runPageValues.put(field, spec.getType() == ParamType.SECRET ? "" : value);
                 check(spec, value).ifPresent(errors::add);
-                params.add(Map.of("name", spec.getName(), "label", spec.getLabel(), "value", value, "shown", secret ? "******" : value));
+                values.put(spec.getName(), value);
             }
         }
 
@@ -110,15 +109,54 @@ final class ConfirmServlet
                     new RunPage.Selection(moduleId, List.copyOf(targets), runPageValues), catalog, inventory);
             return;
         }
+        render(web, request, response, HttpServletResponse.SC_OK, List.of(), module, hosts, values, RollingForm.from(request));
+    }
+
+    /**
+     * Shows the confirm page again after {@code POST /run} found the rolling options wrong (or the master refused
+     * them): the same module, hosts and parameters, the options as typed, and the problems above the form.
+     */
+    static void again(WebContext web, HttpServletRequest request, HttpServletResponse response, UserSession user, List<String> errors,
+            int moduleId, List<String> targets, Map<String, String> values, RollingForm rolling)
+            throws IOException, MasterException, MasterUnavailableException
+    {
+        CatalogReply catalog = web.master().catalog(user.masterToken());
+        InventoryReply inventory = web.master().inventory(user.masterToken());
+        ModuleInfo module = catalog.getModules().stream().filter(candidate -> candidate.getId() == moduleId).findFirst().orElse(null);
+        Map<String, ServerInfo> known = new LinkedHashMap<>();
+        inventory.getServers().forEach(server -> known.put(server.getLanIp(), server));
+        List<ServerInfo> hosts = targets.stream().map(known::get).filter(java.util.Objects::nonNull).toList();
+        if (module == null || hosts.size() != targets.size()) {
+            // the module or a server went away meanwhile: back to the run page, which says what is missing
+            RunPage.render(web, request, response, HttpServletResponse.SC_BAD_REQUEST, errors,
+                    new RunPage.Selection(moduleId, targets, Map.of()), catalog, inventory);
+            return;
+        }
+        render(web, request, response, HttpServletResponse.SC_BAD_REQUEST, errors, module, hosts, values, rolling);
+    }
+
+    private static void render(WebContext web, HttpServletRequest request, HttpServletResponse response, int status, List<String> errors,
+            ModuleInfo module, List<ServerInfo> hosts, Map<String, String> values, RollingForm rolling)
+            throws IOException
+    {
+        List<Map<String, String>> params = new ArrayList<>();
+        for (ParamSpec spec : module.getParams()) {
+            String value = values.getOrDefault(spec.getName(), "");
+            params.add(Map.of("name", spec.getName(), "label", spec.getLabel(), "value", value,
+                    "shown", spec.getType() == ParamType.SECRET ? "******" : value));
+        }
         List<Map<String, String>> hostRows = new ArrayList<>();
         for (ServerInfo host : hosts) {
             hostRows.add(Map.of("lanIp", host.getLanIp(), "name", host.getName()));
         }
-        web.pages().render(request, response, HttpServletResponse.SC_OK, "confirm", Map.of(
+        web.pages().render(request, response, status, "confirm", Map.of(
                 "module", Map.of("id", module.getId(), "name", module.getName(), "caption", module.getCaption(),
-                        "shell", module.isSetShell() && module.isShell()),
+                        "shell", module.isSetShell() && module.isShell(),
+                        "timeoutSeconds", module.isSetTimeoutSeconds() ? module.getTimeoutSeconds() : 0),
                 "params", params,
-                "hosts", hostRows));
+                "hosts", hostRows,
+                "rolling", rolling.shown(),
+                "errors", errors));
     }
 
     private static Integer parseModuleId(String text)

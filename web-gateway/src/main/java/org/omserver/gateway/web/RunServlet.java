@@ -6,7 +6,9 @@ import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
 import org.omserver.gateway.session.UserSession;
 import org.omserver.protocol.thrift.ErrorCode;
+import org.omserver.protocol.thrift.ModuleInfo;
 import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.SubmitRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,13 +61,36 @@ final class RunServlet
             }
         }
 
+        RollingForm rolling = RollingForm.from(request);
+        if (!rolling.values().isEmpty()) {
+            int timeout = web.master().catalog(user.get().masterToken()).getModules().stream().filter(m -> m.getId() == moduleId)
+                    .filter(ModuleInfo::isSetTimeoutSeconds).mapToInt(ModuleInfo::getTimeoutSeconds).findFirst().orElse(0);
+            List<String> problems = rolling.problems(targets.size(), timeout);
+            if (!problems.isEmpty()) {
+                log.info("{} run of module {} on {} hosts: rolling options refused by the gateway: {}", user.get().username(), moduleId,
+                        targets.size(), problems);
+                ConfirmServlet.again(web, request, response, user.get(), problems, moduleId, targets, params, rolling);
+                return;
+            }
+        }
+
         SubmitReply reply;
         try {
-            reply = web.master().submit(user.get().masterToken(), moduleId, targets, params, request.getRemoteAddr());
+            SubmitRequest submit = new SubmitRequest(user.get().masterToken(), moduleId, new java.util.ArrayList<>(targets), new LinkedHashMap<>(params));
+            submit.setClientAddress(request.getRemoteAddr());
+            rolling.options().ifPresent(submit::setRolling);
+            reply = web.master().submit(submit);
         }
         catch (MasterException e) {
             if (e.code() == ErrorCode.UNAUTHENTICATED) {
                 throw e;
+            }
+            if (e.code() == ErrorCode.INVALID_REQUEST && !rolling.values().isEmpty()) {
+                // most likely the options (the master knows run.max-parallel); the confirm page keeps them to correct
+                log.info("{} run of module {} on {} hosts refused by the master: {}", user.get().username(), moduleId, targets.size(), e.code());
+                ConfirmServlet.again(web, request, response, user.get(), List.of("The master refused the run: " + e.getMessage()),
+                        moduleId, targets, params, rolling);
+                return;
             }
             log.info("{} run of module {} on {} hosts refused by the master: {}", user.get().username(), moduleId, targets.size(), e.code());
             Map<String, String> values = new LinkedHashMap<>();
