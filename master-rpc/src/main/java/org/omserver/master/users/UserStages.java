@@ -42,8 +42,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * User management, grants, one's own password, logout everywhere and the audit viewer (issue 4). The permission
- * checks are {@code authorize} stages in MasterHandler; these stages add the rules of the accounts themselves
- * (never lock out the last admin, never act on yourself by mistake).
+ * checks are {@code authorize} stages in MasterHandler; these stages add the rules of the accounts themselves. An admin
+ * cannot disable, delete or demote their own account, so the caller (an enabled admin) always leaves one admin behind.
  */
 public final class UserStages
 {
@@ -87,14 +87,12 @@ public final class UserStages
             switch (action) {
                 case DISABLE -> {
                     refuseSelf(self, "disable");
-                    keepAnAdmin(user, "disable");
                     catalog.users().setEnabled(username, false);
                     ended = sessions.removeUser(username, Optional.empty());
                 }
                 case ENABLE -> catalog.users().setEnabled(username, true);
                 case DELETE -> {
                     refuseSelf(self, "delete");
-                    keepAnAdmin(user, "delete");
                     UserInfo before = info(catalog.users().account(username).orElseThrow());
                     catalog.users().delete(username);
                     ended = sessions.removeUser(username, Optional.empty());
@@ -106,9 +104,6 @@ public final class UserStages
                     Role role = role(request);
                     if (self && role != Role.ADMIN) {
                         throw new Refusal(ErrorCode.INVALID_REQUEST, "you cannot take the admin role from yourself; ask another admin to do it");
-                    }
-                    if (role != Role.ADMIN) {
-                        keepAnAdmin(user, "change the role of");
                     }
                     catalog.users().setRole(username, role);
                     // sessions follow the account on every call; the role applies at once without ending them
@@ -281,19 +276,6 @@ public final class UserStages
     {
         if (self) {
             throw new Refusal(ErrorCode.INVALID_REQUEST, "you cannot " + verb + " your own account; ask another admin to do it");
-        }
-    }
-
-    /** The last enabled admin cannot be disabled, deleted or demoted: nobody could manage users afterwards. */
-    private void keepAnAdmin(User user, String verb)
-            throws Refusal
-    {
-        if (user.role() != Role.ADMIN || !user.enabled()) {
-            return;
-        }
-        long admins = catalog.users().list().stream().map(UserAccount::user).filter(u -> u.role() == Role.ADMIN && u.enabled()).count();
-        if (admins <= 1) {
-            throw new Refusal(ErrorCode.INVALID_REQUEST, "cannot " + verb + " " + user.username() + ": it is the last enabled admin; make another admin first");
         }
     }
 
