@@ -240,6 +240,12 @@ public final class Stages
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "invalid parameters for module " + module.id() + " (" + module.name() + "): "
                         + String.join("; ", e.problems()));
             }
+            // free commands (omserver:command, omserver:cronadd) must also pass the master's allow-list
+            Optional<String> notAllowed = new org.omserver.master.agents.AgentCommandPolicy(catalog.commandAllowList())
+                    .refusal(module.render(call.requireParams()));
+            if (notAllowed.isPresent()) {
+                throw new Refusal(notAllowed.get().startsWith("Command not executive") ? ErrorCode.FORBIDDEN : ErrorCode.INVALID_REQUEST, notAllowed.get());
+            }
         });
     }
 
