@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -296,11 +295,5 @@ final class TestHostCommands
         {
             return now;
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> names(List<ZipEntry> entries)
-    {
-        return new ArrayList<>(entries.stream().map(ZipEntry::getName).toList());
     }
 }
