@@ -31,7 +31,8 @@ final class CommandsCommand
     String action;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARG",
-            description = "add PROGRAM [ARGS] (argument patterns: regular expressions separated by spaces, a last one followed by ... repeats); remove ID")
+            description = "add -- PROGRAM ['PATTERNS'] (regular expressions separated by spaces, one per argument, a last one followed by ... repeats; "
+                    + "'--' keeps patterns such as '-h|-k' from being read as options); remove ID")
     java.util.List<String> args = new java.util.ArrayList<>();
 
     @Option(names = "--note", defaultValue = "", description = "Why the entry exists (shown by list).")
@@ -50,7 +51,7 @@ final class CommandsCommand
                 }
                 case "add" -> {
                     if (args.isEmpty() || args.size() > 2) {
-                        throw new IllegalArgumentException("write: omserver commands add PROGRAM ['ARG PATTERNS'], e.g. add df '-h|-k ...'");
+                        throw new IllegalArgumentException("write: omserver commands add -- PROGRAM ['ARG PATTERNS'], e.g. add -- df '-h|-k ...'");
                     }
                     String program = args.get(0);
                     String patterns = args.size() == 2 ? args.get(1).strip() : "";
