@@ -458,7 +458,9 @@ public final class Stages
         CONTROL_JOBS("cancel or retry jobs", Set.of(Role.ADMIN, Role.OPERATOR)),
         SCHEDULE_RUNS("create or change scheduled runs", Set.of(Role.ADMIN, Role.OPERATOR)),
         /** Module authoring (issue 4): create, edit, enable/disable, delete, roll back and preview modules. */
-        EDIT_CATALOG("change the module catalog", Set.of(Role.ADMIN, Role.AUTHOR));
+        EDIT_CATALOG("change the module catalog", Set.of(Role.ADMIN, Role.AUTHOR)),
+        /** Agents web (issue 3): revoke agents, create enrollment tokens, approve or reject enrollment requests. */
+        MANAGE_AGENTS("manage agents (revoke, enrollment tokens)", Set.of(Role.ADMIN));
 
         private final String description;
         private final Set<Role> roles;

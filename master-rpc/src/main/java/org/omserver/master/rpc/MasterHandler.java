@@ -27,6 +27,11 @@ import org.omserver.protocol.thrift.Master;
 import org.omserver.protocol.thrift.OmsError;
 import org.omserver.protocol.thrift.SubmitRequest;
 import org.omserver.master.authoring.AuthoringStages;
+import org.omserver.master.agents.AgentStages;
+import org.omserver.protocol.thrift.AgentMetricsRequest;
+import org.omserver.protocol.thrift.AgentsRequest;
+import org.omserver.protocol.thrift.CreateAgentTokenRequest;
+import org.omserver.protocol.thrift.RevokeAgentRequest;
 import org.omserver.protocol.thrift.ModuleDeleteRequest;
 import org.omserver.protocol.thrift.ModuleEnableRequest;
 import org.omserver.protocol.thrift.ModuleGetRequest;
@@ -43,6 +48,7 @@ import java.util.function.Supplier;
 import static java.util.Objects.requireNonNull;
 import static org.omserver.master.pipeline.Stages.Permission.CONTROL_JOBS;
 import static org.omserver.master.pipeline.Stages.Permission.EDIT_CATALOG;
+import static org.omserver.master.pipeline.Stages.Permission.MANAGE_AGENTS;
 import static org.omserver.master.pipeline.Stages.Permission.READ_CATALOG;
 import static org.omserver.master.pipeline.Stages.Permission.READ_HISTORY;
 import static org.omserver.master.pipeline.Stages.Permission.SCHEDULE_RUNS;
@@ -60,18 +66,20 @@ public final class MasterHandler
     private final JobStages jobStages;
     private final ScheduleStages scheduleStages;
     private final AuthoringStages authoring;
+    private final AgentStages agentStages;
     private final LegacyCall legacy;
     private final Supplier<String> peer;
     private final Clock clock;
 
     public MasterHandler(Pipeline pipeline, Stages stages, JobStages jobStages, ScheduleStages scheduleStages, AuthoringStages authoring,
-            LegacyCall legacy, Supplier<String> peer, Clock clock)
+            AgentStages agentStages, LegacyCall legacy, Supplier<String> peer, Clock clock)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.stages = requireNonNull(stages, "stages is null");
         this.jobStages = requireNonNull(jobStages, "jobStages is null");
         this.scheduleStages = requireNonNull(scheduleStages, "scheduleStages is null");
         this.authoring = requireNonNull(authoring, "authoring is null");
+        this.agentStages = requireNonNull(agentStages, "agentStages is null");
         this.legacy = requireNonNull(legacy, "legacy is null");
         this.peer = requireNonNull(peer, "peer is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -126,6 +134,7 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(READ_CATALOG),
                 stages.listInventory(),
+                agentStages.inventoryLiveness(),
                 stages.encode()));
     }
 
@@ -455,6 +464,62 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(EDIT_CATALOG),
                 authoring.preview(),
+                stages.encode()));
+    }
+
+    // ---- agents web (issue 3): listing for every role, changes for admins; every call audited ----
+
+    @Override
+    public String agents(String sealed)
+            throws OmsError
+    {
+        return run("agents", false, List.of(
+                stages.decode(sealed, AgentsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                agentStages.listAgents(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentMetrics(String sealed)
+            throws OmsError
+    {
+        return run("agentMetrics", false, List.of(
+                stages.decode(sealed, AgentMetricsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                agentStages.agentMetrics(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentRevoke(String sealed)
+            throws OmsError
+    {
+        return run("agentRevoke", true, List.of(
+                stages.decode(sealed, RevokeAgentRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentStages.revoke(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentTokenCreate(String sealed)
+            throws OmsError
+    {
+        return run("agentTokenCreate", true, List.of(
+                stages.decode(sealed, CreateAgentTokenRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentStages.createToken(),
                 stages.encode()));
     }
 
