@@ -111,6 +111,10 @@ public final class TestingMasterClient
             case "createSchedule" -> client.createSchedule(sealed);
             case "schedules" -> client.schedules(sealed);
             case "changeSchedule" -> client.changeSchedule(sealed);
+            case "agents" -> client.agents(sealed);
+            case "agentMetrics" -> client.agentMetrics(sealed);
+            case "agentRevoke" -> client.agentRevoke(sealed);
+            case "agentTokenCreate" -> client.agentTokenCreate(sealed);
             default -> throw new IllegalArgumentException(method);
         };
         try {
