@@ -61,7 +61,10 @@ public final class AgentStages
         });
     }
 
-    /** Adds liveness to the inventory reply's servers that have an active agent at their LAN IP (the run page's host picker shows it). */
+    /**
+     * Adds liveness to the inventory reply's servers that have an active agent at their LAN IP, and marks agent-backend
+     * servers without one offline (the run page's host picker shows it).
+     */
     public Stage inventoryLiveness()
     {
         return Stage.named("inventoryLiveness", call -> {
@@ -74,6 +77,10 @@ public final class AgentStages
                 if (agent != null) {
                     server.setAgentOnline(agent.online(now, onlineWindow));
                     agent.lastHeartbeat().ifPresent(at -> server.setAgentLastHeartbeatMillis(at.toEpochMilli()));
+                }
+                else if (server.getBackend().equals("agent")) {
+                    // an agent host whose agent was revoked (or never enrolled): nothing can run there
+                    server.setAgentOnline(false);
                 }
             }
         });
