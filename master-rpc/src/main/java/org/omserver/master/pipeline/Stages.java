@@ -506,7 +506,9 @@ public final class Stages
         /** The audit viewer (issue 4). */
         READ_AUDIT("read the audit log", Set.of(Role.ADMIN)),
         /** One's own account: change one's password, end one's own sessions everywhere. */
-        OWN_ACCOUNT("change your own account", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER));
+        OWN_ACCOUNT("change your own account", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
+        /** Agents web (issue 3): revoke agents, create enrollment tokens, approve or reject enrollment requests. */
+        MANAGE_AGENTS("manage agents (revoke, enrollment tokens)", Set.of(Role.ADMIN));
 
         private final String description;
         private final Set<Role> roles;
