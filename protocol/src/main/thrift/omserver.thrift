@@ -631,6 +631,120 @@ struct ChangeScheduleRequest {
   4: optional string clientAddress
 }
 
+// ---- users, grants, audit (issue 4) ----------------------------------------------------------
+// Admin only (MANAGE_USERS / READ_AUDIT), except changePassword (one's own) and logoutEverywhere for oneself.
+
+struct UserInfo {
+  1: required string username,
+  2: required Role role,
+  3: required bool enabled,
+  4: required i64 createdAtMillis,
+  /** Operators: the function categories whose hosts they may run modules on (ids of server_fun_categ). */
+  5: required list<i32> grantedFunctionCategoryIds,
+  /** Master sessions (browser logins and API tokens) open now. */
+  6: required i32 openSessions
+}
+
+struct UsersRequest {
+  1: required string session
+}
+
+struct UsersReply {
+  1: required list<UserInfo> users
+}
+
+enum UserAction {
+  /** New user with role (default viewer) and a generated password returned once. */
+  CREATE = 1,
+  DISABLE = 2,
+  ENABLE = 3,
+  DELETE = 4,
+  SET_ROLE = 5,
+  /** A new generated password, returned once; the user's sessions end. */
+  RESET_PASSWORD = 6,
+  /** Replace the user's grants with functionCategoryIds. */
+  SET_GRANTS = 7
+}
+
+struct UserChangeRequest {
+  1: required string session,
+  2: required string username,
+  3: required UserAction action,
+  4: optional Role role,
+  5: optional list<i32> functionCategoryIds,
+  6: optional string clientAddress
+}
+
+struct UserChangeReply {
+  /** The user after the change; for DELETE, as it was. */
+  1: required UserInfo user,
+  /** CREATE and RESET_PASSWORD: the new password, shown once and stored nowhere in clear. */
+  2: optional string generatedPassword,
+  /** Sessions (browser and API tokens) the change ended. */
+  3: required i32 sessionsEnded
+}
+
+struct ChangePasswordRequest {
+  1: required string session,
+  2: required string oldPassword,
+  3: required string newPassword,
+  4: optional string clientAddress
+}
+
+struct ChangePasswordReply {
+  /** Other sessions of the user that were ended (this one stays open). */
+  1: required i32 sessionsEnded
+}
+
+struct LogoutEverywhereRequest {
+  1: required string session,
+  /** Unset: the caller's own sessions. Another user's: admins only. */
+  2: optional string username,
+  3: optional string clientAddress
+}
+
+struct LogoutEverywhereReply {
+  1: required string username,
+  2: required i32 sessionsEnded
+}
+
+/** Newest first, keyset-paged by id. Filters combine with AND. */
+struct AuditQueryRequest {
+  1: required string session,
+  2: optional i64 beforeId,
+  /** 1..500, default 100. */
+  3: optional i32 limit,
+  /** Exact actor name. */
+  4: optional string actor,
+  /** Exact action (the RPC name: login, submit, moduleCreate, userChange, ...). */
+  5: optional string action,
+  /** "accepted", "refused" (every refusal) or an error code name (FORBIDDEN, ...). */
+  6: optional string outcome,
+  7: optional i64 sinceMillis,
+  8: optional i64 untilMillis,
+  /** Contained (any case) in params, targets or detail; at most 256 characters. */
+  9: optional string text
+}
+
+struct AuditRecord {
+  1: required i64 id,
+  2: required i64 atMillis,
+  3: required string actor,
+  4: required string clientAddress,
+  5: required string action,
+  6: optional i32 moduleId,
+  7: required string params,
+  8: required string targets,
+  9: required string outcome,
+  10: optional string detail
+}
+
+struct AuditQueryReply {
+  1: required list<AuditRecord> records,
+  /** Pass as beforeId for the next page; unset on the last page. */
+  2: optional i64 nextBeforeId
+}
+
 // ---- agents web (issue 3): list, per-host metrics, revoke, one-time tokens ----
 
 struct AgentInfo {
@@ -771,6 +885,18 @@ service Master {
   string schedules(1: string sealed) throws (1: OmsError error),
   /** ChangeScheduleRequest -> ScheduleReply (for DELETE: the schedule as it was) */
   string changeSchedule(1: string sealed) throws (1: OmsError error),
+
+  // ---- users, grants, audit (issue 4) ----
+  /** UsersRequest -> UsersReply (admin) */
+  string users(1: string sealed) throws (1: OmsError error),
+  /** UserChangeRequest -> UserChangeReply (admin) */
+  string userChange(1: string sealed) throws (1: OmsError error),
+  /** ChangePasswordRequest -> ChangePasswordReply (any role, own password, needs the old one) */
+  string changePassword(1: string sealed) throws (1: OmsError error),
+  /** LogoutEverywhereRequest -> LogoutEverywhereReply (own sessions: any role; another user's: admin) */
+  string logoutEverywhere(1: string sealed) throws (1: OmsError error),
+  /** AuditQueryRequest -> AuditQueryReply (admin) */
+  string auditLog(1: string sealed) throws (1: OmsError error),
 
   // ---- agents web (issue 3) ----
   /** AgentsRequest -> AgentsReply (every role) */

@@ -451,6 +451,41 @@ public final class TestingMaster
         throw notServed("changeSchedule");
     }
 
+    @Override
+    public String users(String sealed)
+            throws OmsError
+    {
+        throw notServed("users");
+    }
+
+    @Override
+    public String userChange(String sealed)
+            throws OmsError
+    {
+        throw notServed("userChange");
+    }
+
+    @Override
+    public String changePassword(String sealed)
+            throws OmsError
+    {
+        throw notServed("changePassword");
+    }
+
+    @Override
+    public String logoutEverywhere(String sealed)
+            throws OmsError
+    {
+        throw notServed("logoutEverywhere");
+    }
+
+    @Override
+    public String auditLog(String sealed)
+            throws OmsError
+    {
+        throw notServed("auditLog");
+    }
+
     private void check(String session)
             throws OmsError
     {

@@ -1597,13 +1597,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 5: // LAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list226 = iprot.readListBegin();
-                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list226.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem227;
-                for (int _i228 = 0; _i228 < _list226.size; ++_i228)
+                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
+                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list258.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem259;
+                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
                 {
-                  _elem227 = iprot.readString();
-                  struct.lanIps.add(_elem227);
+                  _elem259 = iprot.readString();
+                  struct.lanIps.add(_elem259);
                 }
                 iprot.readListEnd();
               }
@@ -1615,13 +1615,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 6: // WAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list229 = iprot.readListBegin();
-                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list229.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem230;
-                for (int _i231 = 0; _i231 < _list229.size; ++_i231)
+                org.apache.thrift.protocol.TList _list261 = iprot.readListBegin();
+                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list261.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem262;
+                for (int _i263 = 0; _i263 < _list261.size; ++_i263)
                 {
-                  _elem230 = iprot.readString();
-                  struct.wanIps.add(_elem230);
+                  _elem262 = iprot.readString();
+                  struct.wanIps.add(_elem262);
                 }
                 iprot.readListEnd();
               }
@@ -1763,9 +1763,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(LAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.lanIps.size()));
-          for (java.lang.String _iter232 : struct.lanIps)
+          for (java.lang.String _iter264 : struct.lanIps)
           {
-            oprot.writeString(_iter232);
+            oprot.writeString(_iter264);
           }
           oprot.writeListEnd();
         }
@@ -1775,9 +1775,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(WAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.wanIps.size()));
-          for (java.lang.String _iter233 : struct.wanIps)
+          for (java.lang.String _iter265 : struct.wanIps)
           {
-            oprot.writeString(_iter233);
+            oprot.writeString(_iter265);
           }
           oprot.writeListEnd();
         }
@@ -1849,16 +1849,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       oprot.writeString(struct.hostname);
       {
         oprot.writeI32(struct.lanIps.size());
-        for (java.lang.String _iter234 : struct.lanIps)
+        for (java.lang.String _iter266 : struct.lanIps)
         {
-          oprot.writeString(_iter234);
+          oprot.writeString(_iter266);
         }
       }
       {
         oprot.writeI32(struct.wanIps.size());
-        for (java.lang.String _iter235 : struct.wanIps)
+        for (java.lang.String _iter267 : struct.wanIps)
         {
-          oprot.writeString(_iter235);
+          oprot.writeString(_iter267);
         }
       }
       oprot.writeString(struct.os);
@@ -1907,24 +1907,24 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       struct.hostname = iprot.readString();
       struct.setHostnameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list236 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list236.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem237;
-        for (int _i238 = 0; _i238 < _list236.size; ++_i238)
+        org.apache.thrift.protocol.TList _list268 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list268.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem269;
+        for (int _i270 = 0; _i270 < _list268.size; ++_i270)
         {
-          _elem237 = iprot.readString();
-          struct.lanIps.add(_elem237);
+          _elem269 = iprot.readString();
+          struct.lanIps.add(_elem269);
         }
       }
       struct.setLanIpsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list239 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list239.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem240;
-        for (int _i241 = 0; _i241 < _list239.size; ++_i241)
+        org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list271.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem272;
+        for (int _i273 = 0; _i273 < _list271.size; ++_i273)
         {
-          _elem240 = iprot.readString();
-          struct.wanIps.add(_elem240);
+          _elem272 = iprot.readString();
+          struct.wanIps.add(_elem272);
         }
       }
       struct.setWanIpsIsSet(true);

@@ -708,14 +708,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
           case 4: // POINTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
-                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list250.size);
-                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem251;
-                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
+                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
+                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list282.size);
+                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem283;
+                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
                 {
-                  _elem251 = new AgentMetricPoint();
-                  _elem251.read(iprot);
-                  struct.points.add(_elem251);
+                  _elem283 = new AgentMetricPoint();
+                  _elem283.read(iprot);
+                  struct.points.add(_elem283);
                 }
                 iprot.readListEnd();
               }
@@ -772,9 +772,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
         oprot.writeFieldBegin(POINTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.points.size()));
-          for (AgentMetricPoint _iter253 : struct.points)
+          for (AgentMetricPoint _iter285 : struct.points)
           {
-            _iter253.write(oprot);
+            _iter285.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -806,9 +806,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       oprot.writeI64(struct.toMillis);
       {
         oprot.writeI32(struct.points.size());
-        for (AgentMetricPoint _iter254 : struct.points)
+        for (AgentMetricPoint _iter286 : struct.points)
         {
-          _iter254.write(oprot);
+          _iter286.write(oprot);
         }
       }
       oprot.writeI64(struct.bucketMillis);
@@ -825,14 +825,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       struct.toMillis = iprot.readI64();
       struct.setToMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list255 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list255.size);
-        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem256;
-        for (int _i257 = 0; _i257 < _list255.size; ++_i257)
+        org.apache.thrift.protocol.TList _list287 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list287.size);
+        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem288;
+        for (int _i289 = 0; _i289 < _list287.size; ++_i289)
         {
-          _elem256 = new AgentMetricPoint();
-          _elem256.read(iprot);
-          struct.points.add(_elem256);
+          _elem288 = new AgentMetricPoint();
+          _elem288.read(iprot);
+          struct.points.add(_elem288);
         }
       }
       struct.setPointsIsSet(true);

@@ -507,14 +507,14 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
           case 1: // AGENTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list242 = iprot.readListBegin();
-                struct.agents = new java.util.ArrayList<AgentInfo>(_list242.size);
-                @org.apache.thrift.annotation.Nullable AgentInfo _elem243;
-                for (int _i244 = 0; _i244 < _list242.size; ++_i244)
+                org.apache.thrift.protocol.TList _list274 = iprot.readListBegin();
+                struct.agents = new java.util.ArrayList<AgentInfo>(_list274.size);
+                @org.apache.thrift.annotation.Nullable AgentInfo _elem275;
+                for (int _i276 = 0; _i276 < _list274.size; ++_i276)
                 {
-                  _elem243 = new AgentInfo();
-                  _elem243.read(iprot);
-                  struct.agents.add(_elem243);
+                  _elem275 = new AgentInfo();
+                  _elem275.read(iprot);
+                  struct.agents.add(_elem275);
                 }
                 iprot.readListEnd();
               }
@@ -565,9 +565,9 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
         oprot.writeFieldBegin(AGENTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.agents.size()));
-          for (AgentInfo _iter245 : struct.agents)
+          for (AgentInfo _iter277 : struct.agents)
           {
-            _iter245.write(oprot);
+            _iter277.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -599,9 +599,9 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.agents.size());
-        for (AgentInfo _iter246 : struct.agents)
+        for (AgentInfo _iter278 : struct.agents)
         {
-          _iter246.write(oprot);
+          _iter278.write(oprot);
         }
       }
       oprot.writeI64(struct.nowMillis);
@@ -612,14 +612,14 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
     public void read(org.apache.thrift.protocol.TProtocol prot, AgentsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list247 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.agents = new java.util.ArrayList<AgentInfo>(_list247.size);
-        @org.apache.thrift.annotation.Nullable AgentInfo _elem248;
-        for (int _i249 = 0; _i249 < _list247.size; ++_i249)
+        org.apache.thrift.protocol.TList _list279 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.agents = new java.util.ArrayList<AgentInfo>(_list279.size);
+        @org.apache.thrift.annotation.Nullable AgentInfo _elem280;
+        for (int _i281 = 0; _i281 < _list279.size; ++_i281)
         {
-          _elem248 = new AgentInfo();
-          _elem248.read(iprot);
-          struct.agents.add(_elem248);
+          _elem280 = new AgentInfo();
+          _elem280.read(iprot);
+          struct.agents.add(_elem280);
         }
       }
       struct.setAgentsIsSet(true);

@@ -263,6 +263,38 @@ public final class MasterClient
         return call("retryJob", request, new RetryReply(), Master.Client::retryJob);
     }
 
+    // ---- users, grants, audit (issue 4) ----
+
+    public org.omserver.protocol.thrift.UsersReply users(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("users", new org.omserver.protocol.thrift.UsersRequest(session), new org.omserver.protocol.thrift.UsersReply(), Master.Client::users);
+    }
+
+    public org.omserver.protocol.thrift.UserChangeReply userChange(org.omserver.protocol.thrift.UserChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("userChange", request, new org.omserver.protocol.thrift.UserChangeReply(), Master.Client::userChange);
+    }
+
+    public org.omserver.protocol.thrift.ChangePasswordReply changePassword(org.omserver.protocol.thrift.ChangePasswordRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("changePassword", request, new org.omserver.protocol.thrift.ChangePasswordReply(), Master.Client::changePassword);
+    }
+
+    public org.omserver.protocol.thrift.LogoutEverywhereReply logoutEverywhere(org.omserver.protocol.thrift.LogoutEverywhereRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("logoutEverywhere", request, new org.omserver.protocol.thrift.LogoutEverywhereReply(), Master.Client::logoutEverywhere);
+    }
+
+    public org.omserver.protocol.thrift.AuditQueryReply auditLog(org.omserver.protocol.thrift.AuditQueryRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("auditLog", request, new org.omserver.protocol.thrift.AuditQueryReply(), Master.Client::auditLog);
+    }
+
     // ---- agents web (issue 3) ----
 
     public AgentsReply agents(String session)
