@@ -51,7 +51,7 @@ class TestSessionsFollowTheAccount
             // an operator runs only on the function categories granted to it (issue 4): grant the one of 127.0.0.2
             master.execute("INSERT INTO oms_user_grant (user_id, function_category_id, granted_at, granted_by) "
                     + "SELECT u.id, f.id, CURRENT_TIMESTAMP, 'test' FROM oms_user u, server_fun_categ f "
-                    + "WHERE u.username = 'author' AND f.server_categ_name = 'Linux'");
+                    + "WHERE u.username = 'author' AND f.server_categ_name = 'Linux.Web'");
             assertThat(client.submit(session, 1003, List.of("127.0.0.2"), Map.of()).getJobId()).isPositive();
         }
     }
