@@ -159,7 +159,10 @@ struct ServerInfo {
   4: optional string os,
   5: required i32 appCategoryId,
   /** Executor backend the master will use for this host (e.g. "ssh"). */
-  6: required string backend
+  6: required string backend,
+  // ---- agents web (issue 3): liveness of agent hosts; unset for hosts without an enrolled agent ----
+  20: optional bool agentOnline,
+  21: optional i64 agentLastHeartbeatMillis
 }
 
 struct InventoryRequest {
@@ -742,6 +745,92 @@ struct AuditQueryReply {
   2: optional i64 nextBeforeId
 }
 
+// ---- agents web (issue 3): list, per-host metrics, revoke, one-time tokens ----
+
+struct AgentInfo {
+  1: required string agentId,
+  2: required string address,
+  3: required i32 port,
+  4: required string hostname,
+  5: required list<string> lanIps,
+  6: required list<string> wanIps,
+  7: required string os,
+  8: required string version,
+  9: required bool revoked,
+  10: required bool online,
+  11: required i64 enrolledMillis,
+  12: optional i64 lastHeartbeatMillis,
+  /** The last heartbeat's readings, when there was one. */
+  13: optional double cpuPercent,
+  14: optional i64 memoryUsed,
+  15: optional i64 memoryTotal,
+  16: required i32 cores
+}
+
+struct AgentsRequest {
+  1: required string session
+}
+
+struct AgentsReply {
+  1: required list<AgentInfo> agents,
+  /** The master's clock, so ages are computed against it. */
+  2: required i64 nowMillis,
+  3: required i64 onlineWindowMillis
+}
+
+/** One averaged bucket of heartbeats. */
+struct AgentMetricPoint {
+  1: required i64 atMillis,
+  2: required double cpuPercent,
+  3: required i64 memoryUsed,
+  4: required i64 memoryTotal
+}
+
+struct AgentMetricsRequest {
+  1: required string session,
+  2: required string agentId,
+  /** Downsampled to at most this many buckets (1..1000, default 288: five minutes over 24 h). */
+  3: optional i32 maxPoints,
+  /** The window up to now, in minutes (1..1440, default 1440 = 24 h). */
+  4: optional i32 windowMinutes
+}
+
+struct AgentMetricsReply {
+  1: required AgentInfo agent,
+  /** The window start and end (windowMinutes up to the master's now); points are inside it, oldest first. */
+  2: required i64 fromMillis,
+  3: required i64 toMillis,
+  4: required list<AgentMetricPoint> points,
+  /** The bucket width: a gap between points wider than this means missing heartbeats. */
+  5: required i64 bucketMillis
+}
+
+struct RevokeAgentRequest {
+  1: required string session,
+  2: required string agentId,
+  /** Must repeat agentId: the gateway's confirmation step. */
+  3: required string confirmAgentId,
+  4: optional string clientAddress
+}
+
+struct RevokeAgentReply {
+  1: required AgentInfo agent
+}
+
+struct CreateAgentTokenRequest {
+  1: required string session,
+  /** Lifetime in seconds, 1 s .. 30 days. */
+  2: required i64 lifetimeSeconds,
+  3: optional string clientAddress
+}
+
+struct CreateAgentTokenReply {
+  /** Shown once; the master keeps only its SHA-256. */
+  1: required string token,
+  2: required string tokenId,
+  3: required i64 expiresMillis
+}
+
 // ---- the service ----------------------------------------------------------------------------
 
 service Master {
@@ -807,5 +896,15 @@ service Master {
   /** LogoutEverywhereRequest -> LogoutEverywhereReply (own sessions: any role; another user's: admin) */
   string logoutEverywhere(1: string sealed) throws (1: OmsError error),
   /** AuditQueryRequest -> AuditQueryReply (admin) */
-  string auditLog(1: string sealed) throws (1: OmsError error)
+  string auditLog(1: string sealed) throws (1: OmsError error),
+
+  // ---- agents web (issue 3) ----
+  /** AgentsRequest -> AgentsReply (every role) */
+  string agents(1: string sealed) throws (1: OmsError error),
+  /** AgentMetricsRequest -> AgentMetricsReply (every role) */
+  string agentMetrics(1: string sealed) throws (1: OmsError error),
+  /** RevokeAgentRequest -> RevokeAgentReply (admin) */
+  string agentRevoke(1: string sealed) throws (1: OmsError error),
+  /** CreateAgentTokenRequest -> CreateAgentTokenReply (admin) */
+  string agentTokenCreate(1: string sealed) throws (1: OmsError error)
 }

@@ -51,8 +51,15 @@ final class ClientCommand
               cmd=module,id=ID,servertype=GROUP[,...]                          run it on every host of an application category
               cmd=showversion                                                  the gateway's version
               cmd=help                                                         this text
-            Not available yet: dir, uploads, downloads, agentlist, version, cronlist, cronadd, cronremove, password, unzip,
-            updateself (they need the native agent, issue #3), remove, genmd5 (file store), command (use a module).""";
+            On hosts with the native agent (targets serverip=IP;IP or servertype=GROUP):
+              cmd=agentlist / cmd=version                                      each agent answers / its version
+              cmd=command,command=PROGRAM ARGS                                 a command on the master's and the agent's allow-lists (no shell)
+              cmd=cronlist                                                     the host's cron entries
+              cmd=cronadd,cron=min;hour;day;month;weekday;abs-path;process-name  keep-alive entry (or schedule=,command=,process=)
+              cmd=cronremove,cron=min;hour;day;month;weekday;abs-path;process-name  (or entry=ID from cronlist)
+              cmd=password,account=NAME,password=SECRET                        change an OS account's password (agent as root)
+              cmd=unzip,unzipfile=/path/a.zip,path=/dest                        extract under the agent's allow.unzip-roots
+            Not available yet: dir, uploads, downloads, updateself, remove, genmd5.""";
 
     @Spec
     CommandSpec spec;

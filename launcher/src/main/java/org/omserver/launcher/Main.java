@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 AgentCommand.class,
                 AgentTokenCommand.class,
                 AgentsCommand.class,
+                CommandsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main

@@ -245,6 +245,34 @@ public final class TestingMaster
     }
 
     @Override
+    public String agents(String sealed)
+            throws OmsError
+    {
+        throw notServed("agents");
+    }
+
+    @Override
+    public String agentMetrics(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentMetrics");
+    }
+
+    @Override
+    public String agentRevoke(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentRevoke");
+    }
+
+    @Override
+    public String agentTokenCreate(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentTokenCreate");
+    }
+
+    @Override
     public String moduleCreate(String sealed)
             throws OmsError
     {

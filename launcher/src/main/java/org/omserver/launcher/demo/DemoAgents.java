@@ -44,6 +44,8 @@ public final class DemoAgents
                         "enroll.token-file", tokenFile.toString(),
                         "heartbeat.interval", "15s",
                         "allow.builtin-modules", "true",
+                        "allow.uptime.program", "uptime",
+                        "allow.unzip-roots", Files.createDirectories(dir.resolve("unzip")).toString(),
                         "allow.builtins", "all")), Clock.systemUTC()));
             }
             return started;

@@ -240,6 +240,12 @@ public final class Stages
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "invalid parameters for module " + module.id() + " (" + module.name() + "): "
                         + String.join("; ", e.problems()));
             }
+            // free commands (omserver:command, omserver:cronadd) must also pass the master's allow-list
+            Optional<String> notAllowed = new org.omserver.master.agents.AgentCommandPolicy(catalog.commandAllowList())
+                    .refusal(module.render(call.requireParams()));
+            if (notAllowed.isPresent()) {
+                throw new Refusal(notAllowed.get().startsWith("Command not executive") ? ErrorCode.FORBIDDEN : ErrorCode.INVALID_REQUEST, notAllowed.get());
+            }
         });
     }
 
@@ -500,7 +506,9 @@ public final class Stages
         /** The audit viewer (issue 4). */
         READ_AUDIT("read the audit log", Set.of(Role.ADMIN)),
         /** One's own account: change one's password, end one's own sessions everywhere. */
-        OWN_ACCOUNT("change your own account", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER));
+        OWN_ACCOUNT("change your own account", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
+        /** Agents web (issue 3): revoke agents, create enrollment tokens, approve or reject enrollment requests. */
+        MANAGE_AGENTS("manage agents (revoke, enrollment tokens)", Set.of(Role.ADMIN));
 
         private final String description;
         private final Set<Role> roles;

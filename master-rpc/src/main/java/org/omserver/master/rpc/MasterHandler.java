@@ -27,6 +27,11 @@ import org.omserver.protocol.thrift.Master;
 import org.omserver.protocol.thrift.OmsError;
 import org.omserver.protocol.thrift.SubmitRequest;
 import org.omserver.master.authoring.AuthoringStages;
+import org.omserver.master.agents.AgentStages;
+import org.omserver.protocol.thrift.AgentMetricsRequest;
+import org.omserver.protocol.thrift.AgentsRequest;
+import org.omserver.protocol.thrift.CreateAgentTokenRequest;
+import org.omserver.protocol.thrift.RevokeAgentRequest;
 import org.omserver.master.users.UserStages;
 import org.omserver.protocol.thrift.AuditQueryRequest;
 import org.omserver.protocol.thrift.ChangePasswordRequest;
@@ -43,6 +48,7 @@ import org.omserver.protocol.thrift.ModuleVersionsRequest;
 
 import java.time.Clock;
 import java.util.List;
+import static org.omserver.master.pipeline.Stages.Permission.MANAGE_AGENTS;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -70,12 +76,13 @@ public final class MasterHandler
     private final ScheduleStages scheduleStages;
     private final AuthoringStages authoring;
     private final UserStages users;
+    private final AgentStages agentStages;
     private final LegacyCall legacy;
     private final Supplier<String> peer;
     private final Clock clock;
 
     public MasterHandler(Pipeline pipeline, Stages stages, JobStages jobStages, ScheduleStages scheduleStages, AuthoringStages authoring,
-            UserStages users, LegacyCall legacy, Supplier<String> peer, Clock clock)
+            UserStages users, AgentStages agentStages, LegacyCall legacy, Supplier<String> peer, Clock clock)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.stages = requireNonNull(stages, "stages is null");
@@ -83,6 +90,7 @@ public final class MasterHandler
         this.scheduleStages = requireNonNull(scheduleStages, "scheduleStages is null");
         this.authoring = requireNonNull(authoring, "authoring is null");
         this.users = requireNonNull(users, "users is null");
+        this.agentStages = requireNonNull(agentStages, "agentStages is null");
         this.legacy = requireNonNull(legacy, "legacy is null");
         this.peer = requireNonNull(peer, "peer is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -137,6 +145,7 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(READ_CATALOG),
                 stages.listInventory(),
+                agentStages.inventoryLiveness(),
                 stages.encode()));
     }
 
@@ -540,6 +549,62 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(READ_AUDIT),
                 users.queryAudit(),
+                stages.encode()));
+    }
+
+    // ---- agents web (issue 3): listing for every role, changes for admins; every call audited ----
+
+    @Override
+    public String agents(String sealed)
+            throws OmsError
+    {
+        return run("agents", false, List.of(
+                stages.decode(sealed, AgentsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                agentStages.listAgents(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentMetrics(String sealed)
+            throws OmsError
+    {
+        return run("agentMetrics", false, List.of(
+                stages.decode(sealed, AgentMetricsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                agentStages.agentMetrics(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentRevoke(String sealed)
+            throws OmsError
+    {
+        return run("agentRevoke", true, List.of(
+                stages.decode(sealed, RevokeAgentRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentStages.revoke(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentTokenCreate(String sealed)
+            throws OmsError
+    {
+        return run("agentTokenCreate", true, List.of(
+                stages.decode(sealed, CreateAgentTokenRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentStages.createToken(),
                 stages.encode()));
     }
 

@@ -125,7 +125,8 @@ public final class MasterServer
             LegacyCall legacy = new LegacyCall(config.legacyEnabled(), config.acceptsV1(), envelope,
                     new LegacyEnvelope(secret.bytes(), envelopeChars(config.maxFrameBytes())), config.legacyTimeout());
             MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, new JobStages(catalog, jobs, runner),
-                    new ScheduleStages(catalog, clock), new AuthoringStages(catalog), new UserStages(catalog, sessions), legacy, PeerTrackingServer::currentPeer, clock);
+                    new ScheduleStages(catalog, clock), new AuthoringStages(catalog), new UserStages(catalog, sessions),
+                    new org.omserver.master.agents.AgentStages(catalog.agents(), clock, config.agents().onlineWindow()), legacy, PeerTrackingServer::currentPeer, clock);
             scheduler = new Scheduler(catalog.schedules(), catalog.jobs(), jobs, handler::scheduledRun, clock, config.history().schedulePoll());
             retention = new Retention(catalog.jobs(), clock, config.history().retentionDays(), config.history().maxJobs(),
                     config.history().retentionInterval());

@@ -13,6 +13,14 @@ import org.omserver.protocol.SealedMessages;
 import org.omserver.protocol.envelope.EnvelopeException;
 import org.omserver.protocol.envelope.SealedEnvelope;
 import org.omserver.protocol.envelope.SharedSecret;
+import org.omserver.protocol.thrift.AgentMetricsReply;
+import org.omserver.protocol.thrift.AgentMetricsRequest;
+import org.omserver.protocol.thrift.AgentsReply;
+import org.omserver.protocol.thrift.AgentsRequest;
+import org.omserver.protocol.thrift.CreateAgentTokenReply;
+import org.omserver.protocol.thrift.CreateAgentTokenRequest;
+import org.omserver.protocol.thrift.RevokeAgentReply;
+import org.omserver.protocol.thrift.RevokeAgentRequest;
 import org.omserver.protocol.thrift.CancelReply;
 import org.omserver.protocol.thrift.CancelRequest;
 import org.omserver.protocol.thrift.CatalogReply;
@@ -285,6 +293,32 @@ public final class MasterClient
             throws MasterException, MasterUnavailableException
     {
         return call("auditLog", request, new org.omserver.protocol.thrift.AuditQueryReply(), Master.Client::auditLog);
+    }
+
+    // ---- agents web (issue 3) ----
+
+    public AgentsReply agents(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agents", new AgentsRequest(session), new AgentsReply(), Master.Client::agents);
+    }
+
+    public AgentMetricsReply agentMetrics(AgentMetricsRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentMetrics", request, new AgentMetricsReply(), Master.Client::agentMetrics);
+    }
+
+    public RevokeAgentReply agentRevoke(RevokeAgentRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentRevoke", request, new RevokeAgentReply(), Master.Client::agentRevoke);
+    }
+
+    public CreateAgentTokenReply agentTokenCreate(CreateAgentTokenRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentTokenCreate", request, new CreateAgentTokenReply(), Master.Client::agentTokenCreate);
     }
 
     @Override
