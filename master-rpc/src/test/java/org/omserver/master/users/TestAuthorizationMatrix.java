@@ -105,6 +105,7 @@ class TestAuthorizationMatrix
         row("changePassword", ALL, s -> new ChangePasswordRequest(s, "not the password", "a new password of some length"));
         row("logoutEverywhere", ADMIN, s -> new LogoutEverywhereRequest(s).setUsername("matrix-target"));
         row("auditLog", ADMIN, s -> new AuditQueryRequest(s).setLimit(5));
+        // native agents (issue 3)
         row("agents", ALL, AgentsRequest::new);
         row("agentMetrics", ALL, s -> new AgentMetricsRequest(s, "agt-0000000000000000"));
         row("agentRevoke", ADMIN, s -> new RevokeAgentRequest(s, "agt-0000000000000000", "agt-0000000000000000"));
