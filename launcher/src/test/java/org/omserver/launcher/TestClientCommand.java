@@ -65,6 +65,41 @@ class TestClientCommand
     }
 
     @Test
+    void theIomsHostCommandsRunOnANativeAgentAndAFreeCommandOffTheListIsNotExecutive()
+            throws Exception
+    {
+        java.nio.file.Path state = Files.createTempDirectory("omserver-client-agent");
+        org.omserver.agent.wire.EnrollmentToken token = org.omserver.master.agents.EnrollmentTokens.create(stack.master().catalog().agents(),
+                java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(10), "test");
+        java.nio.file.Path tokenFile = Files.writeString(state.resolve("token"), token.reveal());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.22.10"))) {
+            port = free.getLocalPort();
+        }
+        try (org.omserver.agent.daemon.AgentDaemon agent = org.omserver.agent.daemon.AgentDaemon.start(org.omserver.agent.daemon.AgentConfig.fromProperties(Map.of(
+                "agent.bind", "127.0.22.10", "agent.port", Integer.toString(port), "master.port", Integer.toString(stack.master().agentPort().orElseThrow()),
+                "state.dir", state.resolve("state").toString(), "enroll.token-file", tokenFile.toString(), "allow.builtins", "all",
+                "allow.uptime.program", "uptime")), java.time.Clock.systemUTC())) {
+            Result alive = client(LOGIN, "cmd=agentlist,serverip=127.0.22.10");
+            assertThat(alive.exitCode()).as(alive.err()).isZero();
+            assertThat(alive.outLines().getFirst()).startsWith("127.0.22.10: alive ");
+            assertThat(alive.outLines()).endsWith("All command run over.");
+
+            Result uptime = client(LOGIN, "cmd=command,command=uptime,serverip=127.0.22.10");
+            assertThat(uptime.exitCode()).as(uptime.err()).isZero();
+            assertThat(uptime.outLines().getFirst()).startsWith("127.0.22.10: ").contains("load average");
+
+            Result refused = client(LOGIN, "cmd=command,command=cat /etc/shadow,serverip=127.0.22.10");
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.err()).contains("Command not executive: program 'cat' is not on the master's allow-list");
+
+            Result notHere = client(LOGIN, "cmd=command,command=df -h,serverip=127.0.22.10");
+            assertThat(notHere.exitCode()).isEqualTo(1);
+            assertThat(notHere.outLines().getFirst()).startsWith("127.0.22.10:Command run failed. (REFUSED").contains("Command not executive");
+        }
+    }
+
+    @Test
     void serveripMatchesExactlyNeverAPrefix()
     {
         // DEAD_HOST (127.0.8.29) begins with 127.0.8.2; IOMS's substring match would have run it too, and failed
@@ -248,7 +283,7 @@ class TestClientCommand
     {
         Result help = client(Map.of(), "cmd=help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("cmd=module,id=ID,serverip=IP;IP", "need the native agent, issue #3");
+        assertThat(help.out()).contains("cmd=module,id=ID,serverip=IP;IP", "cmd=command,command=PROGRAM ARGS", "cmd=cronadd,cron=min;hour;day;month;weekday;abs-path;process-name");
 
         Result version = client(Map.of(), "cmd=showversion");
         assertThat(version.exitCode()).isZero();

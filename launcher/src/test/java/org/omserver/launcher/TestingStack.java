@@ -61,6 +61,7 @@ final class TestingStack
             secret = SharedSecret.generate();
             Map<String, String> properties = new HashMap<>(Map.of(
                     "master.port", "0",
+                    "agents.port", "0",
                     "db.url", mysql.config().jdbcUrl(),
                     "db.user", mysql.config().user(),
                     "db.password", mysql.config().password()));
