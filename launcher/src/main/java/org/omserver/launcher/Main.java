@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 GatewayCommand.class,
                 MigrateCommand.class,
                 ModuleCommand.class,
+                UsersCommand.class,
                 ClientCommand.class,
                 AgentCommand.class,
                 AgentTokenCommand.class,

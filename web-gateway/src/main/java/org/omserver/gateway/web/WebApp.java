@@ -32,6 +32,7 @@ public final class WebApp
         // an exact mapping wins over "/jobs/*", so /jobs is the history and /jobs/{id}… stay with JobsServlet
         context.addServlet(new ServletHolder("history", new HistoryServlet(web)), "/jobs");
         context.addServlet(new ServletHolder("modules", new ModulesServlet(web)), "/modules/*");
+        context.addServlet(new ServletHolder("agents", new AgentsServlet(web)), "/agents/*");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
         ServletHolder api = new ServletHolder("api", new ApiServlet(new Endpoints(web)));
         api.setAsyncSupported(true);
