@@ -282,6 +282,84 @@ public final class Endpoints
         return ApiReply.ok(ApiJson.hostOutput(web.master().hostOutput(request)));
     }
 
+    /** Every user with role, state, open sessions and grants (admin). */
+    ApiReply users(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        return ApiReply.ok(Map.of("users", web.master().users(token).getUsers().stream().map(user -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("username", user.getUsername());
+            row.put("role", user.getRole().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("enabled", user.isEnabled());
+            row.put("createdAtMillis", user.getCreatedAtMillis());
+            row.put("grantedFunctionCategoryIds", user.getGrantedFunctionCategoryIds());
+            row.put("openSessions", user.getOpenSessions());
+            return row;
+        }).toList()));
+    }
+
+    /** Ends every browser session and API token of the user (this token too, when it is one's own): one's own for anyone, others' for admins. */
+    ApiReply logoutEverywhere(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        call.noBody();
+        var reply = web.master().logoutEverywhere(new org.omserver.protocol.thrift.LogoutEverywhereRequest(token)
+                .setUsername(call.textInPath("name")).setClientAddress(call.clientAddress()));
+        return ApiReply.ok(Map.of("username", reply.getUsername(), "sessionsEnded", reply.getSessionsEnded()));
+    }
+
+    /** The audit log, newest first, keyset-paged with nextBefore (admin). */
+    ApiReply audit(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("before", "limit", "actor", "action", "outcome", "since", "until", "text"));
+        var request = new org.omserver.protocol.thrift.AuditQueryRequest(token);
+        call.numberQuery("before", 1, Long.MAX_VALUE / 2).ifPresent(request::setBeforeId);
+        call.numberQuery("limit", 1, 500).ifPresent(limit -> request.setLimit((int) limit));
+        for (String name : List.of("actor", "action", "outcome", "text")) {
+            String value = call.query(name);
+            if (value != null) {
+                switch (name) {
+                    case "actor" -> request.setActor(value);
+                    case "action" -> request.setAction(value);
+                    case "outcome" -> request.setOutcome(value);
+                    default -> request.setText(value);
+                }
+            }
+        }
+        call.numberQuery("since", 0, Long.MAX_VALUE / 2).ifPresent(request::setSinceMillis);
+        call.numberQuery("until", 0, Long.MAX_VALUE / 2).ifPresent(request::setUntilMillis);
+        var reply = web.master().auditLog(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("records", reply.getRecords().stream().map(record -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", record.getId());
+            row.put("atMillis", record.getAtMillis());
+            row.put("actor", record.getActor());
+            row.put("clientAddress", record.getClientAddress());
+            row.put("action", record.getAction());
+            if (record.isSetModuleId()) {
+                row.put("moduleId", record.getModuleId());
+            }
+            row.put("params", record.getParams());
+            row.put("targets", record.getTargets());
+            row.put("outcome", record.getOutcome());
+            if (record.isSetDetail()) {
+                row.put("detail", record.getDetail());
+            }
+            return row;
+        }).toList());
+        if (reply.isSetNextBeforeId()) {
+            body.put("nextBefore", reply.getNextBeforeId());
+        }
+        return ApiReply.ok(body);
+    }
+
     /** Cancels a running job; cancelling a job that already ended answers {@code cancelled: false}. */
     ApiReply cancel(ApiCall call)
             throws ApiException, IOException, MasterException, MasterUnavailableException
