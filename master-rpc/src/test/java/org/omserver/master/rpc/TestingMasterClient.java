@@ -111,6 +111,12 @@ public final class TestingMasterClient
             case "createSchedule" -> client.createSchedule(sealed);
             case "schedules" -> client.schedules(sealed);
             case "changeSchedule" -> client.changeSchedule(sealed);
+            case "fileList" -> client.fileList(sealed);
+            case "fileUploadBegin" -> client.fileUploadBegin(sealed);
+            case "fileUploadChunk" -> client.fileUploadChunk(sealed);
+            case "fileUploadCommit" -> client.fileUploadCommit(sealed);
+            case "fileRemove" -> client.fileRemove(sealed);
+            case "fileRehash" -> client.fileRehash(sealed);
             default -> throw new IllegalArgumentException(method);
         };
         try {
