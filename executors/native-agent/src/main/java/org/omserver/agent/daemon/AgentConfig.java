@@ -42,7 +42,8 @@ public record AgentConfig(
         Duration keepFinished,
         Path diskPath,
         AllowList allowList,
-        Set<String> builtins)
+        Set<String> builtins,
+        List<Path> downloadRoots)
 {
     private static final Pattern ALLOW_KEY = Pattern.compile("allow\\.([a-z0-9][a-z0-9_-]{0,63})\\.(program|args)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
@@ -62,6 +63,7 @@ public record AgentConfig(
         requireNonNull(diskPath, "diskPath is null");
         requireNonNull(allowList, "allowList is null");
         builtins = Set.copyOf(requireNonNull(builtins, "builtins is null"));
+        downloadRoots = List.copyOf(requireNonNull(downloadRoots, "downloadRoots is null"));
     }
 
     public static AgentConfig fromProperties(Map<String, String> properties)
@@ -89,6 +91,7 @@ public record AgentConfig(
             default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
         });
         Set<String> builtins = p.get("allow.builtins", String.join(",", new TreeSet<>(Builtins.DEFAULT_ENABLED)), AgentConfig::names);
+        List<Path> downloadRoots = p.get("allow.download-roots", "", AgentConfig::roots);
 
         Map<String, Map<String, String>> entries = new TreeMap<>();
         if (builtin) {
@@ -118,7 +121,25 @@ public record AgentConfig(
                     + (p.problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", p.problems));
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
-                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins);
+                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots);
+    }
+
+    /** {@code allow.download-roots}: absolute directories separated by commas, where the downloads built-in may write. */
+    private static List<Path> roots(String text)
+    {
+        List<Path> roots = new java.util.ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String trimmed = part.strip();
+            if (trimmed.isEmpty() && text.isBlank()) {
+                continue;
+            }
+            Path root = Path.of(trimmed);
+            if (!root.isAbsolute() || !root.normalize().equals(root) || trimmed.contains("..")) {
+                throw new IllegalArgumentException("'" + trimmed + "' is not an absolute, normalized directory; write e.g. /srv/deploy,/opt/app");
+            }
+            roots.add(root);
+        }
+        return roots;
     }
 
     /** {@code allow.builtins}: names separated by commas ({@code none} for an empty set); checked against the agent's built-ins at start. */

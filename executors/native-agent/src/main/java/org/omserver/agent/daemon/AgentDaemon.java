@@ -74,8 +74,17 @@ public final class AgentDaemon
     /** Every built-in this agent has, enabled as {@code allow.builtins} says. */
     static Builtins builtins(AgentConfig config, String hostname)
     {
+        return builtins(config, hostname, (name, offset, length) -> {
+            throw new IllegalStateException("this agent is not connected to a master");
+        });
+    }
+
+    /** @param files where downloads reads the master's file store */
+    static Builtins builtins(AgentConfig config, String hostname, FileSource files)
+    {
         AtomicReference<Builtins> self = new AtomicReference<>();
         List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(VERSION, hostname, () -> self.get().enabled()));
+        all.add(new DownloadsBuiltin(config.downloadRoots(), files));
         self.set(Builtins.of(all, config.builtins()));
         return self.get();
     }
@@ -110,7 +119,7 @@ public final class AgentDaemon
                     config.masterPort(), address, socket.getPort());
 
             AtomicBoolean revoked = new AtomicBoolean();
-            Builtins builtins = builtins(config, facts.getHostname());
+            Builtins builtins = builtins(config, facts.getHostname(), (name, offset, length) -> intake.fileRead(identity, name, offset, length));
             AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), builtins, runs, VERSION, facts.getHostname(), revoked::get,
                     () -> "the master");
             workers = workerPool(config.workerThreads());
