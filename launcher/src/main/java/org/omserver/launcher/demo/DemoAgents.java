@@ -33,6 +33,8 @@ public final class DemoAgents
         try {
             for (String address : addresses) {
                 Path dir = Files.createDirectories(work.resolve("agent-" + address));
+                // where module 2010 (downloads) may write on this demo host
+                Path downloads = Files.createDirectories(dir.resolve("state").resolve("downloads"));
                 EnrollmentToken token = EnrollmentTokens.create(master.catalog().agents(), Clock.systemUTC(), Duration.ofMinutes(10), "demo");
                 Path tokenFile = Files.createFile(dir.resolve("token"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(tokenFile, token.reveal(), UTF_8);
@@ -44,7 +46,8 @@ public final class DemoAgents
                         "enroll.token-file", tokenFile.toString(),
                         "heartbeat.interval", "15s",
                         "allow.builtin-modules", "true",
-                        "allow.builtins", "all")), Clock.systemUTC()));
+                        "allow.builtins", "all",
+                        "allow.download-roots", downloads.toString())), Clock.systemUTC()));
             }
             return started;
         }
