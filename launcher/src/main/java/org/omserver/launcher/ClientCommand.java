@@ -49,10 +49,14 @@ final class ClientCommand
             Commands (IOMClient syntax, cmd=NAME,key=value,...):
               cmd=module,id=ID,serverip=IP;IP[,sys_param_1=V][,sys_param_2=V]   run a module on the listed hosts (exact IPs)
               cmd=module,id=ID,servertype=GROUP[,...]                          run it on every host of an application category
+              cmd=dir                                                          the master's file store: name size md5 sha256 who when
+              cmd=remove,file=NAME                                             remove a file of the store (admin, author)
+              cmd=genmd5[,file=NAME]                                           re-hash the store's files from disk (admin, author)
+              cmd=downloads,file=NAME,path=DIR,serverip=IP;IP|servertype=GROUP copy a stored file to agent hosts (module 2010)
               cmd=showversion                                                  the gateway's version
               cmd=help                                                         this text
-            Not available yet: dir, uploads, downloads, agentlist, version, cronlist, cronadd, cronremove, password, unzip,
-            updateself (they need the native agent, issue #3), remove, genmd5 (file store), command (use a module).""";
+            Not available yet: uploads; agentlist, version, cronlist, cronadd, cronremove, password, unzip, updateself
+            (they need the native agent, issue #3), command (use a module).""";
 
     @Spec
     CommandSpec spec;
@@ -128,6 +132,9 @@ final class ClientCommand
             }
             Session session = session(api);
             try {
+                if (what instanceof ClientRequest.FileList || what instanceof ClientRequest.FileRemove || what instanceof ClientRequest.FileRehash) {
+                    return fileStore(api, session.token(), what, out);
+                }
                 long jobId = what instanceof ClientRequest.Follow followed ? attach(followed, err) : submit(api, session.token(), (ClientRequest.Run) what, err);
                 return show(api, session.token(), jobId, out, err);
             }
@@ -149,6 +156,43 @@ final class ClientCommand
             err.println("omserver client: " + e.getMessage());
             return UNAVAILABLE;
         }
+    }
+
+    /** dir, remove, genmd5: one line per file, "name size md5 sha256 who when", like IOMClient's listing. */
+    private static int fileStore(GatewayApi api, String bearer, ClientRequest what, PrintWriter out)
+            throws IOException, InterruptedException, ApiError
+    {
+        switch (what) {
+            case ClientRequest.FileList list -> {
+                JsonNode files = api.files(bearer).get("files");
+                files.forEach(file -> out.println(fileLine(file)));
+                out.println(files.size() + " file(s) in the store.");
+            }
+            case ClientRequest.FileRemove remove -> out.println("removed " + fileLine(api.removeFile(bearer, remove.name()).get("removed")));
+            case ClientRequest.FileRehash rehash -> {
+                JsonNode reply = api.rehashFiles(bearer, rehash.name());
+                reply.get("files").forEach(file -> out.println(fileLine(file)));
+                reply.get("changed").forEach(line -> out.println("changed: " + shown(line.asText())));
+                out.println(reply.get("files").size() + " file(s) re-hashed, " + reply.get("changed").size() + " changed.");
+            }
+            default -> throw new IllegalStateException("not a file store request: " + what);
+        }
+        return 0;
+    }
+
+    private static String fileLine(JsonNode file)
+    {
+        return shown(file.get("name").asText()) + " " + file.get("size").asLong() + " md5=" + file.get("md5").asText() + " sha256="
+                + file.get("sha256").asText() + " by " + shown(file.get("uploadedBy").asText()) + " at " + file.get("uploadedAt").asText();
+    }
+
+    /** A value from the master in one line: control characters escaped. */
+    private static String shown(String value)
+    {
+        StringBuilder out = new StringBuilder();
+        value.codePoints().forEach(c -> out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                ? String.format("\\u%04x", c) : Character.toString(c)));
+        return out.toString();
     }
 
     private static long attach(ClientRequest.Follow follow, PrintWriter err)

@@ -12,14 +12,31 @@ import static java.util.Objects.requireNonNull;
 public sealed interface ClientRequest
 {
     /** IOMS commands that run on hosts through the native agent, which does not exist yet. */
-    Set<String> NATIVE_AGENT_COMMANDS = Set.of("dir", "uploads", "downloads", "cronlist", "cronadd", "cronremove", "password",
+    Set<String> NATIVE_AGENT_COMMANDS = Set.of("uploads", "cronlist", "cronadd", "cronremove", "password",
             "unzip", "updateself", "agentlist", "version");
     /** IOMS commands on the master's file store, which comes with the native agent. */
-    Set<String> FILE_STORE_COMMANDS = Set.of("remove", "genmd5");
+    Set<String> FILE_STORE_COMMANDS = Set.of();
+    /** Module 2010: IOMS downloads through the agent's built-in. */
+    int DOWNLOADS_MODULE = 2010;
     Pattern MODULE_ID = Pattern.compile("[1-9][0-9]{0,8}");
     int MAX_GROUP_NAME = 64;
 
     record Help() implements ClientRequest {}
+
+    /** IOMS {@code dir}: the master's file store. */
+    record FileList() implements ClientRequest {}
+
+    /** IOMS {@code remove}: a file of the store. */
+    record FileRemove(String name) implements ClientRequest
+    {
+        public FileRemove
+        {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** IOMS {@code genmd5}: re-hash one file of the store, or every file (null). */
+    record FileRehash(String name) implements ClientRequest {}
 
     record ShowVersion() implements ClientRequest {}
 
@@ -79,6 +96,27 @@ public sealed interface ClientRequest
             case "command" -> throw new IllegalArgumentException("cmd=command (free commands from an allowed list) is not available: "
                     + "run a module of the catalog instead, e.g. cmd=module,id=1003,serverip=10.0.0.1");
             case "module" -> module(request);
+            case "dir" -> {
+                noOtherKeys(request);
+                yield new FileList();
+            }
+            case "remove" -> {
+                onlyKeys(request, Set.of("file"));
+                String file = request.get("file");
+                if (file == null) {
+                    throw new IllegalArgumentException("cmd=remove needs file=NAME, a file of the store (cmd=dir lists them)");
+                }
+                if (file.contains("/") || file.contains("\\")) {
+                    // refused here too: a %2F in a URL path is answered by the web server before the API sees it
+                    throw new IllegalArgumentException("the file name '" + Printable.cut(file) + "' contains a path separator: the store has no directories");
+                }
+                yield new FileRemove(file);
+            }
+            case "genmd5" -> {
+                onlyKeys(request, Set.of("file"));
+                yield new FileRehash(request.get("file"));
+            }
+            case "downloads" -> downloads(request);
             default -> throw new IllegalArgumentException("unknown cmd '" + Printable.cut(command) + "'; 'cmd=help' lists the commands");
         };
     }
@@ -96,6 +134,28 @@ public sealed interface ClientRequest
         Map<String, String> params = new LinkedHashMap<>(request.keys());
         params.keySet().removeAll(Set.of("id", "serverip", "servertype"));
         return new Run(Integer.parseInt(id), targets, params);
+    }
+
+    /** IOMS downloads: module 2010 with file= and path=, on serverip= or servertype=. */
+    private static Run downloads(IomsRequest request)
+    {
+        onlyKeys(request, Set.of("file", "path", "serverip", "servertype"));
+        String file = request.get("file");
+        String path = request.get("path");
+        if (file == null || path == null) {
+            throw new IllegalArgumentException("cmd=downloads needs file=NAME (from cmd=dir) and path=DIR (a directory on the hosts), "
+                    + "e.g. cmd=downloads,file=nginx.conf,path=/srv/deploy,serverip=10.0.0.1");
+        }
+        return new Run(DOWNLOADS_MODULE, targets(request.get("serverip"), request.get("servertype")), Map.of("file", file, "path", path));
+    }
+
+    private static void onlyKeys(IomsRequest request, Set<String> allowed)
+    {
+        for (String key : request.keys().keySet()) {
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException("cmd=" + request.command() + " takes only " + new java.util.TreeSet<>(allowed) + ", not " + Printable.cut(key));
+            }
+        }
     }
 
     /** Exactly one of {@code serverip} and {@code servertype}. */

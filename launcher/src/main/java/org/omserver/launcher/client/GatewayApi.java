@@ -90,6 +90,26 @@ public final class GatewayApi
         return send("GET", "api/v1/jobs/" + jobId + "/events?cursor=" + cursor + "&wait=" + LONG_POLL_SECONDS + "&limit=5000", token, null);
     }
 
+    /** The master's file store (IOMS dir). */
+    public JsonNode files(String token)
+            throws IOException, InterruptedException, ApiError
+    {
+        return send("GET", "api/v1/files", token, null);
+    }
+
+    public JsonNode removeFile(String token, String name)
+            throws IOException, InterruptedException, ApiError
+    {
+        return send("DELETE", "api/v1/files/" + URLEncoder.encode(name, UTF_8).replace("+", "%20"), token, null);
+    }
+
+    /** @param name one file, or null for all */
+    public JsonNode rehashFiles(String token, String name)
+            throws IOException, InterruptedException, ApiError
+    {
+        return send("POST", "api/v1/files/rehash" + (name == null ? "" : "?name=" + URLEncoder.encode(name, UTF_8)), token, null);
+    }
+
     private JsonNode send(String method, String path, String token, JsonNode body)
             throws IOException, InterruptedException, ApiError
     {

@@ -242,6 +242,61 @@ public final class Endpoints
         return ApiReply.ok(ApiJson.jobDetail(web.master().jobDetail(request)));
     }
 
+    // ---- file store (issue 3) ------------------------------------------------------------------
+
+    /** The master's file store: every file with size and checksums (any logged-in user). */
+    ApiReply files(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        org.omserver.protocol.thrift.FileListReply reply = web.master().fileList(token);
+        List<Map<String, Object>> files = new ArrayList<>();
+        reply.getFiles().forEach(file -> files.add(file(file)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("files", files);
+        body.put("maxFileBytes", reply.getMaxFileBytes());
+        return ApiReply.ok(body);
+    }
+
+    /** Removes a file (admin, author). */
+    ApiReply removeFile(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        org.omserver.protocol.thrift.FileRemoveReply reply = web.master().fileRemove(token, call.textInPath("name"), call.clientAddress());
+        return ApiReply.ok(Map.of("removed", file(reply.getRemoved())));
+    }
+
+    /** IOMS genmd5: re-hashes every file, or the one named by {@code ?name=} (admin, author). */
+    ApiReply rehashFiles(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("name"));
+        org.omserver.protocol.thrift.FileRehashReply reply = web.master().fileRehash(token, call.query("name"), call.clientAddress());
+        List<Map<String, Object>> files = new ArrayList<>();
+        reply.getFiles().forEach(file -> files.add(file(file)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("files", files);
+        body.put("changed", reply.getChanged());
+        return ApiReply.ok(body);
+    }
+
+    private static Map<String, Object> file(org.omserver.protocol.thrift.StoredFileInfo file)
+    {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", file.getName());
+        json.put("size", file.getSize());
+        json.put("md5", file.getMd5());
+        json.put("sha256", file.getSha256());
+        json.put("uploadedBy", file.getUploadedBy());
+        json.put("uploadedAt", java.time.Instant.ofEpochMilli(file.getUploadedAtMillis()).toString());
+        json.put("hashedAt", java.time.Instant.ofEpochMilli(file.getHashedAtMillis()).toString());
+        return json;
+    }
+
     /** Job history, newest first, keyset-paged with {@code before}. */
     ApiReply history(ApiCall call)
             throws ApiException, MasterException, MasterUnavailableException

@@ -216,6 +216,33 @@ public final class MasterClient
                 Master.Client::modulePreview);
     }
 
+    // ---- file store (issue 3) ------------------------------------------------------------------
+
+    public org.omserver.protocol.thrift.FileListReply fileList(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("fileList", new org.omserver.protocol.thrift.FileListRequest(session), new org.omserver.protocol.thrift.FileListReply(),
+                Master.Client::fileList);
+    }
+
+    public org.omserver.protocol.thrift.FileRemoveReply fileRemove(String session, String name, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileRemoveRequest request = new org.omserver.protocol.thrift.FileRemoveRequest(session, name);
+        request.setClientAddress(clientAddress);
+        return call("fileRemove", request, new org.omserver.protocol.thrift.FileRemoveReply(), Master.Client::fileRemove);
+    }
+
+    /** @param name one file, or null for every file */
+    public org.omserver.protocol.thrift.FileRehashReply fileRehash(String session, String name, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileRehashRequest request = new org.omserver.protocol.thrift.FileRehashRequest(session);
+        request.setName(name);
+        request.setClientAddress(clientAddress);
+        return call("fileRehash", request, new org.omserver.protocol.thrift.FileRehashReply(), Master.Client::fileRehash);
+    }
+
     // ---- issue 5, for the JSON API: history, job detail, output paging, cancel, retry ----------
 
     /** A submit with every field of the request (rolling settings included). */
