@@ -73,7 +73,7 @@ abstract class AbstractTestCatalog
     {
         MigrationResult again = Catalog.migrate(config());
         assertThat(again.applied()).isEmpty();
-        assertThat(again.schemaVersion()).isEqualTo("8");
+        assertThat(again.schemaVersion()).isEqualTo("9");
         assertThat(catalog.modules().list()).extracting(ModuleDefinition::id).startsWith(1001, 1002, 1003, 1004, 1005, 1006, 1007);
     }
 
