@@ -50,12 +50,13 @@ final class ClientCommand
               cmd=module,id=ID,serverip=IP;IP[,sys_param_1=V][,sys_param_2=V]   run a module on the listed hosts (exact IPs)
               cmd=module,id=ID,servertype=GROUP[,...]                          run it on every host of an application category
               cmd=dir                                                          the master's file store: name size md5 sha256 who when
+              cmd=uploads,localpath=PATH[,file=NAME]                           put a local file into the store (admin, author)
               cmd=remove,file=NAME                                             remove a file of the store (admin, author)
               cmd=genmd5[,file=NAME]                                           re-hash the store's files from disk (admin, author)
               cmd=downloads,file=NAME,path=DIR,serverip=IP;IP|servertype=GROUP copy a stored file to agent hosts (module 2010)
               cmd=showversion                                                  the gateway's version
               cmd=help                                                         this text
-            Not available yet: uploads; agentlist, version, cronlist, cronadd, cronremove, password, unzip, updateself
+            Not available yet: agentlist, version, cronlist, cronadd, cronremove, password, unzip, updateself
             (they need the native agent, issue #3), command (use a module).""";
 
     @Spec
@@ -132,7 +133,8 @@ final class ClientCommand
             }
             Session session = session(api);
             try {
-                if (what instanceof ClientRequest.FileList || what instanceof ClientRequest.FileRemove || what instanceof ClientRequest.FileRehash) {
+                if (what instanceof ClientRequest.FileList || what instanceof ClientRequest.FileRemove || what instanceof ClientRequest.FileRehash
+                        || what instanceof ClientRequest.FileUpload) {
                     return fileStore(api, session.token(), what, out);
                 }
                 long jobId = what instanceof ClientRequest.Follow followed ? attach(followed, err) : submit(api, session.token(), (ClientRequest.Run) what, err);
@@ -168,6 +170,15 @@ final class ClientCommand
                 files.forEach(file -> out.println(fileLine(file)));
                 out.println(files.size() + " file(s) in the store.");
             }
+            case ClientRequest.FileUpload upload -> {
+                java.nio.file.Path local = java.nio.file.Path.of(upload.localPath());
+                if (!java.nio.file.Files.isRegularFile(local)) {
+                    throw new IllegalArgumentException("localpath " + shown(upload.localPath()) + " is not a readable file here");
+                }
+                String sha256 = sha256(local);
+                JsonNode stored = api.uploadFile(bearer, upload.name(), local, sha256).get("file");
+                out.println("uploaded " + fileLine(stored));
+            }
             case ClientRequest.FileRemove remove -> out.println("removed " + fileLine(api.removeFile(bearer, remove.name()).get("removed")));
             case ClientRequest.FileRehash rehash -> {
                 JsonNode reply = api.rehashFiles(bearer, rehash.name());
@@ -178,6 +189,25 @@ final class ClientCommand
             default -> throw new IllegalStateException("not a file store request: " + what);
         }
         return 0;
+    }
+
+    private static String sha256(java.nio.file.Path file)
+            throws IOException
+    {
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
     private static String fileLine(JsonNode file)

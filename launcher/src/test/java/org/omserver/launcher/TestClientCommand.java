@@ -202,6 +202,21 @@ class TestClientCommand
         assertThat(genmd5.outLines()).anySatisfy(line -> assertThat(line).startsWith("changed: client-test.conf: content changed on disk"))
                 .last().isEqualTo("1 file(s) re-hashed, 1 changed.");
 
+        java.nio.file.Path local = java.nio.file.Files.createTempFile("omserver-upload", ".bin");
+        byte[] uploaded = new byte[1_500_000];
+        new java.util.Random(7).nextBytes(uploaded);
+        java.nio.file.Files.write(local, uploaded);
+        Result upload = client(LOGIN, "cmd=uploads,localpath=" + local + ",file=uploaded.bin");
+        assertThat(upload.exitCode()).as(upload.err()).isZero();
+        String uploadedSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(uploaded));
+        assertThat(upload.outLines()).singleElement().asString().startsWith("uploaded uploaded.bin 1500000 md5=").contains("sha256=" + uploadedSha);
+        assertThat(java.nio.file.Files.readAllBytes(store.dir().resolve("uploaded.bin"))).isEqualTo(uploaded);
+        Result hidden = client(LOGIN, "cmd=uploads,localpath=" + local + ",file=.hidden");
+        assertThat(hidden.exitCode()).isEqualTo(ClientCommand.REFUSED);
+        assertThat(hidden.err()).contains("starts with a dot: hidden files are not allowed");
+        assertThat(store.find(".hidden")).isEmpty();
+        java.nio.file.Files.delete(local);
+
         Result remove = client(LOGIN, "cmd=remove,file=client-test.conf");
         assertThat(remove.exitCode()).as(remove.err()).isZero();
         assertThat(remove.outLines()).singleElement().asString().startsWith("removed client-test.conf ");

@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
 public sealed interface ClientRequest
 {
     /** IOMS commands that run on hosts through the native agent, which does not exist yet. */
-    Set<String> NATIVE_AGENT_COMMANDS = Set.of("uploads", "cronlist", "cronadd", "cronremove", "password",
+    Set<String> NATIVE_AGENT_COMMANDS = Set.of("cronlist", "cronadd", "cronremove", "password",
             "unzip", "updateself", "agentlist", "version");
     /** IOMS commands on the master's file store, which comes with the native agent. */
     Set<String> FILE_STORE_COMMANDS = Set.of();
@@ -25,6 +25,16 @@ public sealed interface ClientRequest
 
     /** IOMS {@code dir}: the master's file store. */
     record FileList() implements ClientRequest {}
+
+    /** IOMS {@code uploads}: a local file into the store under {@code name}. */
+    record FileUpload(String localPath, String name) implements ClientRequest
+    {
+        public FileUpload
+        {
+            requireNonNull(localPath, "localPath is null");
+            requireNonNull(name, "name is null");
+        }
+    }
 
     /** IOMS {@code remove}: a file of the store. */
     record FileRemove(String name) implements ClientRequest
@@ -111,6 +121,19 @@ public sealed interface ClientRequest
                     throw new IllegalArgumentException("the file name '" + Printable.cut(file) + "' contains a path separator: the store has no directories");
                 }
                 yield new FileRemove(file);
+            }
+            case "uploads" -> {
+                onlyKeys(request, Set.of("localpath", "file"));
+                String local = request.get("localpath");
+                if (local == null) {
+                    throw new IllegalArgumentException("cmd=uploads needs localpath=PATH (the file here) and file=NAME (its name in the store; "
+                            + "default: the local file's name)");
+                }
+                String file = request.get("file") != null ? request.get("file") : java.nio.file.Path.of(local).getFileName().toString();
+                if (file.contains("/") || file.contains("\\")) {
+                    throw new IllegalArgumentException("the file name '" + Printable.cut(file) + "' contains a path separator: the store has no directories");
+                }
+                yield new FileUpload(local, file);
             }
             case "genmd5" -> {
                 onlyKeys(request, Set.of("file"));

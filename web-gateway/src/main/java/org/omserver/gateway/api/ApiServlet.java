@@ -53,7 +53,8 @@ public final class ApiServlet
             ApiRoute.of("POST", "/api/v1/jobs/{id}/retry", Endpoints::retry),
             ApiRoute.of("GET", "/api/v1/files", Endpoints::files),
             ApiRoute.of("POST", "/api/v1/files/rehash", Endpoints::rehashFiles),
-            ApiRoute.of("DELETE", "/api/v1/files/{name}", Endpoints::removeFile));
+            ApiRoute.of("DELETE", "/api/v1/files/{name}", Endpoints::removeFile),
+            ApiRoute.of("PUT", "/api/v1/files/{name}", Endpoints::uploadFile));
 
     private final transient Endpoints endpoints;
 
