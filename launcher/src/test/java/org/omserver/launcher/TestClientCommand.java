@@ -206,10 +206,10 @@ class TestClientCommand
         byte[] uploaded = new byte[1_500_000];
         new java.util.Random(7).nextBytes(uploaded);
         java.nio.file.Files.write(local, uploaded);
-        Result upload = client(LOGIN, "cmd=uploads,localpath=" + local + ",file=uploaded.bin");
-        assertThat(upload.exitCode()).as(upload.err()).isZero();
+        Result uploads = client(LOGIN, "cmd=uploads,localpath=" + local + ",file=uploaded.bin");
+        assertThat(uploads.exitCode()).as(uploads.err()).isZero();
         String uploadedSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(uploaded));
-        assertThat(upload.outLines()).singleElement().asString().startsWith("uploaded uploaded.bin 1500000 md5=").contains("sha256=" + uploadedSha);
+        assertThat(uploads.outLines()).singleElement().asString().startsWith("uploaded uploaded.bin 1500000 md5=").contains("sha256=" + uploadedSha);
         assertThat(java.nio.file.Files.readAllBytes(store.dir().resolve("uploaded.bin"))).isEqualTo(uploaded);
         Result hidden = client(LOGIN, "cmd=uploads,localpath=" + local + ",file=.hidden");
         assertThat(hidden.exitCode()).isEqualTo(ClientCommand.REFUSED);
