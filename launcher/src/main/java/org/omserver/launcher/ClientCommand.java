@@ -49,15 +49,23 @@ final class ClientCommand
             Commands (IOMClient syntax, cmd=NAME,key=value,...):
               cmd=module,id=ID,serverip=IP;IP[,sys_param_1=V][,sys_param_2=V]   run a module on the listed hosts (exact IPs)
               cmd=module,id=ID,servertype=GROUP[,...]                          run it on every host of an application category
-              cmd=dir                                                          the master's file store: name size md5 sha256 who when
+              cmd=showversion                                                  the gateway's version
+              cmd=help                                                         this text
+            The master's file store:
+              cmd=dir                                                          its files: name size md5 sha256 who when
               cmd=uploads,localpath=PATH[,file=NAME]                           put a local file into the store (admin, author)
               cmd=remove,file=NAME                                             remove a file of the store (admin, author)
               cmd=genmd5[,file=NAME]                                           re-hash the store's files from disk (admin, author)
-              cmd=downloads,file=NAME,path=DIR,serverip=IP;IP|servertype=GROUP copy a stored file to agent hosts (module 2010)
-              cmd=showversion                                                  the gateway's version
-              cmd=help                                                         this text
-            Not available yet: agentlist, version, cronlist, cronadd, cronremove, password, unzip, updateself
-            (they need the native agent, issue #3), command (use a module).""";
+            On hosts with the native agent (targets serverip=IP;IP or servertype=GROUP):
+              cmd=agentlist / cmd=version                                      each agent answers / its version
+              cmd=command,command=PROGRAM ARGS                                 a command on the master's and the agent's allow-lists (no shell)
+              cmd=cronlist                                                     the host's cron entries
+              cmd=cronadd,cron=min;hour;day;month;weekday;abs-path;process-name  keep-alive entry (or schedule=,command=,process=)
+              cmd=cronremove,cron=min;hour;day;month;weekday;abs-path;process-name  (or entry=ID from cronlist)
+              cmd=password,account=NAME,password=SECRET                        change an OS account's password (agent as root)
+              cmd=unzip,unzipfile=/path/a.zip,path=/dest                        extract under the agent's allow.unzip-roots
+              cmd=downloads,file=NAME,path=DIR                                 copy a stored file to the hosts, checksum verified (module 2010)
+            Not available yet: updateself.""";
 
     @Spec
     CommandSpec spec;

@@ -15,10 +15,12 @@ import picocli.CommandLine.Command;
                 GatewayCommand.class,
                 MigrateCommand.class,
                 ModuleCommand.class,
+                UsersCommand.class,
                 ClientCommand.class,
                 AgentCommand.class,
                 AgentTokenCommand.class,
                 AgentsCommand.class,
+                CommandsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main

@@ -112,6 +112,12 @@ public final class Catalog
         return repositories.files();
     }
 
+    /** The master's allow-list for free commands (V10). */
+    public org.omserver.catalog.command.CommandAllowRepository commandAllowList()
+    {
+        return new org.omserver.catalog.internal.JdbcCommandAllowRepository(dataSource);
+    }
+
     @Override
     public void close()
     {

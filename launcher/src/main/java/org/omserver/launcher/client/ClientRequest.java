@@ -12,8 +12,7 @@ import static java.util.Objects.requireNonNull;
 public sealed interface ClientRequest
 {
     /** IOMS commands that run on hosts through the native agent, which does not exist yet. */
-    Set<String> NATIVE_AGENT_COMMANDS = Set.of("cronlist", "cronadd", "cronremove", "password",
-            "unzip", "updateself", "agentlist", "version");
+    Set<String> NATIVE_AGENT_COMMANDS = Set.of("updateself");
     /** IOMS commands on the master's file store, which comes with the native agent. */
     Set<String> FILE_STORE_COMMANDS = Set.of();
     /** Module 2010: IOMS downloads through the agent's built-in. */
@@ -103,8 +102,15 @@ public sealed interface ClientRequest
                 noOtherKeys(request);
                 yield new ShowVersion();
             }
-            case "command" -> throw new IllegalArgumentException("cmd=command (free commands from an allowed list) is not available: "
-                    + "run a module of the catalog instead, e.g. cmd=module,id=1003,serverip=10.0.0.1");
+            // the IOMS commands on hosts through the native agent: catalog modules 2001-2008 (sql/V10__agent_commands.sql)
+            case "agentlist" -> agentCommand(request, 2001, Set.of());
+            case "version" -> agentCommand(request, 2002, Set.of());
+            case "command" -> agentCommand(request, 2003, Set.of("command"));
+            case "cronlist" -> agentCommand(request, 2004, Set.of());
+            case "cronadd" -> agentCommand(cronForm(request, true), 2005, Set.of("schedule", "command", "process"));
+            case "cronremove" -> agentCommand(cronForm(request, false), 2006, Set.of("entry"));
+            case "password" -> agentCommand(request, 2007, Set.of("account", "password"));
+            case "unzip" -> agentCommand(request, 2008, Set.of("unzipfile", "path"));
             case "module" -> module(request);
             case "dir" -> {
                 noOtherKeys(request);
@@ -157,6 +163,48 @@ public sealed interface ClientRequest
         Map<String, String> params = new LinkedHashMap<>(request.keys());
         params.keySet().removeAll(Set.of("id", "serverip", "servertype"));
         return new Run(Integer.parseInt(id), targets, params);
+    }
+
+    /** An IOMS host command: its module, its keys (the master checks their values), and the targets. */
+    private static Run agentCommand(IomsRequest request, int moduleId, Set<String> keys)
+    {
+        Map<String, String> params = new LinkedHashMap<>(request.keys());
+        params.keySet().removeAll(Set.of("serverip", "servertype"));
+        for (String key : params.keySet()) {
+            if (!keys.contains(key)) {
+                throw new IllegalArgumentException("cmd=" + request.command() + " takes no key " + key
+                        + (keys.isEmpty() ? "" : "; its keys are " + String.join(", ", keys.stream().sorted().toList())));
+            }
+        }
+        return new Run(moduleId, targets(request.get("serverip"), request.get("servertype")), params);
+    }
+
+    /**
+     * {@code cron=min;hour;day;month;weekday;abs-path;process-name} (IOMS) becomes the modern keys: for cronadd
+     * schedule, command and process; for cronremove the entry it names. The modern keys may be given instead.
+     */
+    private static IomsRequest cronForm(IomsRequest request, boolean add)
+    {
+        String ioms = request.get("cron");
+        if (ioms == null) {
+            return request;
+        }
+        String[] fields = ioms.split(";", -1);
+        if (fields.length != 7 || List.of(fields).subList(0, 6).stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("cron must be min;hour;day;month;weekday;abs-path;process-name (seven fields separated by ;), e.g. "
+                    + "cron=*/5;*;*;*;*;/usr/local/bin/game;game (an empty process name runs it at every due time)");
+        }
+        Map<String, String> keys = new LinkedHashMap<>(request.keys());
+        keys.remove("cron");
+        if (add) {
+            keys.put("schedule", String.join(" ", List.of(fields).subList(0, 5)));
+            keys.put("command", fields[5]);
+            keys.put("process", fields[6].isEmpty() ? "-" : fields[6]);
+        }
+        else {
+            keys.put("entry", ioms);
+        }
+        return new IomsRequest(request.command(), keys);
     }
 
     /** IOMS downloads: module 2010 with file= and path=, on serverip= or servertype=. */

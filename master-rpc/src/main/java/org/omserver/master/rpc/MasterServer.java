@@ -25,6 +25,7 @@ import org.omserver.master.pipeline.Pipeline;
 import org.omserver.master.pipeline.Stages;
 import org.omserver.master.session.LoginThrottle;
 import org.omserver.master.session.SessionStore;
+import org.omserver.master.users.UserStages;
 import org.omserver.protocol.SealedMessages;
 import org.omserver.protocol.envelope.LegacyEnvelope;
 import org.omserver.protocol.envelope.ReplayCache;
@@ -129,13 +130,15 @@ public final class MasterServer
             SealedEnvelope envelope = new SealedEnvelope(secret.bytes(), clock, config.envelopeWindow(), envelopeChars(config.maxFrameBytes()),
                     new ReplayCache(clock, REPLAY_CACHE_ENTRIES));
             SealedMessages messages = new SealedMessages(envelope, config.maxFrameBytes());
-            Stages stages = new Stages(catalog, messages, new SessionStore(clock, config.sessionTimeout()),
+            SessionStore sessions = new SessionStore(clock, config.sessionTimeout());
+            Stages stages = new Stages(catalog, messages, sessions,
                     new LoginThrottle(clock, config.loginMaxFailures(), MasterConfig.LOGIN_FAILURE_PERIOD), backends, runner, jobs, clock);
             LegacyCall legacy = new LegacyCall(config.legacyEnabled(), config.acceptsV1(), envelope,
                     new LegacyEnvelope(secret.bytes(), envelopeChars(config.maxFrameBytes())), config.legacyTimeout());
             Optional<FileStore> files = openFileStore(config, catalog, clock);
             MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, new JobStages(catalog, jobs, runner),
-                    new ScheduleStages(catalog, clock), new AuthoringStages(catalog), new FileStages(files), legacy, PeerTrackingServer::currentPeer, clock);
+                    new ScheduleStages(catalog, clock), new AuthoringStages(catalog), new FileStages(files), new UserStages(catalog, sessions),
+                    new org.omserver.master.agents.AgentStages(catalog.agents(), clock, config.agents().onlineWindow()), legacy, PeerTrackingServer::currentPeer, clock);
             scheduler = new Scheduler(catalog.schedules(), catalog.jobs(), jobs, handler::scheduledRun, clock, config.history().schedulePoll());
             retention = new Retention(catalog.jobs(), clock, config.history().retentionDays(), config.history().maxJobs(),
                     config.history().retentionInterval());

@@ -42,6 +42,7 @@ public record Repositories(ModuleRepository modules, InventoryRepository invento
         configuration.addMapper(Mappers.ScheduleMapper.class);
         configuration.addMapper(AgentMapper.class);
         configuration.addMapper(FileMapper.class);
+        configuration.addMapper(UserAdminMapper.class);
         Db db = new Db(new SqlSessionFactoryBuilder().build(configuration));
         return new Repositories(new DbModuleRepository(db, clock), new DbInventoryRepository(db), new DbUserRepository(db, clock),
                 new DbJobRepository(db, clock), new DbAuditRepository(db), new DbScheduleRepository(db), new DbAgentRepository(db),

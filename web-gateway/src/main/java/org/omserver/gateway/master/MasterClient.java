@@ -13,6 +13,14 @@ import org.omserver.protocol.SealedMessages;
 import org.omserver.protocol.envelope.EnvelopeException;
 import org.omserver.protocol.envelope.SealedEnvelope;
 import org.omserver.protocol.envelope.SharedSecret;
+import org.omserver.protocol.thrift.AgentMetricsReply;
+import org.omserver.protocol.thrift.AgentMetricsRequest;
+import org.omserver.protocol.thrift.AgentsReply;
+import org.omserver.protocol.thrift.AgentsRequest;
+import org.omserver.protocol.thrift.CreateAgentTokenReply;
+import org.omserver.protocol.thrift.CreateAgentTokenRequest;
+import org.omserver.protocol.thrift.RevokeAgentReply;
+import org.omserver.protocol.thrift.RevokeAgentRequest;
 import org.omserver.protocol.thrift.CancelReply;
 import org.omserver.protocol.thrift.CancelRequest;
 import org.omserver.protocol.thrift.CatalogReply;
@@ -303,6 +311,64 @@ public final class MasterClient
             throws MasterException, MasterUnavailableException
     {
         return call("retryJob", request, new RetryReply(), Master.Client::retryJob);
+    }
+
+    // ---- users, grants, audit (issue 4) ----
+
+    public org.omserver.protocol.thrift.UsersReply users(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("users", new org.omserver.protocol.thrift.UsersRequest(session), new org.omserver.protocol.thrift.UsersReply(), Master.Client::users);
+    }
+
+    public org.omserver.protocol.thrift.UserChangeReply userChange(org.omserver.protocol.thrift.UserChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("userChange", request, new org.omserver.protocol.thrift.UserChangeReply(), Master.Client::userChange);
+    }
+
+    public org.omserver.protocol.thrift.ChangePasswordReply changePassword(org.omserver.protocol.thrift.ChangePasswordRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("changePassword", request, new org.omserver.protocol.thrift.ChangePasswordReply(), Master.Client::changePassword);
+    }
+
+    public org.omserver.protocol.thrift.LogoutEverywhereReply logoutEverywhere(org.omserver.protocol.thrift.LogoutEverywhereRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("logoutEverywhere", request, new org.omserver.protocol.thrift.LogoutEverywhereReply(), Master.Client::logoutEverywhere);
+    }
+
+    public org.omserver.protocol.thrift.AuditQueryReply auditLog(org.omserver.protocol.thrift.AuditQueryRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("auditLog", request, new org.omserver.protocol.thrift.AuditQueryReply(), Master.Client::auditLog);
+    }
+
+    // ---- agents web (issue 3) ----
+
+    public AgentsReply agents(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agents", new AgentsRequest(session), new AgentsReply(), Master.Client::agents);
+    }
+
+    public AgentMetricsReply agentMetrics(AgentMetricsRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentMetrics", request, new AgentMetricsReply(), Master.Client::agentMetrics);
+    }
+
+    public RevokeAgentReply agentRevoke(RevokeAgentRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentRevoke", request, new RevokeAgentReply(), Master.Client::agentRevoke);
+    }
+
+    public CreateAgentTokenReply agentTokenCreate(CreateAgentTokenRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentTokenCreate", request, new CreateAgentTokenReply(), Master.Client::agentTokenCreate);
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class WebApp
         // uploads are spooled to the temp directory above 1 MiB, so no file is held in memory; the master bounds the size
         files.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir"), -1, -1, 1024 * 1024));
         context.addServlet(files, "/files/*");
+        context.addServlet(new ServletHolder("agents", new AgentsServlet(web)), "/agents/*");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
         ServletHolder api = new ServletHolder("api", new ApiServlet(new Endpoints(web)));
         api.setAsyncSupported(true);
