@@ -875,12 +875,14 @@ struct AgentMetricsRequest {
   1: required string session,
   2: required string agentId,
   /** Downsampled to at most this many buckets (1..1000, default 288: five minutes over 24 h). */
-  3: optional i32 maxPoints
+  3: optional i32 maxPoints,
+  /** The window up to now, in minutes (1..1440, default 1440 = 24 h). */
+  4: optional i32 windowMinutes
 }
 
 struct AgentMetricsReply {
   1: required AgentInfo agent,
-  /** The window start and end (24 h up to the master's now); points are inside it, oldest first. */
+  /** The window start and end (windowMinutes up to the master's now); points are inside it, oldest first. */
   2: required i64 fromMillis,
   3: required i64 toMillis,
   4: required list<AgentMetricPoint> points,

@@ -91,6 +91,9 @@ final class TestAgentPages
         // viewers see no revoke form
         assertThat(body).doesNotContain("/revoke");
         assertThat(viewer.get("/agents/agt-0000000000000a02").body()).contains("no heartbeats in this window");
+        // the last hour, for a fresh agent: the same readings, in finer buckets
+        assertThat(viewer.get("/agents/agt-0000000000000a01?window=1h").body()).contains("CPU and memory, last hour (UTC)").contains("<polyline class=\"cpu\"")
+                .contains("href=\"/agents/agt-0000000000000a01\">last 24 h</a>");
         assertThat(viewer.get("/agents/agt-0000000000000fff").statusCode()).isEqualTo(404);
         assertThat(viewer.get("/agents/..%2Fetc").statusCode()).isIn(400, 404);
     }

@@ -86,18 +86,22 @@ public final class AgentStages
         });
     }
 
-    /** One agent's readings of the last 24 h, averaged into at most maxPoints buckets. */
+    /** One agent's readings of the last 24 h (or a shorter window), averaged into at most maxPoints buckets. */
     public Stage agentMetrics()
     {
         return Stage.named("agentMetrics", call -> {
             AgentMetricsRequest request = call.request(AgentMetricsRequest.class);
-            AgentRecord agent = find(request.getAgentId());
             int maxPoints = request.isSetMaxPoints() ? request.getMaxPoints() : MetricSeries.DEFAULT_POINTS;
             if (maxPoints < 1 || maxPoints > MetricSeries.MAX_POINTS) {
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "maxPoints must be 1 to " + MetricSeries.MAX_POINTS + ", was " + maxPoints);
             }
+            int minutes = request.isSetWindowMinutes() ? request.getWindowMinutes() : (int) CHART_WINDOW.toMinutes();
+            if (minutes < 1 || minutes > CHART_WINDOW.toMinutes()) {
+                throw new Refusal(ErrorCode.INVALID_REQUEST, "windowMinutes must be 1 to " + CHART_WINDOW.toMinutes() + ", was " + minutes);
+            }
+            AgentRecord agent = find(request.getAgentId());
             Instant now = clock.instant();
-            Instant from = now.minus(CHART_WINDOW);
+            Instant from = now.minus(Duration.ofMinutes(minutes));
             var readings = agents.metrics(agent.agentId(), from);
             var points = MetricSeries.downsample(readings, from, now.plusMillis(1), maxPoints).stream()
                     .map(p -> new AgentMetricPoint(p.at().toEpochMilli(), p.cpuPercent(), p.memoryUsed(), p.memoryTotal()))

@@ -156,7 +156,10 @@ final class TestAgentsWebRpc
                 .hasMessageContaining("agent agt-0000000000000000 does not exist");
         AgentMetricsRequest tooMany = new AgentMetricsRequest(viewer, "agt-0000000000000000");
         tooMany.setMaxPoints(100_000);
-        assertThatThrownBy(() -> client.call("agentMetrics", tooMany, new AgentMetricsReply())).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> client.call("agentMetrics", tooMany, new AgentMetricsReply())).hasMessageContaining("maxPoints must be 1 to 1000");
+        AgentMetricsRequest longWindow = new AgentMetricsRequest(viewer, "agt-0000000000000000");
+        longWindow.setWindowMinutes(2 * 24 * 60);
+        assertThatThrownBy(() -> client.call("agentMetrics", longWindow, new AgentMetricsReply())).hasMessageContaining("windowMinutes must be 1 to 1440");
         assertThatThrownBy(() -> client.call("agentTokenCreate", new CreateAgentTokenRequest(admin, 0), new CreateAgentTokenReply()))
                 .hasMessageContaining("a token's lifetime must be 1 second to 30 days");
     }

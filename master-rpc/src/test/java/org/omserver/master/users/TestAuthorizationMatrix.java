@@ -8,7 +8,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.omserver.catalog.user.Role;
 import org.omserver.master.rpc.TestingMaster;
 import org.omserver.master.rpc.TestingMasterClient;
+import org.omserver.protocol.thrift.AgentMetricsRequest;
+import org.omserver.protocol.thrift.AgentsRequest;
 import org.omserver.protocol.thrift.AuditQueryRequest;
+import org.omserver.protocol.thrift.CreateAgentTokenRequest;
+import org.omserver.protocol.thrift.RevokeAgentRequest;
 import org.omserver.protocol.thrift.CancelRequest;
 import org.omserver.protocol.thrift.CatalogRequest;
 import org.omserver.protocol.thrift.ChangePasswordRequest;
@@ -101,6 +105,10 @@ class TestAuthorizationMatrix
         row("changePassword", ALL, s -> new ChangePasswordRequest(s, "not the password", "a new password of some length"));
         row("logoutEverywhere", ADMIN, s -> new LogoutEverywhereRequest(s).setUsername("matrix-target"));
         row("auditLog", ADMIN, s -> new AuditQueryRequest(s).setLimit(5));
+        row("agents", ALL, AgentsRequest::new);
+        row("agentMetrics", ALL, s -> new AgentMetricsRequest(s, "agt-0000000000000000"));
+        row("agentRevoke", ADMIN, s -> new RevokeAgentRequest(s, "agt-0000000000000000", "agt-0000000000000000"));
+        row("agentTokenCreate", ADMIN, s -> new CreateAgentTokenRequest(s, 3600));
     }
 
     private TestingMaster master;
@@ -201,6 +209,8 @@ class TestAuthorizationMatrix
             case "createSchedule", "changeSchedule" -> "ScheduleReply";
             case "auditLog" -> "AuditQueryReply";
             case "users" -> "UsersReply";
+            case "agentRevoke" -> "RevokeAgentReply";
+            case "agentTokenCreate" -> "CreateAgentTokenReply";
             default -> Character.toUpperCase(method.charAt(0)) + method.substring(1) + "Reply";
         };
         return (TBase<?, ?>) Class.forName("org.omserver.protocol.thrift." + name).getDeclaredConstructor().newInstance();

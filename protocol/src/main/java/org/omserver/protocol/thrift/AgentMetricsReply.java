@@ -21,7 +21,7 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
 
   public @org.apache.thrift.annotation.Nullable AgentInfo agent; // required
   /**
-   * The window start and end (24 h up to the master's now); points are inside it, oldest first.
+   * The window start and end (windowMinutes up to the master's now); points are inside it, oldest first.
    */
   public long fromMillis; // required
   public long toMillis; // required
@@ -35,7 +35,7 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
     AGENT((short)1, "agent"),
     /**
-     * The window start and end (24 h up to the master's now); points are inside it, oldest first.
+     * The window start and end (windowMinutes up to the master's now); points are inside it, oldest first.
      */
     FROM_MILLIS((short)2, "fromMillis"),
     TO_MILLIS((short)3, "toMillis"),
@@ -218,14 +218,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
   }
 
   /**
-   * The window start and end (24 h up to the master's now); points are inside it, oldest first.
+   * The window start and end (windowMinutes up to the master's now); points are inside it, oldest first.
    */
   public long getFromMillis() {
     return this.fromMillis;
   }
 
   /**
-   * The window start and end (24 h up to the master's now); points are inside it, oldest first.
+   * The window start and end (windowMinutes up to the master's now); points are inside it, oldest first.
    */
   public AgentMetricsReply setFromMillis(long fromMillis) {
     this.fromMillis = fromMillis;

@@ -13,6 +13,7 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
   private static final org.apache.thrift.protocol.TField SESSION_FIELD_DESC = new org.apache.thrift.protocol.TField("session", org.apache.thrift.protocol.TType.STRING, (short)1);
   private static final org.apache.thrift.protocol.TField AGENT_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("agentId", org.apache.thrift.protocol.TType.STRING, (short)2);
   private static final org.apache.thrift.protocol.TField MAX_POINTS_FIELD_DESC = new org.apache.thrift.protocol.TField("maxPoints", org.apache.thrift.protocol.TType.I32, (short)3);
+  private static final org.apache.thrift.protocol.TField WINDOW_MINUTES_FIELD_DESC = new org.apache.thrift.protocol.TField("windowMinutes", org.apache.thrift.protocol.TType.I32, (short)4);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new AgentMetricsRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new AgentMetricsRequestTupleSchemeFactory();
@@ -23,6 +24,10 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
    * Downsampled to at most this many buckets (1..1000, default 288: five minutes over 24 h).
    */
   public int maxPoints; // optional
+  /**
+   * The window up to now, in minutes (1..1440, default 1440 = 24 h).
+   */
+  public int windowMinutes; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -31,7 +36,11 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
     /**
      * Downsampled to at most this many buckets (1..1000, default 288: five minutes over 24 h).
      */
-    MAX_POINTS((short)3, "maxPoints");
+    MAX_POINTS((short)3, "maxPoints"),
+    /**
+     * The window up to now, in minutes (1..1440, default 1440 = 24 h).
+     */
+    WINDOW_MINUTES((short)4, "windowMinutes");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -53,6 +62,8 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
           return AGENT_ID;
         case 3: // MAX_POINTS
           return MAX_POINTS;
+        case 4: // WINDOW_MINUTES
+          return WINDOW_MINUTES;
         default:
           return null;
       }
@@ -97,8 +108,9 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
 
   // isset id assignments
   private static final int __MAXPOINTS_ISSET_ID = 0;
+  private static final int __WINDOWMINUTES_ISSET_ID = 1;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.MAX_POINTS};
+  private static final _Fields optionals[] = {_Fields.MAX_POINTS,_Fields.WINDOW_MINUTES};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -107,6 +119,8 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
     tmpMap.put(_Fields.AGENT_ID, new org.apache.thrift.meta_data.FieldMetaData("agentId", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     tmpMap.put(_Fields.MAX_POINTS, new org.apache.thrift.meta_data.FieldMetaData("maxPoints", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.WINDOW_MINUTES, new org.apache.thrift.meta_data.FieldMetaData("windowMinutes", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(AgentMetricsRequest.class, metaDataMap);
@@ -136,6 +150,7 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
       this.agentId = other.agentId;
     }
     this.maxPoints = other.maxPoints;
+    this.windowMinutes = other.windowMinutes;
   }
 
   @Override
@@ -149,6 +164,8 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
     this.agentId = null;
     setMaxPointsIsSet(false);
     this.maxPoints = 0;
+    setWindowMinutesIsSet(false);
+    this.windowMinutes = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -230,6 +247,35 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __MAXPOINTS_ISSET_ID, value);
   }
 
+  /**
+   * The window up to now, in minutes (1..1440, default 1440 = 24 h).
+   */
+  public int getWindowMinutes() {
+    return this.windowMinutes;
+  }
+
+  /**
+   * The window up to now, in minutes (1..1440, default 1440 = 24 h).
+   */
+  public AgentMetricsRequest setWindowMinutes(int windowMinutes) {
+    this.windowMinutes = windowMinutes;
+    setWindowMinutesIsSet(true);
+    return this;
+  }
+
+  public void unsetWindowMinutes() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __WINDOWMINUTES_ISSET_ID);
+  }
+
+  /** Returns true if field windowMinutes is set (has been assigned a value) and false otherwise */
+  public boolean isSetWindowMinutes() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __WINDOWMINUTES_ISSET_ID);
+  }
+
+  public void setWindowMinutesIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __WINDOWMINUTES_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -257,6 +303,14 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
       }
       break;
 
+    case WINDOW_MINUTES:
+      if (value == null) {
+        unsetWindowMinutes();
+      } else {
+        setWindowMinutes((java.lang.Integer)value);
+      }
+      break;
+
     }
   }
 
@@ -272,6 +326,9 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
 
     case MAX_POINTS:
       return getMaxPoints();
+
+    case WINDOW_MINUTES:
+      return getWindowMinutes();
 
     }
     throw new java.lang.IllegalStateException();
@@ -291,6 +348,8 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
       return isSetAgentId();
     case MAX_POINTS:
       return isSetMaxPoints();
+    case WINDOW_MINUTES:
+      return isSetWindowMinutes();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -335,6 +394,15 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
         return false;
     }
 
+    boolean this_present_windowMinutes = true && this.isSetWindowMinutes();
+    boolean that_present_windowMinutes = true && that.isSetWindowMinutes();
+    if (this_present_windowMinutes || that_present_windowMinutes) {
+      if (!(this_present_windowMinutes && that_present_windowMinutes))
+        return false;
+      if (this.windowMinutes != that.windowMinutes)
+        return false;
+    }
+
     return true;
   }
 
@@ -353,6 +421,10 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
     hashCode = hashCode * 8191 + ((isSetMaxPoints()) ? 131071 : 524287);
     if (isSetMaxPoints())
       hashCode = hashCode * 8191 + maxPoints;
+
+    hashCode = hashCode * 8191 + ((isSetWindowMinutes()) ? 131071 : 524287);
+    if (isSetWindowMinutes())
+      hashCode = hashCode * 8191 + windowMinutes;
 
     return hashCode;
   }
@@ -391,6 +463,16 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
     }
     if (isSetMaxPoints()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.maxPoints, other.maxPoints);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetWindowMinutes(), other.isSetWindowMinutes());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetWindowMinutes()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.windowMinutes, other.windowMinutes);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -438,6 +520,12 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
       if (!first) sb.append(", ");
       sb.append("maxPoints:");
       sb.append(this.maxPoints);
+      first = false;
+    }
+    if (isSetWindowMinutes()) {
+      if (!first) sb.append(", ");
+      sb.append("windowMinutes:");
+      sb.append(this.windowMinutes);
       first = false;
     }
     sb.append(")");
@@ -517,6 +605,14 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 4: // WINDOW_MINUTES
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.windowMinutes = iprot.readI32();
+              struct.setWindowMinutesIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -548,6 +644,11 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
         oprot.writeI32(struct.maxPoints);
         oprot.writeFieldEnd();
       }
+      if (struct.isSetWindowMinutes()) {
+        oprot.writeFieldBegin(WINDOW_MINUTES_FIELD_DESC);
+        oprot.writeI32(struct.windowMinutes);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -572,9 +673,15 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
       if (struct.isSetMaxPoints()) {
         optionals.set(0);
       }
-      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetWindowMinutes()) {
+        optionals.set(1);
+      }
+      oprot.writeBitSet(optionals, 2);
       if (struct.isSetMaxPoints()) {
         oprot.writeI32(struct.maxPoints);
+      }
+      if (struct.isSetWindowMinutes()) {
+        oprot.writeI32(struct.windowMinutes);
       }
     }
 
@@ -585,10 +692,14 @@ public class AgentMetricsRequest implements org.apache.thrift.TBase<AgentMetrics
       struct.setSessionIsSet(true);
       struct.agentId = iprot.readString();
       struct.setAgentIdIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(1);
+      java.util.BitSet incoming = iprot.readBitSet(2);
       if (incoming.get(0)) {
         struct.maxPoints = iprot.readI32();
         struct.setMaxPointsIsSet(true);
+      }
+      if (incoming.get(1)) {
+        struct.windowMinutes = iprot.readI32();
+        struct.setWindowMinutesIsSet(true);
       }
     }
   }

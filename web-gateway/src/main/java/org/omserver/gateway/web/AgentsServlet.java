@@ -105,18 +105,24 @@ final class AgentsServlet
     private void host(HttpServletRequest request, HttpServletResponse response, UserSession user, String agentId)
             throws IOException, MasterException, MasterUnavailableException
     {
-        AgentMetricsReply reply = web.master().agentMetrics(new AgentMetricsRequest(user.masterToken(), agentId));
+        // ?window=1h: the last hour in 15 s buckets (a fresh agent, the demo); otherwise 24 h in 5 min buckets
+        boolean lastHour = "1h".equals(request.getParameter("window"));
+        AgentMetricsRequest metrics = new AgentMetricsRequest(user.masterToken(), agentId);
+        metrics.setWindowMinutes(lastHour ? 60 : 24 * 60);
+        metrics.setMaxPoints(lastHour ? 240 : 288);
+        AgentMetricsReply reply = web.master().agentMetrics(metrics);
         List<SvgChart.Point> points = reply.getPoints().stream()
                 .map(p -> new SvgChart.Point(p.getAtMillis(), p.getCpuPercent(), p.getMemoryUsed(), p.getMemoryTotal()))
                 .toList();
         AgentInfo agent = reply.getAgent();
-        // a gap is anything longer than two buckets or the online window, whichever is longer (a host counts offline after that)
+        // a gap is anything longer than two buckets or 3 min (the default agents.online-window), whichever is longer
         long gap = Math.max(2 * reply.getBucketMillis(), 3 * 60_000L);
-        String chart = SvgChart.render("CPU and memory, last 24 h (UTC): " + agent.getHostname(), reply.getFromMillis(), reply.getToMillis(), points, gap);
+        String chart = SvgChart.render("CPU and memory, last " + (lastHour ? "hour" : "24 h") + " (UTC): " + agent.getHostname(), reply.getFromMillis(), reply.getToMillis(), points, gap);
         Map<String, Object> model = new HashMap<>();
         model.put("agent", row(agent, reply.getToMillis()));
         model.put("chart", chart);
         model.put("points", points.size());
+        model.put("lastHour", lastHour);
         model.put("admin", user.role() == Role.ADMIN);
         web.pages().render(request, response, HttpServletResponse.SC_OK, "agent", model);
     }
