@@ -248,7 +248,7 @@ class TestClientCommand
     {
         Result help = client(Map.of(), "cmd=help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("cmd=module,id=ID,serverip=IP;IP", "need the native agent, issue #3");
+        assertThat(help.out()).contains("cmd=module,id=ID,serverip=IP;IP", "cmd=agentlist", "cmd=cronadd", "cmd=unzip");
 
         Result version = client(Map.of(), "cmd=showversion");
         assertThat(version.exitCode()).isZero();
