@@ -631,6 +631,91 @@ struct ChangeScheduleRequest {
   4: optional string clientAddress
 }
 
+// ---- file store (issue 3) ---------------------------------------------------------------------
+// The master's file store (IOMS FileUpdateServer). Uploads are sessions: begin (name and size), chunks at
+// increasing offsets (at most maxChunkBytes each, so a frame never holds a whole file), commit with the SHA-256 the
+// client computed, which the master checks against the bytes it wrote. Names: [A-Za-z0-9][A-Za-z0-9._-]{0,127}.
+
+struct StoredFileInfo {
+  1: required string name,
+  2: required i64 size,
+  3: required string md5,
+  4: required string sha256,
+  5: required string uploadedBy,
+  6: required i64 uploadedAtMillis,
+  7: required i64 hashedAtMillis
+}
+
+struct FileListRequest {
+  1: required string session
+}
+
+struct FileListReply {
+  1: required list<StoredFileInfo> files,
+  2: required i64 maxFileBytes
+}
+
+struct FileUploadBeginRequest {
+  1: required string session,
+  2: required string name,
+  3: required i64 size,
+  4: optional string clientAddress
+}
+
+struct FileUploadBeginReply {
+  1: required string uploadId,
+  2: required i32 maxChunkBytes
+}
+
+struct FileUploadChunkRequest {
+  1: required string session,
+  2: required string uploadId,
+  /** Must equal the bytes received so far. */
+  3: required i64 offset,
+  4: required binary data
+}
+
+struct FileUploadChunkReply {
+  1: required i64 received
+}
+
+struct FileUploadCommitRequest {
+  1: required string session,
+  2: required string uploadId,
+  /** SHA-256 of the whole file as the client computed it, lower-case hex. */
+  3: required string sha256,
+  4: optional string clientAddress
+}
+
+struct FileUploadCommitReply {
+  1: required StoredFileInfo file,
+  /** True when a file of that name was replaced. */
+  2: required bool replaced
+}
+
+struct FileRemoveRequest {
+  1: required string session,
+  2: required string name,
+  3: optional string clientAddress
+}
+
+struct FileRemoveReply {
+  1: required StoredFileInfo removed
+}
+
+struct FileRehashRequest {
+  1: required string session,
+  /** Absent: every file. */
+  2: optional string name,
+  3: optional string clientAddress
+}
+
+struct FileRehashReply {
+  1: required list<StoredFileInfo> files,
+  /** Names whose bytes on disk no longer matched the stored checksums (now updated), or were missing. */
+  2: required list<string> changed
+}
+
 // ---- users, grants, audit (issue 4) ----------------------------------------------------------
 // Admin only (MANAGE_USERS / READ_AUDIT), except changePassword (one's own) and logoutEverywhere for oneself.
 
@@ -885,6 +970,20 @@ service Master {
   string schedules(1: string sealed) throws (1: OmsError error),
   /** ChangeScheduleRequest -> ScheduleReply (for DELETE: the schedule as it was) */
   string changeSchedule(1: string sealed) throws (1: OmsError error),
+
+  // ---- file store (issue 3): list for every role, changes for admin and author; every change audited ----
+  /** FileListRequest -> FileListReply */
+  string fileList(1: string sealed) throws (1: OmsError error),
+  /** FileUploadBeginRequest -> FileUploadBeginReply (admin, author) */
+  string fileUploadBegin(1: string sealed) throws (1: OmsError error),
+  /** FileUploadChunkRequest -> FileUploadChunkReply (admin, author) */
+  string fileUploadChunk(1: string sealed) throws (1: OmsError error),
+  /** FileUploadCommitRequest -> FileUploadCommitReply (admin, author) */
+  string fileUploadCommit(1: string sealed) throws (1: OmsError error),
+  /** FileRemoveRequest -> FileRemoveReply (admin, author) */
+  string fileRemove(1: string sealed) throws (1: OmsError error),
+  /** FileRehashRequest -> FileRehashReply (admin, author) */
+  string fileRehash(1: string sealed) throws (1: OmsError error),
 
   // ---- users, grants, audit (issue 4) ----
   /** UsersRequest -> UsersReply (admin) */

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 AgentTokenCommand.class,
                 AgentsCommand.class,
                 CommandsCommand.class,
+                UpdateKeyCommand.class,
+                UpdatePackageCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main

@@ -452,6 +452,48 @@ public final class TestingMaster
     }
 
     @Override
+    public String fileList(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileList");
+    }
+
+    @Override
+    public String fileUploadBegin(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileUploadBegin");
+    }
+
+    @Override
+    public String fileUploadChunk(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileUploadChunk");
+    }
+
+    @Override
+    public String fileUploadCommit(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileUploadCommit");
+    }
+
+    @Override
+    public String fileRemove(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileRemove");
+    }
+
+    @Override
+    public String fileRehash(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileRehash");
+    }
+
+    @Override
     public String users(String sealed)
             throws OmsError
     {

@@ -89,11 +89,15 @@ class TestIomsRequest
     @Test
     void commandsThatNeedTheNativeAgentSaySo()
     {
-        for (String command : List.of("dir", "uploads", "downloads", "updateself")) {
-            assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=" + command + ",serverip=10.0.0.1")))
-                    .hasMessageContaining("cmd=" + command + " needs the native agent (issue #3), not available yet");
-        }
-        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=genmd5"))).hasMessageContaining("file store");
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=updateself,serverip=10.0.0.1")))
+                .hasMessageContaining("cmd=updateself needs the native agent (issue #3), not available yet");
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=genmd5"))).isEqualTo(new ClientRequest.FileRehash(null));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=dir"))).isEqualTo(new ClientRequest.FileList());
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=downloads,file=a.conf,path=/srv/x,serverip=10.0.0.1;10.0.0.2")))
+                .isEqualTo(new ClientRequest.Run(2010, new ClientRequest.Hosts(List.of("10.0.0.1", "10.0.0.2")), Map.of("file", "a.conf", "path", "/srv/x")));
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=downloads,file=a.conf,serverip=10.0.0.1")))
+                .hasMessageContaining("cmd=downloads needs file=NAME (from cmd=dir) and path=DIR");
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=remove"))).hasMessageContaining("cmd=remove needs file=NAME");
         assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=reboot"))).hasMessageContaining("unknown cmd 'reboot'; 'cmd=help' lists the commands");
     }
 

@@ -1597,13 +1597,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 5: // LAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
-                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list258.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem259;
-                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
+                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
+                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list282.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem283;
+                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
                 {
-                  _elem259 = iprot.readString();
-                  struct.lanIps.add(_elem259);
+                  _elem283 = iprot.readString();
+                  struct.lanIps.add(_elem283);
                 }
                 iprot.readListEnd();
               }
@@ -1615,13 +1615,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 6: // WAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list261 = iprot.readListBegin();
-                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list261.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem262;
-                for (int _i263 = 0; _i263 < _list261.size; ++_i263)
+                org.apache.thrift.protocol.TList _list285 = iprot.readListBegin();
+                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list285.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem286;
+                for (int _i287 = 0; _i287 < _list285.size; ++_i287)
                 {
-                  _elem262 = iprot.readString();
-                  struct.wanIps.add(_elem262);
+                  _elem286 = iprot.readString();
+                  struct.wanIps.add(_elem286);
                 }
                 iprot.readListEnd();
               }
@@ -1763,9 +1763,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(LAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.lanIps.size()));
-          for (java.lang.String _iter264 : struct.lanIps)
+          for (java.lang.String _iter288 : struct.lanIps)
           {
-            oprot.writeString(_iter264);
+            oprot.writeString(_iter288);
           }
           oprot.writeListEnd();
         }
@@ -1775,9 +1775,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(WAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.wanIps.size()));
-          for (java.lang.String _iter265 : struct.wanIps)
+          for (java.lang.String _iter289 : struct.wanIps)
           {
-            oprot.writeString(_iter265);
+            oprot.writeString(_iter289);
           }
           oprot.writeListEnd();
         }
@@ -1849,16 +1849,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       oprot.writeString(struct.hostname);
       {
         oprot.writeI32(struct.lanIps.size());
-        for (java.lang.String _iter266 : struct.lanIps)
+        for (java.lang.String _iter290 : struct.lanIps)
         {
-          oprot.writeString(_iter266);
+          oprot.writeString(_iter290);
         }
       }
       {
         oprot.writeI32(struct.wanIps.size());
-        for (java.lang.String _iter267 : struct.wanIps)
+        for (java.lang.String _iter291 : struct.wanIps)
         {
-          oprot.writeString(_iter267);
+          oprot.writeString(_iter291);
         }
       }
       oprot.writeString(struct.os);
@@ -1907,24 +1907,24 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       struct.hostname = iprot.readString();
       struct.setHostnameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list268 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list268.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem269;
-        for (int _i270 = 0; _i270 < _list268.size; ++_i270)
+        org.apache.thrift.protocol.TList _list292 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list292.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem293;
+        for (int _i294 = 0; _i294 < _list292.size; ++_i294)
         {
-          _elem269 = iprot.readString();
-          struct.lanIps.add(_elem269);
+          _elem293 = iprot.readString();
+          struct.lanIps.add(_elem293);
         }
       }
       struct.setLanIpsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list271.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem272;
-        for (int _i273 = 0; _i273 < _list271.size; ++_i273)
+        org.apache.thrift.protocol.TList _list295 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list295.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem296;
+        for (int _i297 = 0; _i297 < _list295.size; ++_i297)
         {
-          _elem272 = iprot.readString();
-          struct.wanIps.add(_elem272);
+          _elem296 = iprot.readString();
+          struct.wanIps.add(_elem296);
         }
       }
       struct.setWanIpsIsSet(true);

@@ -708,14 +708,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
           case 4: // POINTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
-                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list282.size);
-                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem283;
-                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
+                org.apache.thrift.protocol.TList _list306 = iprot.readListBegin();
+                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list306.size);
+                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem307;
+                for (int _i308 = 0; _i308 < _list306.size; ++_i308)
                 {
-                  _elem283 = new AgentMetricPoint();
-                  _elem283.read(iprot);
-                  struct.points.add(_elem283);
+                  _elem307 = new AgentMetricPoint();
+                  _elem307.read(iprot);
+                  struct.points.add(_elem307);
                 }
                 iprot.readListEnd();
               }
@@ -772,9 +772,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
         oprot.writeFieldBegin(POINTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.points.size()));
-          for (AgentMetricPoint _iter285 : struct.points)
+          for (AgentMetricPoint _iter309 : struct.points)
           {
-            _iter285.write(oprot);
+            _iter309.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -806,9 +806,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       oprot.writeI64(struct.toMillis);
       {
         oprot.writeI32(struct.points.size());
-        for (AgentMetricPoint _iter286 : struct.points)
+        for (AgentMetricPoint _iter310 : struct.points)
         {
-          _iter286.write(oprot);
+          _iter310.write(oprot);
         }
       }
       oprot.writeI64(struct.bucketMillis);
@@ -825,14 +825,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       struct.toMillis = iprot.readI64();
       struct.setToMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list287 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list287.size);
-        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem288;
-        for (int _i289 = 0; _i289 < _list287.size; ++_i289)
+        org.apache.thrift.protocol.TList _list311 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list311.size);
+        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem312;
+        for (int _i313 = 0; _i313 < _list311.size; ++_i313)
         {
-          _elem288 = new AgentMetricPoint();
-          _elem288.read(iprot);
-          struct.points.add(_elem288);
+          _elem312 = new AgentMetricPoint();
+          _elem312.read(iprot);
+          struct.points.add(_elem312);
         }
       }
       struct.setPointsIsSet(true);

@@ -432,14 +432,14 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
           case 1: // RECORDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
-                struct.records = new java.util.ArrayList<AuditRecord>(_list250.size);
-                @org.apache.thrift.annotation.Nullable AuditRecord _elem251;
-                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
+                org.apache.thrift.protocol.TList _list274 = iprot.readListBegin();
+                struct.records = new java.util.ArrayList<AuditRecord>(_list274.size);
+                @org.apache.thrift.annotation.Nullable AuditRecord _elem275;
+                for (int _i276 = 0; _i276 < _list274.size; ++_i276)
                 {
-                  _elem251 = new AuditRecord();
-                  _elem251.read(iprot);
-                  struct.records.add(_elem251);
+                  _elem275 = new AuditRecord();
+                  _elem275.read(iprot);
+                  struct.records.add(_elem275);
                 }
                 iprot.readListEnd();
               }
@@ -476,9 +476,9 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
         oprot.writeFieldBegin(RECORDS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.records.size()));
-          for (AuditRecord _iter253 : struct.records)
+          for (AuditRecord _iter277 : struct.records)
           {
-            _iter253.write(oprot);
+            _iter277.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -509,9 +509,9 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.records.size());
-        for (AuditRecord _iter254 : struct.records)
+        for (AuditRecord _iter278 : struct.records)
         {
-          _iter254.write(oprot);
+          _iter278.write(oprot);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -528,14 +528,14 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
     public void read(org.apache.thrift.protocol.TProtocol prot, AuditQueryReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list255 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.records = new java.util.ArrayList<AuditRecord>(_list255.size);
-        @org.apache.thrift.annotation.Nullable AuditRecord _elem256;
-        for (int _i257 = 0; _i257 < _list255.size; ++_i257)
+        org.apache.thrift.protocol.TList _list279 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.records = new java.util.ArrayList<AuditRecord>(_list279.size);
+        @org.apache.thrift.annotation.Nullable AuditRecord _elem280;
+        for (int _i281 = 0; _i281 < _list279.size; ++_i281)
         {
-          _elem256 = new AuditRecord();
-          _elem256.read(iprot);
-          struct.records.add(_elem256);
+          _elem280 = new AuditRecord();
+          _elem280.read(iprot);
+          struct.records.add(_elem280);
         }
       }
       struct.setRecordsIsSet(true);

@@ -817,13 +817,13 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
           case 5: // FUNCTION_CATEGORY_IDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list242 = iprot.readListBegin();
-                struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list242.size);
-                int _elem243;
-                for (int _i244 = 0; _i244 < _list242.size; ++_i244)
+                org.apache.thrift.protocol.TList _list266 = iprot.readListBegin();
+                struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list266.size);
+                int _elem267;
+                for (int _i268 = 0; _i268 < _list266.size; ++_i268)
                 {
-                  _elem243 = iprot.readI32();
-                  struct.functionCategoryIds.add(_elem243);
+                  _elem267 = iprot.readI32();
+                  struct.functionCategoryIds.add(_elem267);
                 }
                 iprot.readListEnd();
               }
@@ -883,9 +883,9 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
           oprot.writeFieldBegin(FUNCTION_CATEGORY_IDS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I32, struct.functionCategoryIds.size()));
-            for (int _iter245 : struct.functionCategoryIds)
+            for (int _iter269 : struct.functionCategoryIds)
             {
-              oprot.writeI32(_iter245);
+              oprot.writeI32(_iter269);
             }
             oprot.writeListEnd();
           }
@@ -937,9 +937,9 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       if (struct.isSetFunctionCategoryIds()) {
         {
           oprot.writeI32(struct.functionCategoryIds.size());
-          for (int _iter246 : struct.functionCategoryIds)
+          for (int _iter270 : struct.functionCategoryIds)
           {
-            oprot.writeI32(_iter246);
+            oprot.writeI32(_iter270);
           }
         }
       }
@@ -964,13 +964,13 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       }
       if (incoming.get(1)) {
         {
-          org.apache.thrift.protocol.TList _list247 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
-          struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list247.size);
-          int _elem248;
-          for (int _i249 = 0; _i249 < _list247.size; ++_i249)
+          org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
+          struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list271.size);
+          int _elem272;
+          for (int _i273 = 0; _i273 < _list271.size; ++_i273)
           {
-            _elem248 = iprot.readI32();
-            struct.functionCategoryIds.add(_elem248);
+            _elem272 = iprot.readI32();
+            struct.functionCategoryIds.add(_elem272);
           }
         }
         struct.setFunctionCategoryIdsIsSet(true);

@@ -339,14 +339,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
           case 1: // USERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list234 = iprot.readListBegin();
-                struct.users = new java.util.ArrayList<UserInfo>(_list234.size);
-                @org.apache.thrift.annotation.Nullable UserInfo _elem235;
-                for (int _i236 = 0; _i236 < _list234.size; ++_i236)
+                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
+                struct.users = new java.util.ArrayList<UserInfo>(_list258.size);
+                @org.apache.thrift.annotation.Nullable UserInfo _elem259;
+                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
                 {
-                  _elem235 = new UserInfo();
-                  _elem235.read(iprot);
-                  struct.users.add(_elem235);
+                  _elem259 = new UserInfo();
+                  _elem259.read(iprot);
+                  struct.users.add(_elem259);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
         oprot.writeFieldBegin(USERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.users.size()));
-          for (UserInfo _iter237 : struct.users)
+          for (UserInfo _iter261 : struct.users)
           {
-            _iter237.write(oprot);
+            _iter261.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.users.size());
-        for (UserInfo _iter238 : struct.users)
+        for (UserInfo _iter262 : struct.users)
         {
-          _iter238.write(oprot);
+          _iter262.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
     public void read(org.apache.thrift.protocol.TProtocol prot, UsersReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list239 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.users = new java.util.ArrayList<UserInfo>(_list239.size);
-        @org.apache.thrift.annotation.Nullable UserInfo _elem240;
-        for (int _i241 = 0; _i241 < _list239.size; ++_i241)
+        org.apache.thrift.protocol.TList _list263 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.users = new java.util.ArrayList<UserInfo>(_list263.size);
+        @org.apache.thrift.annotation.Nullable UserInfo _elem264;
+        for (int _i265 = 0; _i265 < _list263.size; ++_i265)
         {
-          _elem240 = new UserInfo();
-          _elem240.read(iprot);
-          struct.users.add(_elem240);
+          _elem264 = new UserInfo();
+          _elem264.read(iprot);
+          struct.users.add(_elem264);
         }
       }
       struct.setUsersIsSet(true);

@@ -224,6 +224,56 @@ public final class MasterClient
                 Master.Client::modulePreview);
     }
 
+    // ---- file store (issue 3) ------------------------------------------------------------------
+
+    public org.omserver.protocol.thrift.FileListReply fileList(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("fileList", new org.omserver.protocol.thrift.FileListRequest(session), new org.omserver.protocol.thrift.FileListReply(),
+                Master.Client::fileList);
+    }
+
+    public org.omserver.protocol.thrift.FileRemoveReply fileRemove(String session, String name, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileRemoveRequest request = new org.omserver.protocol.thrift.FileRemoveRequest(session, name);
+        request.setClientAddress(clientAddress);
+        return call("fileRemove", request, new org.omserver.protocol.thrift.FileRemoveReply(), Master.Client::fileRemove);
+    }
+
+    public org.omserver.protocol.thrift.FileUploadBeginReply fileUploadBegin(String session, String name, long size, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileUploadBeginRequest request = new org.omserver.protocol.thrift.FileUploadBeginRequest(session, name, size);
+        request.setClientAddress(clientAddress);
+        return call("fileUploadBegin", request, new org.omserver.protocol.thrift.FileUploadBeginReply(), Master.Client::fileUploadBegin);
+    }
+
+    public long fileUploadChunk(String session, String uploadId, long offset, java.nio.ByteBuffer data)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("fileUploadChunk", new org.omserver.protocol.thrift.FileUploadChunkRequest(session, uploadId, offset, data),
+                new org.omserver.protocol.thrift.FileUploadChunkReply(), Master.Client::fileUploadChunk).getReceived();
+    }
+
+    public org.omserver.protocol.thrift.FileUploadCommitReply fileUploadCommit(String session, String uploadId, String sha256, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileUploadCommitRequest request = new org.omserver.protocol.thrift.FileUploadCommitRequest(session, uploadId, sha256);
+        request.setClientAddress(clientAddress);
+        return call("fileUploadCommit", request, new org.omserver.protocol.thrift.FileUploadCommitReply(), Master.Client::fileUploadCommit);
+    }
+
+    /** @param name one file, or null for every file */
+    public org.omserver.protocol.thrift.FileRehashReply fileRehash(String session, String name, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileRehashRequest request = new org.omserver.protocol.thrift.FileRehashRequest(session);
+        request.setName(name);
+        request.setClientAddress(clientAddress);
+        return call("fileRehash", request, new org.omserver.protocol.thrift.FileRehashReply(), Master.Client::fileRehash);
+    }
+
     // ---- issue 5, for the JSON API: history, job detail, output paging, cancel, retry ----------
 
     /** A submit with every field of the request (rolling settings included). */

@@ -43,6 +43,7 @@ public record AgentConfig(
         Path diskPath,
         AllowList allowList,
         Set<String> builtins,
+        List<Path> downloadRoots,
         HostCommandsConfig hostCommands)
 {
     private static final Pattern ALLOW_KEY = Pattern.compile("allow\\.([a-z0-9][a-z0-9_-]{0,63})\\.(program|args)");
@@ -63,6 +64,7 @@ public record AgentConfig(
         requireNonNull(diskPath, "diskPath is null");
         requireNonNull(allowList, "allowList is null");
         builtins = Set.copyOf(requireNonNull(builtins, "builtins is null"));
+        downloadRoots = List.copyOf(requireNonNull(downloadRoots, "downloadRoots is null"));
         requireNonNull(hostCommands, "hostCommands is null");
     }
 
@@ -91,6 +93,7 @@ public record AgentConfig(
             default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
         });
         Set<String> builtins = p.get("allow.builtins", String.join(",", new TreeSet<>(Builtins.DEFAULT_ENABLED)), AgentConfig::names);
+        List<Path> downloadRoots = p.get("allow.download-roots", "", AgentConfig::roots);
         HostCommandsConfig hostCommands = new HostCommandsConfig(
                 p.get("allow.unzip-roots", "", HostCommandsConfig::roots),
                 p.get("unzip.max-bytes", "1024MiB", text -> rangeLong(size(text), 1, Long.MAX_VALUE)),
@@ -126,7 +129,25 @@ public record AgentConfig(
                     + (p.problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", p.problems));
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
-                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, hostCommands);
+                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands);
+    }
+
+    /** {@code allow.download-roots}: absolute directories separated by commas, where the downloads built-in may write. */
+    private static List<Path> roots(String text)
+    {
+        List<Path> roots = new java.util.ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String trimmed = part.strip();
+            if (trimmed.isEmpty() && text.isBlank()) {
+                continue;
+            }
+            Path root = Path.of(trimmed);
+            if (!root.isAbsolute() || !root.normalize().equals(root) || trimmed.contains("..")) {
+                throw new IllegalArgumentException("'" + trimmed + "' is not an absolute, normalized directory; write e.g. /srv/deploy,/opt/app");
+            }
+            roots.add(root);
+        }
+        return roots;
     }
 
     /** {@code allow.builtins}: names separated by commas ({@code none} for an empty set); checked against the agent's built-ins at start. */

@@ -73,6 +73,11 @@ public final class AgentDaemon
         this.serving = serving;
     }
 
+    /** Downloads outside a running agent (configuration checks, tests): there is no master to read from. */
+    private static final FileSource NOT_CONNECTED = (name, offset, length) -> {
+        throw new IllegalStateException("this agent is not connected to a master");
+    };
+
     /** Every built-in this agent has, enabled as {@code allow.builtins} says. */
     static Builtins builtins(AgentConfig config, String hostname)
     {
@@ -88,9 +93,16 @@ public final class AgentDaemon
 
     static Builtins builtins(AgentConfig config, String hostname, CronTable cron)
     {
+        return builtins(config, hostname, cron, NOT_CONNECTED);
+    }
+
+    /** @param files where downloads reads the master's file store */
+    static Builtins builtins(AgentConfig config, String hostname, CronTable cron, FileSource files)
+    {
         AtomicReference<Builtins> self = new AtomicReference<>();
         List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(VERSION, hostname, () -> self.get().enabled()));
         all.addAll(hostCommands(config, cron));
+        all.add(new DownloadsBuiltin(config.downloadRoots(), files));
         self.set(Builtins.of(all, config.builtins()));
         return self.get();
     }
@@ -138,7 +150,7 @@ public final class AgentDaemon
             AtomicBoolean revoked = new AtomicBoolean();
             cron = cronTable(config, clock);
             cron.load();
-            Builtins builtins = builtins(config, facts.getHostname(), cron);
+            Builtins builtins = builtins(config, facts.getHostname(), cron, (name, offset, length) -> intake.fileRead(identity, name, offset, length));
             AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), builtins, runs, VERSION, facts.getHostname(), revoked::get,
                     () -> "the master");
             workers = workerPool(config.workerThreads());
