@@ -110,6 +110,13 @@ class TestAuthorizationMatrix
         row("agentMetrics", ALL, s -> new AgentMetricsRequest(s, "agt-0000000000000000"));
         row("agentRevoke", ADMIN, s -> new RevokeAgentRequest(s, "agt-0000000000000000", "agt-0000000000000000"));
         row("agentTokenCreate", ADMIN, s -> new CreateAgentTokenRequest(s, 3600));
+        // file store (issue 3)
+        row("fileList", ALL, org.omserver.protocol.thrift.FileListRequest::new);
+        row("fileUploadBegin", EDITORS, s -> new org.omserver.protocol.thrift.FileUploadBeginRequest(s, "../matrix", -1));
+        row("fileUploadChunk", EDITORS, s -> new org.omserver.protocol.thrift.FileUploadChunkRequest(s, "no-such-upload", 0, java.nio.ByteBuffer.wrap(new byte[1])));
+        row("fileUploadCommit", EDITORS, s -> new org.omserver.protocol.thrift.FileUploadCommitRequest(s, "no-such-upload", "00"));
+        row("fileRemove", EDITORS, s -> new org.omserver.protocol.thrift.FileRemoveRequest(s, "no-such-file"));
+        row("fileRehash", EDITORS, org.omserver.protocol.thrift.FileRehashRequest::new);
     }
 
     private TestingMaster master;
