@@ -138,11 +138,28 @@ struct CancelReply {
   1: required bool wasRunning
 }
 
+// ---- file store (issue 3): an agent reads a file of the master's store in chunks (built-in downloads) ----
+struct FileReadRequest {
+  1: required string name,
+  2: required i64 offset,
+  // at most 1 MiB; the master answers less at the end of the file
+  3: required i32 length
+}
+
+struct FileReadReply {
+  1: required binary data,
+  // the stored file's size and checksums, so the agent can check what it assembled
+  2: required i64 size,
+  3: required string sha256,
+  4: required string md5
+}
+
 // On the master, on its own port (agents.port): agents call in.
 service AgentIntake {
   Sealed enroll(1: Sealed request) throws (1: AgentError error),
   Sealed announce(1: Sealed request) throws (1: AgentError error),
-  Sealed heartbeat(1: Sealed request) throws (1: AgentError error)
+  Sealed heartbeat(1: Sealed request) throws (1: AgentError error),
+  Sealed fileRead(1: Sealed request) throws (1: AgentError error)
 }
 
 // On each host: the master calls in.

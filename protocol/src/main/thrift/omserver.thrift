@@ -159,7 +159,10 @@ struct ServerInfo {
   4: optional string os,
   5: required i32 appCategoryId,
   /** Executor backend the master will use for this host (e.g. "ssh"). */
-  6: required string backend
+  6: required string backend,
+  // ---- agents web (issue 3): liveness of agent hosts; unset for hosts without an enrolled agent ----
+  20: optional bool agentOnline,
+  21: optional i64 agentLastHeartbeatMillis
 }
 
 struct InventoryRequest {
@@ -628,6 +631,291 @@ struct ChangeScheduleRequest {
   4: optional string clientAddress
 }
 
+// ---- file store (issue 3) ---------------------------------------------------------------------
+// The master's file store (IOMS FileUpdateServer). Uploads are sessions: begin (name and size), chunks at
+// increasing offsets (at most maxChunkBytes each, so a frame never holds a whole file), commit with the SHA-256 the
+// client computed, which the master checks against the bytes it wrote. Names: [A-Za-z0-9][A-Za-z0-9._-]{0,127}.
+
+struct StoredFileInfo {
+  1: required string name,
+  2: required i64 size,
+  3: required string md5,
+  4: required string sha256,
+  5: required string uploadedBy,
+  6: required i64 uploadedAtMillis,
+  7: required i64 hashedAtMillis
+}
+
+struct FileListRequest {
+  1: required string session
+}
+
+struct FileListReply {
+  1: required list<StoredFileInfo> files,
+  2: required i64 maxFileBytes
+}
+
+struct FileUploadBeginRequest {
+  1: required string session,
+  2: required string name,
+  3: required i64 size,
+  4: optional string clientAddress
+}
+
+struct FileUploadBeginReply {
+  1: required string uploadId,
+  2: required i32 maxChunkBytes
+}
+
+struct FileUploadChunkRequest {
+  1: required string session,
+  2: required string uploadId,
+  /** Must equal the bytes received so far. */
+  3: required i64 offset,
+  4: required binary data
+}
+
+struct FileUploadChunkReply {
+  1: required i64 received
+}
+
+struct FileUploadCommitRequest {
+  1: required string session,
+  2: required string uploadId,
+  /** SHA-256 of the whole file as the client computed it, lower-case hex. */
+  3: required string sha256,
+  4: optional string clientAddress
+}
+
+struct FileUploadCommitReply {
+  1: required StoredFileInfo file,
+  /** True when a file of that name was replaced. */
+  2: required bool replaced
+}
+
+struct FileRemoveRequest {
+  1: required string session,
+  2: required string name,
+  3: optional string clientAddress
+}
+
+struct FileRemoveReply {
+  1: required StoredFileInfo removed
+}
+
+struct FileRehashRequest {
+  1: required string session,
+  /** Absent: every file. */
+  2: optional string name,
+  3: optional string clientAddress
+}
+
+struct FileRehashReply {
+  1: required list<StoredFileInfo> files,
+  /** Names whose bytes on disk no longer matched the stored checksums (now updated), or were missing. */
+  2: required list<string> changed
+}
+
+// ---- users, grants, audit (issue 4) ----------------------------------------------------------
+// Admin only (MANAGE_USERS / READ_AUDIT), except changePassword (one's own) and logoutEverywhere for oneself.
+
+struct UserInfo {
+  1: required string username,
+  2: required Role role,
+  3: required bool enabled,
+  4: required i64 createdAtMillis,
+  /** Operators: the function categories whose hosts they may run modules on (ids of server_fun_categ). */
+  5: required list<i32> grantedFunctionCategoryIds,
+  /** Master sessions (browser logins and API tokens) open now. */
+  6: required i32 openSessions
+}
+
+struct UsersRequest {
+  1: required string session
+}
+
+struct UsersReply {
+  1: required list<UserInfo> users
+}
+
+enum UserAction {
+  /** New user with role (default viewer) and a generated password returned once. */
+  CREATE = 1,
+  DISABLE = 2,
+  ENABLE = 3,
+  DELETE = 4,
+  SET_ROLE = 5,
+  /** A new generated password, returned once; the user's sessions end. */
+  RESET_PASSWORD = 6,
+  /** Replace the user's grants with functionCategoryIds. */
+  SET_GRANTS = 7
+}
+
+struct UserChangeRequest {
+  1: required string session,
+  2: required string username,
+  3: required UserAction action,
+  4: optional Role role,
+  5: optional list<i32> functionCategoryIds,
+  6: optional string clientAddress
+}
+
+struct UserChangeReply {
+  /** The user after the change; for DELETE, as it was. */
+  1: required UserInfo user,
+  /** CREATE and RESET_PASSWORD: the new password, shown once and stored nowhere in clear. */
+  2: optional string generatedPassword,
+  /** Sessions (browser and API tokens) the change ended. */
+  3: required i32 sessionsEnded
+}
+
+struct ChangePasswordRequest {
+  1: required string session,
+  2: required string oldPassword,
+  3: required string newPassword,
+  4: optional string clientAddress
+}
+
+struct ChangePasswordReply {
+  /** Other sessions of the user that were ended (this one stays open). */
+  1: required i32 sessionsEnded
+}
+
+struct LogoutEverywhereRequest {
+  1: required string session,
+  /** Unset: the caller's own sessions. Another user's: admins only. */
+  2: optional string username,
+  3: optional string clientAddress
+}
+
+struct LogoutEverywhereReply {
+  1: required string username,
+  2: required i32 sessionsEnded
+}
+
+/** Newest first, keyset-paged by id. Filters combine with AND. */
+struct AuditQueryRequest {
+  1: required string session,
+  2: optional i64 beforeId,
+  /** 1..500, default 100. */
+  3: optional i32 limit,
+  /** Exact actor name. */
+  4: optional string actor,
+  /** Exact action (the RPC name: login, submit, moduleCreate, userChange, ...). */
+  5: optional string action,
+  /** "accepted", "refused" (every refusal) or an error code name (FORBIDDEN, ...). */
+  6: optional string outcome,
+  7: optional i64 sinceMillis,
+  8: optional i64 untilMillis,
+  /** Contained (any case) in params, targets or detail; at most 256 characters. */
+  9: optional string text
+}
+
+struct AuditRecord {
+  1: required i64 id,
+  2: required i64 atMillis,
+  3: required string actor,
+  4: required string clientAddress,
+  5: required string action,
+  6: optional i32 moduleId,
+  7: required string params,
+  8: required string targets,
+  9: required string outcome,
+  10: optional string detail
+}
+
+struct AuditQueryReply {
+  1: required list<AuditRecord> records,
+  /** Pass as beforeId for the next page; unset on the last page. */
+  2: optional i64 nextBeforeId
+}
+
+// ---- agents web (issue 3): list, per-host metrics, revoke, one-time tokens ----
+
+struct AgentInfo {
+  1: required string agentId,
+  2: required string address,
+  3: required i32 port,
+  4: required string hostname,
+  5: required list<string> lanIps,
+  6: required list<string> wanIps,
+  7: required string os,
+  8: required string version,
+  9: required bool revoked,
+  10: required bool online,
+  11: required i64 enrolledMillis,
+  12: optional i64 lastHeartbeatMillis,
+  /** The last heartbeat's readings, when there was one. */
+  13: optional double cpuPercent,
+  14: optional i64 memoryUsed,
+  15: optional i64 memoryTotal,
+  16: required i32 cores
+}
+
+struct AgentsRequest {
+  1: required string session
+}
+
+struct AgentsReply {
+  1: required list<AgentInfo> agents,
+  /** The master's clock, so ages are computed against it. */
+  2: required i64 nowMillis,
+  3: required i64 onlineWindowMillis
+}
+
+/** One averaged bucket of heartbeats. */
+struct AgentMetricPoint {
+  1: required i64 atMillis,
+  2: required double cpuPercent,
+  3: required i64 memoryUsed,
+  4: required i64 memoryTotal
+}
+
+struct AgentMetricsRequest {
+  1: required string session,
+  2: required string agentId,
+  /** Downsampled to at most this many buckets (1..1000, default 288: five minutes over 24 h). */
+  3: optional i32 maxPoints,
+  /** The window up to now, in minutes (1..1440, default 1440 = 24 h). */
+  4: optional i32 windowMinutes
+}
+
+struct AgentMetricsReply {
+  1: required AgentInfo agent,
+  /** The window start and end (windowMinutes up to the master's now); points are inside it, oldest first. */
+  2: required i64 fromMillis,
+  3: required i64 toMillis,
+  4: required list<AgentMetricPoint> points,
+  /** The bucket width: a gap between points wider than this means missing heartbeats. */
+  5: required i64 bucketMillis
+}
+
+struct RevokeAgentRequest {
+  1: required string session,
+  2: required string agentId,
+  /** Must repeat agentId: the gateway's confirmation step. */
+  3: required string confirmAgentId,
+  4: optional string clientAddress
+}
+
+struct RevokeAgentReply {
+  1: required AgentInfo agent
+}
+
+struct CreateAgentTokenRequest {
+  1: required string session,
+  /** Lifetime in seconds, 1 s .. 30 days. */
+  2: required i64 lifetimeSeconds,
+  3: optional string clientAddress
+}
+
+struct CreateAgentTokenReply {
+  /** Shown once; the master keeps only its SHA-256. */
+  1: required string token,
+  2: required string tokenId,
+  3: required i64 expiresMillis
+}
+
 // ---- the service ----------------------------------------------------------------------------
 
 service Master {
@@ -681,5 +969,41 @@ service Master {
   /** SchedulesRequest -> SchedulesReply */
   string schedules(1: string sealed) throws (1: OmsError error),
   /** ChangeScheduleRequest -> ScheduleReply (for DELETE: the schedule as it was) */
-  string changeSchedule(1: string sealed) throws (1: OmsError error)
+  string changeSchedule(1: string sealed) throws (1: OmsError error),
+
+  // ---- file store (issue 3): list for every role, changes for admin and author; every change audited ----
+  /** FileListRequest -> FileListReply */
+  string fileList(1: string sealed) throws (1: OmsError error),
+  /** FileUploadBeginRequest -> FileUploadBeginReply (admin, author) */
+  string fileUploadBegin(1: string sealed) throws (1: OmsError error),
+  /** FileUploadChunkRequest -> FileUploadChunkReply (admin, author) */
+  string fileUploadChunk(1: string sealed) throws (1: OmsError error),
+  /** FileUploadCommitRequest -> FileUploadCommitReply (admin, author) */
+  string fileUploadCommit(1: string sealed) throws (1: OmsError error),
+  /** FileRemoveRequest -> FileRemoveReply (admin, author) */
+  string fileRemove(1: string sealed) throws (1: OmsError error),
+  /** FileRehashRequest -> FileRehashReply (admin, author) */
+  string fileRehash(1: string sealed) throws (1: OmsError error),
+
+  // ---- users, grants, audit (issue 4) ----
+  /** UsersRequest -> UsersReply (admin) */
+  string users(1: string sealed) throws (1: OmsError error),
+  /** UserChangeRequest -> UserChangeReply (admin) */
+  string userChange(1: string sealed) throws (1: OmsError error),
+  /** ChangePasswordRequest -> ChangePasswordReply (any role, own password, needs the old one) */
+  string changePassword(1: string sealed) throws (1: OmsError error),
+  /** LogoutEverywhereRequest -> LogoutEverywhereReply (own sessions: any role; another user's: admin) */
+  string logoutEverywhere(1: string sealed) throws (1: OmsError error),
+  /** AuditQueryRequest -> AuditQueryReply (admin) */
+  string auditLog(1: string sealed) throws (1: OmsError error),
+
+  // ---- agents web (issue 3) ----
+  /** AgentsRequest -> AgentsReply (every role) */
+  string agents(1: string sealed) throws (1: OmsError error),
+  /** AgentMetricsRequest -> AgentMetricsReply (every role) */
+  string agentMetrics(1: string sealed) throws (1: OmsError error),
+  /** RevokeAgentRequest -> RevokeAgentReply (admin) */
+  string agentRevoke(1: string sealed) throws (1: OmsError error),
+  /** CreateAgentTokenRequest -> CreateAgentTokenReply (admin) */
+  string agentTokenCreate(1: string sealed) throws (1: OmsError error)
 }

@@ -58,7 +58,7 @@
     data.servers.forEach(function (s) {
       var appId = String(s.appCategoryId);
       if ((app === '' || appId === app) && appsOfFun[appId]) {
-        options.push(option(s.lanIp, s.name + ' (' + s.lanIp + ')', !!chosen[s.lanIp]));
+        options.push(option(s.lanIp, s.label, !!chosen[s.lanIp]));
       }
     });
     replaceOptions(serverSelect, options);

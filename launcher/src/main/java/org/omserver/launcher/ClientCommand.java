@@ -51,8 +51,21 @@ final class ClientCommand
               cmd=module,id=ID,servertype=GROUP[,...]                          run it on every host of an application category
               cmd=showversion                                                  the gateway's version
               cmd=help                                                         this text
-            Not available yet: dir, uploads, downloads, agentlist, version, cronlist, cronadd, cronremove, password, unzip,
-            updateself (they need the native agent, issue #3), remove, genmd5 (file store), command (use a module).""";
+            The master's file store:
+              cmd=dir                                                          its files: name size md5 sha256 who when
+              cmd=uploads,localpath=PATH[,file=NAME]                           put a local file into the store (admin, author)
+              cmd=remove,file=NAME                                             remove a file of the store (admin, author)
+              cmd=genmd5[,file=NAME]                                           re-hash the store's files from disk (admin, author)
+            On hosts with the native agent (targets serverip=IP;IP or servertype=GROUP):
+              cmd=agentlist / cmd=version                                      each agent answers / its version
+              cmd=command,command=PROGRAM ARGS                                 a command on the master's and the agent's allow-lists (no shell)
+              cmd=cronlist                                                     the host's cron entries
+              cmd=cronadd,cron=min;hour;day;month;weekday;abs-path;process-name  keep-alive entry (or schedule=,command=,process=)
+              cmd=cronremove,cron=min;hour;day;month;weekday;abs-path;process-name  (or entry=ID from cronlist)
+              cmd=password,account=NAME,password=SECRET                        change an OS account's password (agent as root)
+              cmd=unzip,unzipfile=/path/a.zip,path=/dest                        extract under the agent's allow.unzip-roots
+              cmd=downloads,file=NAME,path=DIR                                 copy a stored file to the hosts, checksum verified (module 2010)
+            Not available yet: updateself.""";
 
     @Spec
     CommandSpec spec;
@@ -128,6 +141,10 @@ final class ClientCommand
             }
             Session session = session(api);
             try {
+                if (what instanceof ClientRequest.FileList || what instanceof ClientRequest.FileRemove || what instanceof ClientRequest.FileRehash
+                        || what instanceof ClientRequest.FileUpload) {
+                    return fileStore(api, session.token(), what, out);
+                }
                 long jobId = what instanceof ClientRequest.Follow followed ? attach(followed, err) : submit(api, session.token(), (ClientRequest.Run) what, err);
                 return show(api, session.token(), jobId, out, err);
             }
@@ -149,6 +166,71 @@ final class ClientCommand
             err.println("omserver client: " + e.getMessage());
             return UNAVAILABLE;
         }
+    }
+
+    /** dir, remove, genmd5: one line per file, "name size md5 sha256 who when", like IOMClient's listing. */
+    private static int fileStore(GatewayApi api, String bearer, ClientRequest what, PrintWriter out)
+            throws IOException, InterruptedException, ApiError
+    {
+        switch (what) {
+            case ClientRequest.FileList list -> {
+                JsonNode files = api.files(bearer).get("files");
+                files.forEach(file -> out.println(fileLine(file)));
+                out.println(files.size() + " file(s) in the store.");
+            }
+            case ClientRequest.FileUpload upload -> {
+                java.nio.file.Path local = java.nio.file.Path.of(upload.localPath());
+                if (!java.nio.file.Files.isRegularFile(local)) {
+                    throw new IllegalArgumentException("localpath " + shown(upload.localPath()) + " is not a readable file here");
+                }
+                String sha256 = sha256(local);
+                JsonNode stored = api.uploadFile(bearer, upload.name(), local, sha256).get("file");
+                out.println("uploaded " + fileLine(stored));
+            }
+            case ClientRequest.FileRemove remove -> out.println("removed " + fileLine(api.removeFile(bearer, remove.name()).get("removed")));
+            case ClientRequest.FileRehash rehash -> {
+                JsonNode reply = api.rehashFiles(bearer, rehash.name());
+                reply.get("files").forEach(file -> out.println(fileLine(file)));
+                reply.get("changed").forEach(line -> out.println("changed: " + shown(line.asText())));
+                out.println(reply.get("files").size() + " file(s) re-hashed, " + reply.get("changed").size() + " changed.");
+            }
+            default -> throw new IllegalStateException("not a file store request: " + what);
+        }
+        return 0;
+    }
+
+    private static String sha256(java.nio.file.Path file)
+            throws IOException
+    {
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String fileLine(JsonNode file)
+    {
+        return shown(file.get("name").asText()) + " " + file.get("size").asLong() + " md5=" + file.get("md5").asText() + " sha256="
+                + file.get("sha256").asText() + " by " + shown(file.get("uploadedBy").asText()) + " at " + file.get("uploadedAt").asText();
+    }
+
+    /** A value from the master in one line: control characters escaped. */
+    private static String shown(String value)
+    {
+        StringBuilder out = new StringBuilder();
+        value.codePoints().forEach(c -> out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                ? String.format("\\u%04x", c) : Character.toString(c)));
+        return out.toString();
     }
 
     private static long attach(ClientRequest.Follow follow, PrintWriter err)

@@ -18,6 +18,7 @@ import org.omserver.gateway.GatewayServer;
 import org.omserver.gateway.config.GatewayConfig;
 import org.omserver.launcher.demo.DemoAgents;
 import org.omserver.launcher.demo.DemoData;
+import org.omserver.launcher.demo.DemoFiles;
 import org.omserver.launcher.demo.DemoHosts;
 import org.omserver.master.rpc.MasterServer;
 import org.omserver.master.config.MasterConfig;
@@ -84,19 +85,21 @@ final class DemoCommand
             DemoHosts demoHosts = DemoHosts.start(work, addresses, sshPort);
             started.add(demoHosts);
 
-            MasterServer master = MasterServer.start(MasterConfig.fromProperties(Map.of(
-                    "master.port", Integer.toString(masterPort),
-                    "agents.port", Integer.toString(agentsPort),
-                    "db.url", "jdbc:h2:mem:omserver-demo;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
-                    "db.user", "sa",
-                    "db.password", "",
-                    "legacy.enabled", "true",
-                    "legacy.accept-v1", "true",
-                    "executor.ssh.private-key", demoHosts.clientKey().toString(),
-                    "executor.ssh.known-hosts", demoHosts.knownHosts().toString())), secret, Clock.systemUTC());
+            MasterServer master = MasterServer.start(MasterConfig.fromProperties(Map.ofEntries(
+                    Map.entry("files.dir", work.resolve("files").toString()),
+                    Map.entry("master.port", Integer.toString(masterPort)),
+                    Map.entry("agents.port", Integer.toString(agentsPort)),
+                    Map.entry("db.url", "jdbc:h2:mem:omserver-demo;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1"),
+                    Map.entry("db.user", "sa"),
+                    Map.entry("db.password", ""),
+                    Map.entry("legacy.enabled", "true"),
+                    Map.entry("legacy.accept-v1", "true"),
+                    Map.entry("executor.ssh.private-key", demoHosts.clientKey().toString()),
+                    Map.entry("executor.ssh.known-hosts", demoHosts.knownHosts().toString()))), secret, Clock.systemUTC());
             started.add(master);
             char[] password = demoPassword();
             DemoData.seed(master.catalog(), demoHosts, password);
+            DemoFiles.seed(master);
             List<String> agentAddresses = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
                 agentAddresses.add("127.0.0." + (hosts + 2 + i));

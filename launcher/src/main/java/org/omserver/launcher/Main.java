@@ -15,10 +15,14 @@ import picocli.CommandLine.Command;
                 GatewayCommand.class,
                 MigrateCommand.class,
                 ModuleCommand.class,
+                UsersCommand.class,
                 ClientCommand.class,
                 AgentCommand.class,
                 AgentTokenCommand.class,
                 AgentsCommand.class,
+                CommandsCommand.class,
+                UpdateKeyCommand.class,
+                UpdatePackageCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Main

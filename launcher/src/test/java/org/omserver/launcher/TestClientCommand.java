@@ -65,6 +65,41 @@ class TestClientCommand
     }
 
     @Test
+    void theIomsHostCommandsRunOnANativeAgentAndAFreeCommandOffTheListIsNotExecutive()
+            throws Exception
+    {
+        java.nio.file.Path state = Files.createTempDirectory("omserver-client-agent");
+        org.omserver.agent.wire.EnrollmentToken token = org.omserver.master.agents.EnrollmentTokens.create(stack.master().catalog().agents(),
+                java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(10), "test");
+        java.nio.file.Path tokenFile = Files.writeString(state.resolve("token"), token.reveal());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.22.10"))) {
+            port = free.getLocalPort();
+        }
+        try (org.omserver.agent.daemon.AgentDaemon agent = org.omserver.agent.daemon.AgentDaemon.start(org.omserver.agent.daemon.AgentConfig.fromProperties(Map.of(
+                "agent.bind", "127.0.22.10", "agent.port", Integer.toString(port), "master.port", Integer.toString(stack.master().agentPort().orElseThrow()),
+                "state.dir", state.resolve("state").toString(), "enroll.token-file", tokenFile.toString(), "allow.builtins", "all",
+                "allow.uptime.program", "uptime")), java.time.Clock.systemUTC())) {
+            Result alive = client(LOGIN, "cmd=agentlist,serverip=127.0.22.10");
+            assertThat(alive.exitCode()).as(alive.err()).isZero();
+            assertThat(alive.outLines().getFirst()).startsWith("127.0.22.10: alive ");
+            assertThat(alive.outLines()).endsWith("All command run over.");
+
+            Result uptime = client(LOGIN, "cmd=command,command=uptime,serverip=127.0.22.10");
+            assertThat(uptime.exitCode()).as(uptime.err()).isZero();
+            assertThat(uptime.outLines().getFirst()).startsWith("127.0.22.10: ").contains("load average");
+
+            Result refused = client(LOGIN, "cmd=command,command=cat /etc/shadow,serverip=127.0.22.10");
+            assertThat(refused.exitCode()).isEqualTo(2);
+            assertThat(refused.err()).contains("Command not executive: program 'cat' is not on the master's allow-list");
+
+            Result notHere = client(LOGIN, "cmd=command,command=df -h,serverip=127.0.22.10");
+            assertThat(notHere.exitCode()).isEqualTo(1);
+            assertThat(notHere.outLines().getFirst()).startsWith("127.0.22.10:Command run failed. (REFUSED").contains("Command not executive");
+        }
+    }
+
+    @Test
     void serveripMatchesExactlyNeverAPrefix()
     {
         // DEAD_HOST (127.0.8.29) begins with 127.0.8.2; IOMS's substring match would have run it too, and failed
@@ -181,6 +216,54 @@ class TestClientCommand
     }
 
     @Test
+    void dirGenmd5AndRemoveWorkOnTheMastersFileStore()
+            throws Exception
+    {
+        org.omserver.master.files.FileStore store = stack.master().files().orElseThrow();
+        byte[] content = "worker_processes 1;\n".getBytes(UTF_8);
+        String upload = store.begin("client-test.conf", content.length, "admin");
+        store.chunk(upload, "admin", 0, java.nio.ByteBuffer.wrap(content));
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        store.commit(upload, "admin", sha256);
+
+        Result dir = client(LOGIN, "cmd=dir");
+        assertThat(dir.exitCode()).as(dir.err()).isZero();
+        assertThat(dir.outLines()).anySatisfy(line -> assertThat(line).startsWith("client-test.conf " + content.length + " md5=")
+                .contains(" sha256=" + sha256 + " by admin at "));
+
+        java.nio.file.Files.write(store.dir().resolve("client-test.conf"), "worker_processes 2;\n".getBytes(UTF_8));
+        Result genmd5 = client(LOGIN, "cmd=genmd5,file=client-test.conf");
+        assertThat(genmd5.exitCode()).as(genmd5.err()).isZero();
+        assertThat(genmd5.outLines()).anySatisfy(line -> assertThat(line).startsWith("changed: client-test.conf: content changed on disk"))
+                .last().isEqualTo("1 file(s) re-hashed, 1 changed.");
+
+        java.nio.file.Path local = java.nio.file.Files.createTempFile("omserver-upload", ".bin");
+        byte[] uploaded = new byte[1_500_000];
+        new java.util.Random(7).nextBytes(uploaded);
+        java.nio.file.Files.write(local, uploaded);
+        Result uploads = client(LOGIN, "cmd=uploads,localpath=" + local + ",file=uploaded.bin");
+        assertThat(uploads.exitCode()).as(uploads.err()).isZero();
+        String uploadedSha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(uploaded));
+        assertThat(uploads.outLines()).singleElement().asString().startsWith("uploaded uploaded.bin 1500000 md5=").contains("sha256=" + uploadedSha);
+        assertThat(java.nio.file.Files.readAllBytes(store.dir().resolve("uploaded.bin"))).isEqualTo(uploaded);
+        Result hidden = client(LOGIN, "cmd=uploads,localpath=" + local + ",file=.hidden");
+        assertThat(hidden.exitCode()).isEqualTo(ClientCommand.REFUSED);
+        assertThat(hidden.err()).contains("starts with a dot: hidden files are not allowed");
+        assertThat(store.find(".hidden")).isEmpty();
+        java.nio.file.Files.delete(local);
+
+        Result remove = client(LOGIN, "cmd=remove,file=client-test.conf");
+        assertThat(remove.exitCode()).as(remove.err()).isZero();
+        assertThat(remove.outLines()).singleElement().asString().startsWith("removed client-test.conf ");
+        Result again = client(LOGIN, "cmd=remove,file=client-test.conf");
+        assertThat(again.exitCode()).isEqualTo(ClientCommand.REFUSED);
+        assertThat(again.err()).contains("NOT_FOUND").contains("the file store has no file named client-test.conf");
+        Result traversal = client(LOGIN, "cmd=remove,file=../etc/passwd");
+        assertThat(traversal.exitCode()).isEqualTo(ClientCommand.REFUSED);
+        assertThat(traversal.err()).contains("contains a path separator");
+    }
+
+    @Test
     void hostileOrSloppyRequestsAreRefusedBeforeAnythingIsSent()
     {
         Map<List<String>, String> refusals = Map.of(
@@ -188,7 +271,7 @@ class TestClientCommand
                 List.of("cmd=module,id=1003,id=1004,serverip=" + SSH_HOSTS.get(0)), "id is given more than once",
                 List.of("cmd=module,id=1003"), "give the targets with exactly one of serverip=IP;IP",
                 List.of("cmd=module,id=1003,serverip=127.0.8.2\nrm"), "control character (\\u000a)",
-                List.of("cmd=dir,serverip=127.0.8.2"), "cmd=dir needs the native agent (issue #3), not available yet",
+                List.of("cmd=dir,serverip=127.0.8.2"), "cmd=dir takes no key serverip",
                 List.of("cmd=module,id=1003,serverip=127.0.8.2", "--module", "1003"), "give either an IOMClient REQUEST or the flags",
                 List.of("--module", "1003", "--hosts", "127.0.8.2", "--param", "sys_param_1"), "--param must be NAME=VALUE",
                 List.of(), "say what to run");
@@ -248,7 +331,7 @@ class TestClientCommand
     {
         Result help = client(Map.of(), "cmd=help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("cmd=module,id=ID,serverip=IP;IP", "need the native agent, issue #3");
+        assertThat(help.out()).contains("cmd=module,id=ID,serverip=IP;IP", "cmd=agentlist", "cmd=cronadd", "cmd=unzip", "cmd=dir", "cmd=uploads", "cmd=downloads");
 
         Result version = client(Map.of(), "cmd=showversion");
         assertThat(version.exitCode()).isZero();

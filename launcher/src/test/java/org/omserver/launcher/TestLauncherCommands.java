@@ -128,6 +128,45 @@ class TestLauncherCommands
     }
 
     @Test
+    void theMastersCommandAllowListIsListedExtendedAndShrunkWithBadEntriesRefused(@TempDir Path directory)
+    {
+        String url = "jdbc:h2:mem:commands-" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+        Path config = writeConfig(directory, url);
+        assertThat(run("migrate", "--config", config.toString()).exitCode()).isEqualTo(0);
+
+        Result seeded = run("commands", "--config", config.toString(), "list");
+        assertThat(seeded.exitCode()).as(seeded.err()).isEqualTo(0);
+        assertThat(seeded.out()).contains("uptime").contains("df").contains("-h|-k|-i ...");
+
+        Result added = run("commands", "--config", config.toString(), "--note", "reachability", "add", "--", "ping", "-c [1-5] [a-z0-9.-]+");
+        assertThat(added.exitCode()).as(added.err()).isEqualTo(0);
+        java.util.regex.Matcher entry = java.util.regex.Pattern.compile("(?m)^Added entry (\\d+): ping -c \\[1-5] \\[a-z0-9.-]\\+$").matcher(added.out());
+        assertThat(entry.find()).as(added.out()).isTrue();
+        String id = entry.group(1);
+        assertThat(run("commands", "--config", config.toString(), "list").out()).contains("ping").contains("reachability");
+
+        Result broken = run("commands", "--config", config.toString(), "add", "--", "ping", "-c [1-5");
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err()).contains("is not a regular expression");
+
+        assertThat(run("commands", "--config", config.toString(), "remove", id).out()).contains("Removed entry " + id);
+        Result gone = run("commands", "--config", config.toString(), "remove", id);
+        assertThat(gone.exitCode()).isEqualTo(2);
+        assertThat(gone.err()).contains("there is no entry " + id);
+        assertThat(run("commands", "--config", config.toString(), "list").out()).doesNotContain("ping");
+    }
+
+    private static Path writeConfig(Path directory, String url)
+    {
+        try {
+            return Files.writeString(directory.resolve("master.properties"), "db.url=" + url + "\ndb.user=sa\nsecret.file=secret\n");
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void anAgentWithoutStateDirectoryOrTokenSaysWhatToSet(@TempDir Path directory)
             throws Exception
     {

@@ -61,10 +61,12 @@ final class TestingStack
             secret = SharedSecret.generate();
             Map<String, String> properties = new HashMap<>(Map.of(
                     "master.port", "0",
+                    "agents.port", "0",
                     "db.url", mysql.config().jdbcUrl(),
                     "db.user", mysql.config().user(),
                     "db.password", mysql.config().password()));
             sshd.executorConfig().properties().forEach((key, value) -> properties.put("executor.ssh." + key, value));
+            properties.put("files.dir", directory.resolve("files").toString());
             master = add(MasterServer.start(MasterConfig.fromProperties(properties), secret, Clock.systemUTC()));
 
             SampleInventory.seed(master.catalog().inventory());
@@ -149,8 +151,9 @@ final class TestingStack
             catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            try (var files = Files.list(directory)) {
-                for (Path file : files.toList()) {
+            try (var files = Files.walk(directory)) {
+                // deepest first: the file store's directory (files/, files/.uploads) holds files of its own
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(file);
                 }
                 Files.deleteIfExists(directory);

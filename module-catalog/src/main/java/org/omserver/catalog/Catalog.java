@@ -11,6 +11,7 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.catalog.audit.AuditRepository;
+import org.omserver.catalog.file.FileRepository;
 import org.omserver.catalog.internal.Repositories;
 import org.omserver.catalog.schedule.ScheduleRepository;
 import org.omserver.catalog.inventory.InventoryRepository;
@@ -103,6 +104,18 @@ public final class Catalog
     public AgentRepository agents()
     {
         return repositories.agents();
+    }
+
+    /** The file store's metadata (issue 3). */
+    public FileRepository files()
+    {
+        return repositories.files();
+    }
+
+    /** The master's allow-list for free commands (V10). */
+    public org.omserver.catalog.command.CommandAllowRepository commandAllowList()
+    {
+        return new org.omserver.catalog.internal.JdbcCommandAllowRepository(dataSource);
     }
 
     @Override

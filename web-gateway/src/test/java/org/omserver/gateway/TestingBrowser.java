@@ -68,6 +68,24 @@ public final class TestingBrowser
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A multipart/form-data POST with one file part named {@code fileField} and text fields as name, value, … pairs. */
+    public HttpResponse<String> postFile(String path, List<String> pairs, String fileField, String fileName, byte[] content)
+            throws IOException, InterruptedException
+    {
+        String boundary = "----omserver" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < pairs.size(); i += 2) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + pairs.get(i) + "\"\r\n\r\n" + pairs.get(i + 1) + "\r\n").getBytes(UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(UTF_8));
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public static String csrf(HttpResponse<String> page)
     {
         Matcher matcher = CSRF.matcher(page.body());

@@ -245,6 +245,34 @@ public final class TestingMaster
     }
 
     @Override
+    public String agents(String sealed)
+            throws OmsError
+    {
+        throw notServed("agents");
+    }
+
+    @Override
+    public String agentMetrics(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentMetrics");
+    }
+
+    @Override
+    public String agentRevoke(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentRevoke");
+    }
+
+    @Override
+    public String agentTokenCreate(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentTokenCreate");
+    }
+
+    @Override
     public String moduleCreate(String sealed)
             throws OmsError
     {
@@ -421,6 +449,83 @@ public final class TestingMaster
             throws OmsError
     {
         throw notServed("changeSchedule");
+    }
+
+    @Override
+    public String fileList(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileList");
+    }
+
+    @Override
+    public String fileUploadBegin(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileUploadBegin");
+    }
+
+    @Override
+    public String fileUploadChunk(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileUploadChunk");
+    }
+
+    @Override
+    public String fileUploadCommit(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileUploadCommit");
+    }
+
+    @Override
+    public String fileRemove(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileRemove");
+    }
+
+    @Override
+    public String fileRehash(String sealed)
+            throws OmsError
+    {
+        throw notServed("fileRehash");
+    }
+
+    @Override
+    public String users(String sealed)
+            throws OmsError
+    {
+        throw notServed("users");
+    }
+
+    @Override
+    public String userChange(String sealed)
+            throws OmsError
+    {
+        throw notServed("userChange");
+    }
+
+    @Override
+    public String changePassword(String sealed)
+            throws OmsError
+    {
+        throw notServed("changePassword");
+    }
+
+    @Override
+    public String logoutEverywhere(String sealed)
+            throws OmsError
+    {
+        throw notServed("logoutEverywhere");
+    }
+
+    @Override
+    public String auditLog(String sealed)
+            throws OmsError
+    {
+        throw notServed("auditLog");
     }
 
     private void check(String session)

@@ -12,14 +12,40 @@ import static java.util.Objects.requireNonNull;
 public sealed interface ClientRequest
 {
     /** IOMS commands that run on hosts through the native agent, which does not exist yet. */
-    Set<String> NATIVE_AGENT_COMMANDS = Set.of("dir", "uploads", "downloads", "cronlist", "cronadd", "cronremove", "password",
-            "unzip", "updateself", "agentlist", "version");
+    Set<String> NATIVE_AGENT_COMMANDS = Set.of("updateself");
     /** IOMS commands on the master's file store, which comes with the native agent. */
-    Set<String> FILE_STORE_COMMANDS = Set.of("remove", "genmd5");
+    Set<String> FILE_STORE_COMMANDS = Set.of();
+    /** Module 2010: IOMS downloads through the agent's built-in. */
+    int DOWNLOADS_MODULE = 2010;
     Pattern MODULE_ID = Pattern.compile("[1-9][0-9]{0,8}");
     int MAX_GROUP_NAME = 64;
 
     record Help() implements ClientRequest {}
+
+    /** IOMS {@code dir}: the master's file store. */
+    record FileList() implements ClientRequest {}
+
+    /** IOMS {@code uploads}: a local file into the store under {@code name}. */
+    record FileUpload(String localPath, String name) implements ClientRequest
+    {
+        public FileUpload
+        {
+            requireNonNull(localPath, "localPath is null");
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** IOMS {@code remove}: a file of the store. */
+    record FileRemove(String name) implements ClientRequest
+    {
+        public FileRemove
+        {
+            requireNonNull(name, "name is null");
+        }
+    }
+
+    /** IOMS {@code genmd5}: re-hash one file of the store, or every file (null). */
+    record FileRehash(String name) implements ClientRequest {}
 
     record ShowVersion() implements ClientRequest {}
 
@@ -76,9 +102,50 @@ public sealed interface ClientRequest
                 noOtherKeys(request);
                 yield new ShowVersion();
             }
-            case "command" -> throw new IllegalArgumentException("cmd=command (free commands from an allowed list) is not available: "
-                    + "run a module of the catalog instead, e.g. cmd=module,id=1003,serverip=10.0.0.1");
+            // the IOMS commands on hosts through the native agent: catalog modules 2001-2008 (sql/V10__agent_commands.sql)
+            case "agentlist" -> agentCommand(request, 2001, Set.of());
+            case "version" -> agentCommand(request, 2002, Set.of());
+            case "command" -> agentCommand(request, 2003, Set.of("command"));
+            case "cronlist" -> agentCommand(request, 2004, Set.of());
+            case "cronadd" -> agentCommand(cronForm(request, true), 2005, Set.of("schedule", "command", "process"));
+            case "cronremove" -> agentCommand(cronForm(request, false), 2006, Set.of("entry"));
+            case "password" -> agentCommand(request, 2007, Set.of("account", "password"));
+            case "unzip" -> agentCommand(request, 2008, Set.of("unzipfile", "path"));
             case "module" -> module(request);
+            case "dir" -> {
+                noOtherKeys(request);
+                yield new FileList();
+            }
+            case "remove" -> {
+                onlyKeys(request, Set.of("file"));
+                String file = request.get("file");
+                if (file == null) {
+                    throw new IllegalArgumentException("cmd=remove needs file=NAME, a file of the store (cmd=dir lists them)");
+                }
+                if (file.contains("/") || file.contains("\\")) {
+                    // refused here too: a %2F in a URL path is answered by the web server before the API sees it
+                    throw new IllegalArgumentException("the file name '" + Printable.cut(file) + "' contains a path separator: the store has no directories");
+                }
+                yield new FileRemove(file);
+            }
+            case "uploads" -> {
+                onlyKeys(request, Set.of("localpath", "file"));
+                String local = request.get("localpath");
+                if (local == null) {
+                    throw new IllegalArgumentException("cmd=uploads needs localpath=PATH (the file here) and file=NAME (its name in the store; "
+                            + "default: the local file's name)");
+                }
+                String file = request.get("file") != null ? request.get("file") : java.nio.file.Path.of(local).getFileName().toString();
+                if (file.contains("/") || file.contains("\\")) {
+                    throw new IllegalArgumentException("the file name '" + Printable.cut(file) + "' contains a path separator: the store has no directories");
+                }
+                yield new FileUpload(local, file);
+            }
+            case "genmd5" -> {
+                onlyKeys(request, Set.of("file"));
+                yield new FileRehash(request.get("file"));
+            }
+            case "downloads" -> downloads(request);
             default -> throw new IllegalArgumentException("unknown cmd '" + Printable.cut(command) + "'; 'cmd=help' lists the commands");
         };
     }
@@ -96,6 +163,70 @@ public sealed interface ClientRequest
         Map<String, String> params = new LinkedHashMap<>(request.keys());
         params.keySet().removeAll(Set.of("id", "serverip", "servertype"));
         return new Run(Integer.parseInt(id), targets, params);
+    }
+
+    /** An IOMS host command: its module, its keys (the master checks their values), and the targets. */
+    private static Run agentCommand(IomsRequest request, int moduleId, Set<String> keys)
+    {
+        Map<String, String> params = new LinkedHashMap<>(request.keys());
+        params.keySet().removeAll(Set.of("serverip", "servertype"));
+        for (String key : params.keySet()) {
+            if (!keys.contains(key)) {
+                throw new IllegalArgumentException("cmd=" + request.command() + " takes no key " + key
+                        + (keys.isEmpty() ? "" : "; its keys are " + String.join(", ", keys.stream().sorted().toList())));
+            }
+        }
+        return new Run(moduleId, targets(request.get("serverip"), request.get("servertype")), params);
+    }
+
+    /**
+     * {@code cron=min;hour;day;month;weekday;abs-path;process-name} (IOMS) becomes the modern keys: for cronadd
+     * schedule, command and process; for cronremove the entry it names. The modern keys may be given instead.
+     */
+    private static IomsRequest cronForm(IomsRequest request, boolean add)
+    {
+        String ioms = request.get("cron");
+        if (ioms == null) {
+            return request;
+        }
+        String[] fields = ioms.split(";", -1);
+        if (fields.length != 7 || List.of(fields).subList(0, 6).stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("cron must be min;hour;day;month;weekday;abs-path;process-name (seven fields separated by ;), e.g. "
+                    + "cron=*/5;*;*;*;*;/usr/local/bin/game;game (an empty process name runs it at every due time)");
+        }
+        Map<String, String> keys = new LinkedHashMap<>(request.keys());
+        keys.remove("cron");
+        if (add) {
+            keys.put("schedule", String.join(" ", List.of(fields).subList(0, 5)));
+            keys.put("command", fields[5]);
+            keys.put("process", fields[6].isEmpty() ? "-" : fields[6]);
+        }
+        else {
+            keys.put("entry", ioms);
+        }
+        return new IomsRequest(request.command(), keys);
+    }
+
+    /** IOMS downloads: module 2010 with file= and path=, on serverip= or servertype=. */
+    private static Run downloads(IomsRequest request)
+    {
+        onlyKeys(request, Set.of("file", "path", "serverip", "servertype"));
+        String file = request.get("file");
+        String path = request.get("path");
+        if (file == null || path == null) {
+            throw new IllegalArgumentException("cmd=downloads needs file=NAME (from cmd=dir) and path=DIR (a directory on the hosts), "
+                    + "e.g. cmd=downloads,file=nginx.conf,path=/srv/deploy,serverip=10.0.0.1");
+        }
+        return new Run(DOWNLOADS_MODULE, targets(request.get("serverip"), request.get("servertype")), Map.of("file", file, "path", path));
+    }
+
+    private static void onlyKeys(IomsRequest request, Set<String> allowed)
+    {
+        for (String key : request.keys().keySet()) {
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException("cmd=" + request.command() + " takes only " + new java.util.TreeSet<>(allowed) + ", not " + Printable.cut(key));
+            }
+        }
     }
 
     /** Exactly one of {@code serverip} and {@code servertype}. */

@@ -90,6 +90,37 @@ public final class GatewayApi
         return send("GET", "api/v1/jobs/" + jobId + "/events?cursor=" + cursor + "&wait=" + LONG_POLL_SECONDS + "&limit=5000", token, null);
     }
 
+    /** The master's file store (IOMS dir). */
+    public JsonNode files(String token)
+            throws IOException, InterruptedException, ApiError
+    {
+        return send("GET", "api/v1/files", token, null);
+    }
+
+    public JsonNode removeFile(String token, String name)
+            throws IOException, InterruptedException, ApiError
+    {
+        return send("DELETE", "api/v1/files/" + URLEncoder.encode(name, UTF_8).replace("+", "%20"), token, null);
+    }
+
+    /** Sends a local file to the store with its SHA-256, which the master checks against what it received. */
+    public JsonNode uploadFile(String token, String name, java.nio.file.Path local, String sha256)
+            throws IOException, InterruptedException, ApiError
+    {
+        String path = "api/v1/files/" + URLEncoder.encode(name, UTF_8).replace("+", "%20") + "?sha256=" + sha256;
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofHours(1)).header("Accept", "application/json")
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofFile(local)).build();
+        return answer("PUT", path, request);
+    }
+
+    /** @param name one file, or null for all */
+    public JsonNode rehashFiles(String token, String name)
+            throws IOException, InterruptedException, ApiError
+    {
+        return send("POST", "api/v1/files/rehash" + (name == null ? "" : "?name=" + URLEncoder.encode(name, UTF_8)), token, null);
+    }
+
     private JsonNode send(String method, String path, String token, JsonNode body)
             throws IOException, InterruptedException, ApiError
     {
@@ -103,9 +134,15 @@ public final class GatewayApi
         else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        return answer(method, path, request.build());
+    }
+
+    private JsonNode answer(String method, String path, HttpRequest request)
+            throws IOException, InterruptedException, ApiError
+    {
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(UTF_8));
         }
         catch (IOException e) {
             throw new IOException("cannot reach the gateway at " + base + " (" + e + "); check --gateway and that the gateway runs", e);

@@ -33,18 +33,23 @@ public final class DemoAgents
         try {
             for (String address : addresses) {
                 Path dir = Files.createDirectories(work.resolve("agent-" + address));
+                // where module 2010 (downloads) may write on this demo host
+                Path downloads = Files.createDirectories(dir.resolve("state").resolve("downloads"));
                 EnrollmentToken token = EnrollmentTokens.create(master.catalog().agents(), Clock.systemUTC(), Duration.ofMinutes(10), "demo");
                 Path tokenFile = Files.createFile(dir.resolve("token"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(tokenFile, token.reveal(), UTF_8);
-                started.add(AgentDaemon.start(AgentConfig.fromProperties(Map.of(
-                        "agent.bind", address,
-                        "agent.port", Integer.toString(port),
-                        "master.port", Integer.toString(master.agentPort().orElseThrow()),
-                        "state.dir", dir.resolve("state").toString(),
-                        "enroll.token-file", tokenFile.toString(),
-                        "heartbeat.interval", "15s",
-                        "allow.builtin-modules", "true",
-                        "allow.builtins", "all")), Clock.systemUTC()));
+                started.add(AgentDaemon.start(AgentConfig.fromProperties(Map.ofEntries(
+                        Map.entry("agent.bind", address),
+                        Map.entry("agent.port", Integer.toString(port)),
+                        Map.entry("master.port", Integer.toString(master.agentPort().orElseThrow())),
+                        Map.entry("state.dir", dir.resolve("state").toString()),
+                        Map.entry("enroll.token-file", tokenFile.toString()),
+                        Map.entry("heartbeat.interval", "15s"),
+                        Map.entry("allow.builtin-modules", "true"),
+                        Map.entry("allow.uptime.program", "uptime"),
+                        Map.entry("allow.unzip-roots", Files.createDirectories(dir.resolve("unzip")).toString()),
+                        Map.entry("allow.download-roots", downloads.toString()),
+                        Map.entry("allow.builtins", "all"))), Clock.systemUTC()));
             }
             return started;
         }

@@ -89,13 +89,42 @@ class TestIomsRequest
     @Test
     void commandsThatNeedTheNativeAgentSaySo()
     {
-        for (String command : List.of("dir", "uploads", "downloads", "cronlist", "cronadd", "cronremove", "password", "unzip", "updateself", "agentlist", "version")) {
-            assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=" + command + ",serverip=10.0.0.1")))
-                    .hasMessageContaining("cmd=" + command + " needs the native agent (issue #3), not available yet");
-        }
-        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=genmd5"))).hasMessageContaining("file store");
-        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=command,command=ls,serverip=10.0.0.1")))
-                .hasMessageContaining("cmd=command (free commands from an allowed list) is not available: run a module of the catalog instead");
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=updateself,serverip=10.0.0.1")))
+                .hasMessageContaining("cmd=updateself needs the native agent (issue #3), not available yet");
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=genmd5"))).isEqualTo(new ClientRequest.FileRehash(null));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=dir"))).isEqualTo(new ClientRequest.FileList());
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=downloads,file=a.conf,path=/srv/x,serverip=10.0.0.1;10.0.0.2")))
+                .isEqualTo(new ClientRequest.Run(2010, new ClientRequest.Hosts(List.of("10.0.0.1", "10.0.0.2")), Map.of("file", "a.conf", "path", "/srv/x")));
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=downloads,file=a.conf,serverip=10.0.0.1")))
+                .hasMessageContaining("cmd=downloads needs file=NAME (from cmd=dir) and path=DIR");
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=remove"))).hasMessageContaining("cmd=remove needs file=NAME");
         assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=reboot"))).hasMessageContaining("unknown cmd 'reboot'; 'cmd=help' lists the commands");
+    }
+
+    @Test
+    void theIomsHostCommandsBecomeTheirAgentModules()
+    {
+        ClientRequest.Hosts host = new ClientRequest.Hosts(List.of("10.0.0.1"));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=agentlist,serverip=10.0.0.1"))).isEqualTo(new ClientRequest.Run(2001, host, Map.of()));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=version,serverip=10.0.0.1"))).isEqualTo(new ClientRequest.Run(2002, host, Map.of()));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=command,command=df -h,serverip=10.0.0.1")))
+                .isEqualTo(new ClientRequest.Run(2003, host, Map.of("command", "df -h")));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=cronadd,cron=*/5;3;*;*;1-5;/usr/local/bin/game;game,serverip=10.0.0.1")))
+                .isEqualTo(new ClientRequest.Run(2005, host, Map.of("schedule", "*/5 3 * * 1-5", "command", "/usr/local/bin/game", "process", "game")));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=cronadd,schedule=0 4 * * *,command=/usr/bin/backup --all,serverip=10.0.0.1")))
+                .isEqualTo(new ClientRequest.Run(2005, host, Map.of("schedule", "0 4 * * *", "command", "/usr/bin/backup --all")));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=cronremove,cron=*/5;3;*;*;1-5;/usr/local/bin/game;game,serverip=10.0.0.1")))
+                .isEqualTo(new ClientRequest.Run(2006, host, Map.of("entry", "*/5;3;*;*;1-5;/usr/local/bin/game;game")));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=password,account=deploy,password=x,serverip=10.0.0.1")))
+                .isEqualTo(new ClientRequest.Run(2007, host, Map.of("account", "deploy", "password", "x")));
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=unzip,unzipfile=/srv/a.zip,path=/srv/a,serverip=10.0.0.1")))
+                .isEqualTo(new ClientRequest.Run(2008, host, Map.of("unzipfile", "/srv/a.zip", "path", "/srv/a")));
+
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=cronadd,cron=*/5;3;*,serverip=10.0.0.1")))
+                .hasMessageContaining("cron must be min;hour;day;month;weekday;abs-path;process-name");
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=password,account=deploy,user=x,serverip=10.0.0.1")))
+                .hasMessageContaining("cmd=password takes no key user; its keys are account, password");
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=version")))
+                .hasMessageContaining("give the targets with exactly one of serverip");
     }
 }

@@ -20,6 +20,10 @@ import org.omserver.catalog.inventory.AppCategory;
 import org.omserver.catalog.inventory.FunctionCategory;
 import org.omserver.catalog.inventory.Server;
 import org.omserver.master.config.AgentsConfig;
+import org.omserver.master.files.FileStore;
+import org.omserver.master.files.FileStoreException;
+import org.omserver.protocol.agent.FileReadReply;
+import org.omserver.protocol.agent.FileReadRequest;
 import org.omserver.protocol.agent.AgentError;
 import org.omserver.protocol.agent.AgentErrorCode;
 import org.omserver.protocol.agent.AgentIntake;
@@ -58,10 +62,18 @@ public final class AgentIntakeHandler
     private final AgentsConfig config;
     private final Supplier<String> peer;
     private final Clock clock;
+    private final Optional<FileStore> files;
     private final SecureRandom random = new SecureRandom();
 
     public AgentIntakeHandler(Catalog catalog, AgentSeal seal, AgentsConfig config, Supplier<String> peer, Clock clock)
     {
+        this(catalog, seal, config, peer, clock, Optional.empty());
+    }
+
+    /** @param files the master's file store, which agents read for the downloads built-in; empty when files.dir is unset */
+    public AgentIntakeHandler(Catalog catalog, AgentSeal seal, AgentsConfig config, Supplier<String> peer, Clock clock, Optional<FileStore> files)
+    {
+        this.files = requireNonNull(files, "files is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.seal = requireNonNull(seal, "seal is null");
         this.config = requireNonNull(config, "config is null");
@@ -146,6 +158,36 @@ public final class AgentIntakeHandler
             catalog.agents().heartbeat(new AgentMetric(agent.agentId(), now, clamp(m.getCpuPercent(), 0, 100), clamp(m.getLoad1(), 0, 1e6),
                     Math.max(0, m.getMemoryUsedBytes()), Math.max(0, m.getMemoryTotalBytes()), Math.max(0, m.getDiskUsedBytes()), Math.max(0, m.getDiskTotalBytes())));
             return new HeartbeatReply(now.toEpochMilli());
+        });
+    }
+
+    /**
+     * A chunk of a file of the store, for the agent's downloads built-in: any active agent may read any stored file
+     * (the master decided what runs on the host; the file's bytes are checked there against the checksums sent
+     * along). The first chunk of each download is audited; the others only when refused.
+     */
+    @Override
+    public Sealed fileRead(Sealed request)
+            throws AgentError
+    {
+        return authenticated("fileRead", request, new FileReadRequest(), (agent, read) -> {
+            FileStore store = files.orElseThrow(() -> refusal(AgentErrorCode.NOT_FOUND, "the master has no file store (files.dir is not set)"));
+            if (read.getLength() < 1 || read.getLength() > FileStore.MAX_CHUNK_BYTES) {
+                throw refusal(AgentErrorCode.BAD_REQUEST, "a read must ask for 1 to " + FileStore.MAX_CHUNK_BYTES + " bytes, not " + read.getLength());
+            }
+            FileStore.Chunk chunk;
+            try {
+                chunk = store.read(read.getName(), read.getOffset(), read.getLength());
+            }
+            catch (FileStoreException e) {
+                throw refusal(e.reason() == FileStoreException.Reason.NOT_FOUND ? AgentErrorCode.NOT_FOUND
+                        : e.reason() == FileStoreException.Reason.IO ? AgentErrorCode.INTERNAL : AgentErrorCode.BAD_REQUEST, e.getMessage());
+            }
+            if (read.getOffset() == 0) {
+                audit("agent " + agent.agentId(), agent.address(), "agent.fileRead", "accepted", "file " + chunk.file().name() + ", "
+                        + chunk.file().size() + " bytes, sha256 " + chunk.file().sha256());
+            }
+            return new FileReadReply(chunk.data(), chunk.file().size(), chunk.file().sha256(), chunk.file().md5());
         });
     }
 

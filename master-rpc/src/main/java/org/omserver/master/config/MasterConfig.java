@@ -3,6 +3,7 @@ package org.omserver.master.config;
 import org.omserver.catalog.DatabaseConfig;
 import org.omserver.executor.api.ExecutorConfig;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,7 +48,8 @@ public record MasterConfig(
         Duration sessionTimeout,
         int loginMaxFailures,
         History history,
-        AgentsConfig agents)
+        AgentsConfig agents,
+        FilesConfig files)
 {
     /** Login failures are counted per user and address over this period. */
     public static final Duration LOGIN_FAILURE_PERIOD = Duration.ofMinutes(15);
@@ -67,6 +69,7 @@ public record MasterConfig(
         requireNonNull(sessionTimeout, "sessionTimeout is null");
         requireNonNull(history, "history is null");
         requireNonNull(agents, "agents is null");
+        requireNonNull(files, "files is null");
     }
 
     /**
@@ -151,6 +154,17 @@ public record MasterConfig(
                 p.get("agents.online-window", "3m", text -> positive(Durations.parse(text))),
                 p.get("agents.metrics-retention", "7d", text -> positive(Durations.parse(text))),
                 p.get("agents.worker-threads", "16", text -> range(integer(text), 1, 1024)));
+        // file store (issue 3)
+        FilesConfig files = new FilesConfig(p.get("files.dir", "", text -> text.isBlank() ? Optional.<Path>empty() : Optional.of(Path.of(text))),
+                p.get("files.max-bytes", "1024MiB", text -> {
+                    long bytes = size(text);
+                    if (bytes < 1) {
+                        throw new IllegalArgumentException("must be at least 1 byte");
+                    }
+                    return bytes;
+                }),
+                p.get("files.max-uploads", "16", text -> range(integer(text), 1, 1024)),
+                p.get("files.upload-idle", "10m", text -> positive(Durations.parse(text))));
 
         Map<String, Map<String, String>> executorKeys = new TreeMap<>();
         for (String key : new TreeSet<>(properties.keySet())) {
@@ -183,7 +197,7 @@ public record MasterConfig(
         executorKeys.forEach((name, keys) -> executors.put(name, new ExecutorConfig(keys)));
         return new MasterConfig(bind, port, database, legacyEnabled, legacyAcceptV1, defaultExecutor, executors, maxParallel,
                 legacyTimeout, maxFrame, clientTimeout, selectors, workers, pending, window, sessionTimeout, maxFailures,
-                new History(retentionDays, maxJobs, retentionInterval, schedulePoll), agents);
+                new History(retentionDays, maxJobs, retentionInterval, schedulePoll), agents, files);
     }
 
     @Override
@@ -200,7 +214,7 @@ public record MasterConfig(
                 + ", sessionTimeout=" + Durations.format(sessionTimeout) + ", loginMaxFailures=" + loginMaxFailures
                 + ", historyRetentionDays=" + history.retentionDays() + ", historyMaxJobs=" + history.maxJobs()
                 + ", historyRetentionInterval=" + Durations.format(history.retentionInterval())
-                + ", schedulePollInterval=" + Durations.format(history.schedulePoll()) + ", agents=" + agents + "]";
+                + ", schedulePollInterval=" + Durations.format(history.schedulePoll()) + ", agents=" + agents + ", files=" + files + "]";
     }
 
     private static long integer(String text)

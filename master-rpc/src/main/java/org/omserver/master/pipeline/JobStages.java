@@ -442,6 +442,11 @@ public final class JobStages
             RetryRequest request = call.request(RetryRequest.class);
             JobRecord record = findJob(request.getJobId());
             call.setModuleId(record.moduleId());
+            // the history keeps secrets masked: a retry would send the mask as the value
+            if (catalog.modules().find(record.moduleId()).filter(module -> module.params().stream()
+                    .anyMatch(spec -> spec.type() == org.omserver.catalog.module.ParamType.SECRET)).isPresent()) {
+                throw invalid("job " + record.id() + " has a secret parameter, which is never stored; run the module again and give the secret");
+            }
             if (jobs.find(record.id()).filter(job -> !job.complete()).isPresent() || record.status() == org.omserver.catalog.job.JobStatus.RUNNING) {
                 throw invalid("job " + record.id() + " is still running; wait for it to end, or cancel it, before retrying it");
             }

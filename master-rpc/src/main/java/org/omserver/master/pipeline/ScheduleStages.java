@@ -62,6 +62,10 @@ public final class ScheduleStages
     {
         return Stage.named("storeSchedule", call -> {
             CreateScheduleRequest request = call.request(CreateScheduleRequest.class);
+            // a schedule keeps its form values: a secret would be stored in clear
+            if (call.requireModule().params().stream().anyMatch(spec -> spec.type() == org.omserver.catalog.module.ParamType.SECRET)) {
+                throw new Refusal(ErrorCode.INVALID_REQUEST, "module " + call.requireModule().id() + " has a secret parameter, which is never stored; it cannot be scheduled");
+            }
             CronSchedule cron = CronSchedule.parse(request.getCron());
             OverlapPolicy overlap = request.isSetOverlap() ? request.getOverlap() : OverlapPolicy.SKIP;
             ScheduleRecord record = new ScheduleRecord(0, request.getName().trim(), call.requirePrincipal().username(), cron.expression(),

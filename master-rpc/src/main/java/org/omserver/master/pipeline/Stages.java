@@ -240,6 +240,12 @@ public final class Stages
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "invalid parameters for module " + module.id() + " (" + module.name() + "): "
                         + String.join("; ", e.problems()));
             }
+            // free commands (omserver:command, omserver:cronadd) must also pass the master's allow-list
+            Optional<String> notAllowed = new org.omserver.master.agents.AgentCommandPolicy(catalog.commandAllowList())
+                    .refusal(module.render(call.requireParams()));
+            if (notAllowed.isPresent()) {
+                throw new Refusal(notAllowed.get().startsWith("Command not executive") ? ErrorCode.FORBIDDEN : ErrorCode.INVALID_REQUEST, notAllowed.get());
+            }
         });
     }
 
@@ -271,8 +277,44 @@ public final class Stages
                 }
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "unknown hosts: " + listed + "; add them to the inventory first");
             }
-            call.setHosts(plan(call.requireModule(), wanted.stream().map(found::get).toList()));
+            List<Server> servers = wanted.stream().map(found::get).toList();
+            checkGrants(call.requirePrincipal(), servers);
+            call.setHosts(plan(call.requireModule(), servers));
         });
+    }
+
+    /**
+     * Operators run modules only on hosts of the function categories granted to them; one host outside the grants
+     * refuses the whole request. Admins (and the legacy caller) run anywhere; other roles never reach this far.
+     */
+    private void checkGrants(Principal principal, List<Server> servers)
+            throws Refusal
+    {
+        if (principal.role() != Role.OPERATOR) {
+            return;
+        }
+        Set<Integer> granted = catalog.users().grants(principal.username());
+        Map<Integer, Integer> functionOf = new LinkedHashMap<>();
+        for (var app : catalog.inventory().appCategories()) {
+            functionOf.put(app.id(), app.functionCategoryId());
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        for (var function : catalog.inventory().functionCategories()) {
+            names.put(String.valueOf(function.id()), function.name());
+        }
+        Map<String, List<String>> outside = new LinkedHashMap<>();
+        for (Server server : servers) {
+            Integer function = functionOf.get(server.appCategoryId());
+            if (function == null || !granted.contains(function)) {
+                String category = function == null ? "no function category" : names.getOrDefault(String.valueOf(function), "category " + function);
+                outside.computeIfAbsent(category, name -> new ArrayList<>()).add(server.lanIp());
+            }
+        }
+        if (!outside.isEmpty()) {
+            throw new Refusal(ErrorCode.FORBIDDEN, "operator " + principal.username() + " is not granted the function categories of these hosts: "
+                    + describe(outside) + "; nothing was run. Pick hosts of granted categories, or ask an admin to grant "
+                    + String.join(", ", outside.keySet()));
+        }
     }
 
     private List<PlannedHost> plan(ModuleDefinition module, List<Server> servers)
@@ -458,7 +500,15 @@ public final class Stages
         CONTROL_JOBS("cancel or retry jobs", Set.of(Role.ADMIN, Role.OPERATOR)),
         SCHEDULE_RUNS("create or change scheduled runs", Set.of(Role.ADMIN, Role.OPERATOR)),
         /** Module authoring (issue 4): create, edit, enable/disable, delete, roll back and preview modules. */
-        EDIT_CATALOG("change the module catalog", Set.of(Role.ADMIN, Role.AUTHOR));
+        EDIT_CATALOG("change the module catalog", Set.of(Role.ADMIN, Role.AUTHOR)),
+        /** Users and roles (issue 4): list, create, disable, enable, delete users, change roles and grants, reset passwords, log others out. */
+        MANAGE_USERS("manage users, roles and grants", Set.of(Role.ADMIN)),
+        /** The audit viewer (issue 4). */
+        READ_AUDIT("read the audit log", Set.of(Role.ADMIN)),
+        /** One's own account: change one's password, end one's own sessions everywhere. */
+        OWN_ACCOUNT("change your own account", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
+        /** Agents web (issue 3): revoke agents, create enrollment tokens, approve or reject enrollment requests. */
+        MANAGE_AGENTS("manage agents (revoke, enrollment tokens)", Set.of(Role.ADMIN));
 
         private final String description;
         private final Set<Role> roles;

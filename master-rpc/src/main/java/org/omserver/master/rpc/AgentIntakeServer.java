@@ -49,11 +49,11 @@ final class AgentIntakeServer
         this.serving = serving;
     }
 
-    static AgentIntakeServer start(MasterConfig config, Catalog catalog, Clock clock)
+    static AgentIntakeServer start(MasterConfig config, Catalog catalog, Clock clock, java.util.Optional<org.omserver.master.files.FileStore> files)
     {
         int maxFrame = config.maxFrameBytes();
         AgentSeal seal = new AgentSeal(clock, config.envelopeWindow(), maxFrame, new ReplayCache(clock, 1_000_000));
-        AgentIntakeHandler handler = new AgentIntakeHandler(catalog, seal, config.agents(), PeerTrackingServer::currentPeer, clock);
+        AgentIntakeHandler handler = new AgentIntakeHandler(catalog, seal, config.agents(), PeerTrackingServer::currentPeer, clock, files);
         TNonblockingServerSocket socket;
         try {
             socket = new TNonblockingServerSocket(new TNonblockingServerSocket.NonblockingAbstractServerSocketArgs()

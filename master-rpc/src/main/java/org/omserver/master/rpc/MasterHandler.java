@@ -27,6 +27,24 @@ import org.omserver.protocol.thrift.Master;
 import org.omserver.protocol.thrift.OmsError;
 import org.omserver.protocol.thrift.SubmitRequest;
 import org.omserver.master.authoring.AuthoringStages;
+import org.omserver.master.files.FileStages;
+import org.omserver.protocol.thrift.FileListRequest;
+import org.omserver.protocol.thrift.FileRehashRequest;
+import org.omserver.protocol.thrift.FileRemoveRequest;
+import org.omserver.protocol.thrift.FileUploadBeginRequest;
+import org.omserver.protocol.thrift.FileUploadChunkRequest;
+import org.omserver.protocol.thrift.FileUploadCommitRequest;
+import org.omserver.master.agents.AgentStages;
+import org.omserver.protocol.thrift.AgentMetricsRequest;
+import org.omserver.protocol.thrift.AgentsRequest;
+import org.omserver.protocol.thrift.CreateAgentTokenRequest;
+import org.omserver.protocol.thrift.RevokeAgentRequest;
+import org.omserver.master.users.UserStages;
+import org.omserver.protocol.thrift.AuditQueryRequest;
+import org.omserver.protocol.thrift.ChangePasswordRequest;
+import org.omserver.protocol.thrift.LogoutEverywhereRequest;
+import org.omserver.protocol.thrift.UserChangeRequest;
+import org.omserver.protocol.thrift.UsersRequest;
 import org.omserver.protocol.thrift.ModuleDeleteRequest;
 import org.omserver.protocol.thrift.ModuleEnableRequest;
 import org.omserver.protocol.thrift.ModuleGetRequest;
@@ -37,12 +55,16 @@ import org.omserver.protocol.thrift.ModuleVersionsRequest;
 
 import java.time.Clock;
 import java.util.List;
+import static org.omserver.master.pipeline.Stages.Permission.MANAGE_AGENTS;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 import static org.omserver.master.pipeline.Stages.Permission.CONTROL_JOBS;
 import static org.omserver.master.pipeline.Stages.Permission.EDIT_CATALOG;
+import static org.omserver.master.pipeline.Stages.Permission.MANAGE_USERS;
+import static org.omserver.master.pipeline.Stages.Permission.OWN_ACCOUNT;
+import static org.omserver.master.pipeline.Stages.Permission.READ_AUDIT;
 import static org.omserver.master.pipeline.Stages.Permission.READ_CATALOG;
 import static org.omserver.master.pipeline.Stages.Permission.READ_HISTORY;
 import static org.omserver.master.pipeline.Stages.Permission.SCHEDULE_RUNS;
@@ -60,18 +82,24 @@ public final class MasterHandler
     private final JobStages jobStages;
     private final ScheduleStages scheduleStages;
     private final AuthoringStages authoring;
+    private final FileStages files;
+    private final UserStages users;
+    private final AgentStages agentStages;
     private final LegacyCall legacy;
     private final Supplier<String> peer;
     private final Clock clock;
 
     public MasterHandler(Pipeline pipeline, Stages stages, JobStages jobStages, ScheduleStages scheduleStages, AuthoringStages authoring,
-            LegacyCall legacy, Supplier<String> peer, Clock clock)
+            FileStages files, UserStages users, AgentStages agentStages, LegacyCall legacy, Supplier<String> peer, Clock clock)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.stages = requireNonNull(stages, "stages is null");
         this.jobStages = requireNonNull(jobStages, "jobStages is null");
         this.scheduleStages = requireNonNull(scheduleStages, "scheduleStages is null");
         this.authoring = requireNonNull(authoring, "authoring is null");
+        this.files = requireNonNull(files, "files is null");
+        this.users = requireNonNull(users, "users is null");
+        this.agentStages = requireNonNull(agentStages, "agentStages is null");
         this.legacy = requireNonNull(legacy, "legacy is null");
         this.peer = requireNonNull(peer, "peer is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -126,6 +154,7 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(READ_CATALOG),
                 stages.listInventory(),
+                agentStages.inventoryLiveness(),
                 stages.encode()));
     }
 
@@ -455,6 +484,228 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(EDIT_CATALOG),
                 authoring.preview(),
+                stages.encode()));
+    }
+
+    // ---- users, grants, audit (issue 4): admin only, but one's own password and sessions; every call audited ----
+
+    @Override
+    public String users(String sealed)
+            throws OmsError
+    {
+        return run("users", true, List.of(
+                stages.decode(sealed, UsersRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(MANAGE_USERS),
+                users.listUsers(),
+                stages.encode()));
+    }
+
+    @Override
+    public String userChange(String sealed)
+            throws OmsError
+    {
+        return run("userChange", true, List.of(
+                stages.decode(sealed, UserChangeRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setDetail(String.valueOf(request.getAction()).toLowerCase(java.util.Locale.ROOT) + " " + request.getUsername());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_USERS),
+                users.changeUser(),
+                stages.encode()));
+    }
+
+    /** Passwords are never copied into the call, so no audit row can hold one. */
+    @Override
+    public String changePassword(String sealed)
+            throws OmsError
+    {
+        return run("changePassword", true, List.of(
+                stages.decode(sealed, ChangePasswordRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(OWN_ACCOUNT),
+                users.changeOwnPassword(),
+                stages.encode()));
+    }
+
+    @Override
+    public String logoutEverywhere(String sealed)
+            throws OmsError
+    {
+        return run("logoutEverywhere", true, List.of(
+                stages.decode(sealed, LogoutEverywhereRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(OWN_ACCOUNT),
+                users.logoutEverywhere(),
+                stages.encode()));
+    }
+
+    /** Reading the audit log is itself audited (who looked, with which filters in the detail of a refusal). */
+    @Override
+    public String auditLog(String sealed)
+            throws OmsError
+    {
+        return run("auditLog", true, List.of(
+                stages.decode(sealed, AuditQueryRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_AUDIT),
+                users.queryAudit(),
+                stages.encode()));
+    }
+
+    // ---- agents web (issue 3): listing for every role, changes for admins; every call audited ----
+
+    @Override
+    public String agents(String sealed)
+            throws OmsError
+    {
+        return run("agents", false, List.of(
+                stages.decode(sealed, AgentsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                agentStages.listAgents(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentMetrics(String sealed)
+            throws OmsError
+    {
+        return run("agentMetrics", false, List.of(
+                stages.decode(sealed, AgentMetricsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                agentStages.agentMetrics(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentRevoke(String sealed)
+            throws OmsError
+    {
+        return run("agentRevoke", true, List.of(
+                stages.decode(sealed, RevokeAgentRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentStages.revoke(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentTokenCreate(String sealed)
+            throws OmsError
+    {
+        return run("agentTokenCreate", true, List.of(
+                stages.decode(sealed, CreateAgentTokenRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentStages.createToken(),
+                stages.encode()));
+    }
+
+    // ---- file store (issue 3): list for every role, changes for admin and author; every call audited but chunks ----
+
+    @Override
+    public String fileList(String sealed)
+            throws OmsError
+    {
+        return run("fileList", false, List.of(
+                stages.decode(sealed, FileListRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                files.list(),
+                stages.encode()));
+    }
+
+    @Override
+    public String fileUploadBegin(String sealed)
+            throws OmsError
+    {
+        return run("fileUploadBegin", true, List.of(
+                stages.decode(sealed, FileUploadBeginRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    FileStages.auditName(call, request.getName());
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_CATALOG),
+                files.beginUpload(),
+                stages.encode()));
+    }
+
+    /** Chunks are audited only when refused (a large file is many chunks); begin and commit are always audited. */
+    @Override
+    public String fileUploadChunk(String sealed)
+            throws OmsError
+    {
+        return run("fileUploadChunk", false, List.of(
+                stages.decode(sealed, FileUploadChunkRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(EDIT_CATALOG),
+                files.uploadChunk(),
+                stages.encode()));
+    }
+
+    @Override
+    public String fileUploadCommit(String sealed)
+            throws OmsError
+    {
+        return run("fileUploadCommit", true, List.of(
+                stages.decode(sealed, FileUploadCommitRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_CATALOG),
+                files.commitUpload(),
+                stages.encode()));
+    }
+
+    @Override
+    public String fileRemove(String sealed)
+            throws OmsError
+    {
+        return run("fileRemove", true, List.of(
+                stages.decode(sealed, FileRemoveRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    FileStages.auditName(call, request.getName());
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_CATALOG),
+                files.remove(),
+                stages.encode()));
+    }
+
+    @Override
+    public String fileRehash(String sealed)
+            throws OmsError
+    {
+        return run("fileRehash", true, List.of(
+                stages.decode(sealed, FileRehashRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    if (request.isSetName()) {
+                        FileStages.auditName(call, request.getName());
+                    }
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_CATALOG),
+                files.rehash(),
                 stages.encode()));
     }
 

@@ -8,6 +8,8 @@ import org.apache.thrift.transport.layered.TFramedTransport;
 import org.omserver.agent.backend.AgentKeys;
 import org.omserver.catalog.Catalog;
 import org.omserver.master.authoring.AuthoringStages;
+import org.omserver.master.files.FileStages;
+import org.omserver.master.files.FileStore;
 import org.omserver.executor.api.BackendServices;
 import org.omserver.master.agents.CatalogAgentKeys;
 import org.omserver.master.config.MasterConfig;
@@ -23,6 +25,7 @@ import org.omserver.master.pipeline.Pipeline;
 import org.omserver.master.pipeline.Stages;
 import org.omserver.master.session.LoginThrottle;
 import org.omserver.master.session.SessionStore;
+import org.omserver.master.users.UserStages;
 import org.omserver.protocol.SealedMessages;
 import org.omserver.protocol.envelope.LegacyEnvelope;
 import org.omserver.protocol.envelope.ReplayCache;
@@ -36,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -69,10 +73,11 @@ public final class MasterServer
     private final AgentIntakeServer agentIntake;
     private final Clock clock;
     private final Duration agentsOnlineWindow;
+    private final Optional<FileStore> files;
 
     private MasterServer(Catalog catalog, Backends backends, JobRunner runner, Scheduler scheduler, Retention retention,
             TThreadedSelectorServer server, TNonblockingServerSocket socket, ExecutorService workers, Thread serving,
-            AgentIntakeServer agentIntake, Clock clock, Duration agentsOnlineWindow)
+            AgentIntakeServer agentIntake, Clock clock, Duration agentsOnlineWindow, Optional<FileStore> files)
     {
         this.catalog = catalog;
         this.backends = backends;
@@ -86,6 +91,13 @@ public final class MasterServer
         this.agentIntake = agentIntake;
         this.clock = clock;
         this.agentsOnlineWindow = agentsOnlineWindow;
+        this.files = files;
+    }
+
+    /** The file store, when files.dir is set (the demo seeds it). */
+    public Optional<FileStore> files()
+    {
+        return files;
     }
 
     /**
@@ -118,12 +130,15 @@ public final class MasterServer
             SealedEnvelope envelope = new SealedEnvelope(secret.bytes(), clock, config.envelopeWindow(), envelopeChars(config.maxFrameBytes()),
                     new ReplayCache(clock, REPLAY_CACHE_ENTRIES));
             SealedMessages messages = new SealedMessages(envelope, config.maxFrameBytes());
-            Stages stages = new Stages(catalog, messages, new SessionStore(clock, config.sessionTimeout()),
+            SessionStore sessions = new SessionStore(clock, config.sessionTimeout());
+            Stages stages = new Stages(catalog, messages, sessions,
                     new LoginThrottle(clock, config.loginMaxFailures(), MasterConfig.LOGIN_FAILURE_PERIOD), backends, runner, jobs, clock);
             LegacyCall legacy = new LegacyCall(config.legacyEnabled(), config.acceptsV1(), envelope,
                     new LegacyEnvelope(secret.bytes(), envelopeChars(config.maxFrameBytes())), config.legacyTimeout());
+            Optional<FileStore> files = openFileStore(config, catalog, clock);
             MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, new JobStages(catalog, jobs, runner),
-                    new ScheduleStages(catalog, clock), new AuthoringStages(catalog), legacy, PeerTrackingServer::currentPeer, clock);
+                    new ScheduleStages(catalog, clock), new AuthoringStages(catalog), new FileStages(files), new UserStages(catalog, sessions),
+                    new org.omserver.master.agents.AgentStages(catalog.agents(), clock, config.agents().onlineWindow()), legacy, PeerTrackingServer::currentPeer, clock);
             scheduler = new Scheduler(catalog.schedules(), catalog.jobs(), jobs, handler::scheduledRun, clock, config.history().schedulePoll());
             retention = new Retention(catalog.jobs(), clock, config.history().retentionDays(), config.history().maxJobs(),
                     config.history().retentionInterval());
@@ -149,7 +164,7 @@ public final class MasterServer
             AgentIntakeServer agentIntake = null;
             if (config.agents().enabled()) {
                 try {
-                    agentIntake = AgentIntakeServer.start(config, catalog, clock);
+                    agentIntake = AgentIntakeServer.start(config, catalog, clock, files);
                 }
                 catch (RuntimeException e) {
                     server.stop();
@@ -157,7 +172,7 @@ public final class MasterServer
                 }
             }
             MasterServer master = new MasterServer(catalog, backends, runner, scheduler, retention, server, socket, workers, serving, agentIntake,
-                    clock, config.agents().onlineWindow());
+                    clock, config.agents().onlineWindow(), files);
             scheduler.start();
             retention.start();
             log.info("master listening on {}:{} (backends: {}, legacy call {})", config.bind(), master.port(), String.join(", ", backends.names()),
@@ -222,6 +237,26 @@ public final class MasterServer
     public org.omserver.master.agents.AgentDirectory agents()
     {
         return new org.omserver.master.agents.AgentDirectory(catalog.agents(), clock, agentsOnlineWindow);
+    }
+
+    /** The file store under files.dir (created if missing; unfinished uploads of a previous run deleted), or none. */
+    private static Optional<FileStore> openFileStore(MasterConfig config, Catalog catalog, Clock clock)
+    {
+        if (config.files().dir().isEmpty()) {
+            log.info("file store off (files.dir is not set)");
+            return Optional.empty();
+        }
+        FileStore store;
+        try {
+            store = new FileStore(config.files().dir().get(), catalog.files(), config.files().maxBytes(), config.files().maxUploads(),
+                    config.files().uploadIdle(), clock);
+        }
+        catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot use files.dir " + config.files().dir().get() + ": " + e.getMessage()
+                    + "; create it, or make it writable for the master", e);
+        }
+        log.info("file store in {} ({} files)", store.dir(), store.list().size());
+        return Optional.of(store);
     }
 
     public Catalog catalog()

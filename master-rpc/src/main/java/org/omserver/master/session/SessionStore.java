@@ -57,6 +57,31 @@ public final class SessionStore
         return sessions.remove(token) != null;
     }
 
+    /**
+     * Ends every session of {@code username} (browser logins and API tokens alike: both are master sessions) but
+     * {@code keep}, if given; returns how many ended.
+     */
+    public int removeUser(String username, Optional<String> keep)
+    {
+        requireNonNull(username, "username is null");
+        int[] ended = {0};
+        sessions.values().removeIf(session -> {
+            boolean end = session.username().equals(username) && !keep.map(session.token()::equals).orElse(false);
+            if (end) {
+                ended[0]++;
+            }
+            return end;
+        });
+        return ended[0];
+    }
+
+    /** Live sessions of {@code username}. */
+    public int countUser(String username)
+    {
+        Instant now = clock.instant();
+        return (int) sessions.values().stream().filter(session -> session.username().equals(username) && session.expiresAt().isAfter(now)).count();
+    }
+
     public int size()
     {
         return sessions.size();

@@ -48,6 +48,10 @@ class TestSessionsFollowTheAccount
                     .isInstanceOfSatisfying(OmsError.class, error -> assertThat(error.getCode()).isEqualTo(ErrorCode.FORBIDDEN));
 
             master.execute("UPDATE oms_user SET role = 'operator' WHERE username = 'author'");
+            // an operator runs only on the function categories granted to it (issue 4): grant the one of 127.0.0.2
+            master.execute("INSERT INTO oms_user_grant (user_id, function_category_id, granted_at, granted_by) "
+                    + "SELECT u.id, f.id, CURRENT_TIMESTAMP, 'test' FROM oms_user u, server_fun_categ f "
+                    + "WHERE u.username = 'author' AND f.server_categ_name = 'Linux.Web'");
             assertThat(client.submit(session, 1003, List.of("127.0.0.2"), Map.of()).getJobId()).isPositive();
         }
     }

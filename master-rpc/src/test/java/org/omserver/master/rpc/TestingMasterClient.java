@@ -88,31 +88,20 @@ public final class TestingMasterClient
             throws TException
     {
         String sealed = messages.sealRequest(method, request);
-        String answer = switch (method) {
-            case "login" -> client.login(sealed);
-            case "logout" -> client.logout(sealed);
-            case "catalog" -> client.catalog(sealed);
-            case "inventory" -> client.inventory(sealed);
-            case "submit" -> client.submit(sealed);
-            case "events" -> client.events(sealed);
-            case "moduleGet" -> client.moduleGet(sealed);
-            case "moduleCreate" -> client.moduleCreate(sealed);
-            case "moduleUpdate" -> client.moduleUpdate(sealed);
-            case "moduleSetEnabled" -> client.moduleSetEnabled(sealed);
-            case "moduleDelete" -> client.moduleDelete(sealed);
-            case "moduleVersions" -> client.moduleVersions(sealed);
-            case "moduleRollback" -> client.moduleRollback(sealed);
-            case "modulePreview" -> client.modulePreview(sealed);
-            case "jobs" -> client.jobs(sealed);
-            case "jobDetail" -> client.jobDetail(sealed);
-            case "hostOutput" -> client.hostOutput(sealed);
-            case "cancel" -> client.cancel(sealed);
-            case "retryJob" -> client.retryJob(sealed);
-            case "createSchedule" -> client.createSchedule(sealed);
-            case "schedules" -> client.schedules(sealed);
-            case "changeSchedule" -> client.changeSchedule(sealed);
-            default -> throw new IllegalArgumentException(method);
-        };
+        // every sealed RPC has the same shape, String name(String sealed): call it by name, so a new RPC needs no case here
+        String answer;
+        try {
+            answer = (String) Master.Client.class.getMethod(method, String.class).invoke(client, sealed);
+        }
+        catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalArgumentException("no sealed RPC named " + method, e);
+        }
+        catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof TException thrift) {
+                throw thrift;
+            }
+            throw new IllegalStateException(method + " failed", e.getCause());
+        }
         try {
             return messages.openReply(method, answer, reply);
         }

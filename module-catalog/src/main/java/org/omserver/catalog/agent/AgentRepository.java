@@ -33,6 +33,9 @@ public interface AgentRepository
     /** The agent's readings since {@code from}, oldest first. */
     List<AgentMetric> metrics(String agentId, Instant from);
 
+    /** Each agent's newest reading (agents without one are absent). */
+    List<AgentMetric> latestMetrics();
+
     /** Deletes every reading older than {@code before}; returns how many. */
     int deleteMetricsBefore(Instant before);
 

@@ -8,4 +8,7 @@ public interface AuditRepository
 
     /** The newest entries first. */
     List<AuditEntry> latest(int limit);
+
+    /** A page of the log, newest first (by id). */
+    List<AuditRecord> query(AuditQuery query);
 }

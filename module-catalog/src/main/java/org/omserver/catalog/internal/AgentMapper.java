@@ -55,6 +55,11 @@ interface AgentMapper
             + "WHERE agent_id = #{agentId} AND at >= #{from} ORDER BY at, id")
     List<MetricRow> metrics(@Param("agentId") String agentId, @Param("from") LocalDateTime from);
 
+    /** Each agent's newest reading (ids grow with time). */
+    @Select("SELECT m.agent_id, m.at, m.cpu_percent, m.load1, m.memory_used, m.memory_total, m.disk_used, m.disk_total FROM oms_agent_metric m "
+            + "JOIN (SELECT agent_id, MAX(id) AS id FROM oms_agent_metric GROUP BY agent_id) latest ON m.id = latest.id")
+    List<MetricRow> latestMetrics();
+
     @Delete("DELETE FROM oms_agent_metric WHERE at < #{before}")
     int deleteMetricsBefore(LocalDateTime before);
 

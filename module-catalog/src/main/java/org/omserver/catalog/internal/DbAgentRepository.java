@@ -123,10 +123,18 @@ public final class DbAgentRepository
     @Override
     public List<AgentMetric> metrics(String agentId, Instant from)
     {
-        return db.call(AgentMapper.class, mapper -> mapper.metrics(agentId, Db.utc(from))).stream()
-                .map(row -> new AgentMetric(row.agentId, Db.instant(row.at), row.cpuPercent, row.load1, row.memoryUsed, row.memoryTotal,
-                        row.diskUsed, row.diskTotal))
-                .toList();
+        return db.call(AgentMapper.class, mapper -> mapper.metrics(agentId, Db.utc(from))).stream().map(DbAgentRepository::toMetric).toList();
+    }
+
+    @Override
+    public List<AgentMetric> latestMetrics()
+    {
+        return db.call(AgentMapper.class, AgentMapper::latestMetrics).stream().map(DbAgentRepository::toMetric).toList();
+    }
+
+    private static AgentMetric toMetric(MetricRow row)
+    {
+        return new AgentMetric(row.agentId, Db.instant(row.at), row.cpuPercent, row.load1, row.memoryUsed, row.memoryTotal, row.diskUsed, row.diskTotal);
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import org.omserver.catalog.audit.AuditEntry;
+import org.omserver.catalog.audit.AuditQuery;
+import org.omserver.catalog.audit.AuditRecord;
 import org.omserver.catalog.audit.AuditRepository;
 import org.omserver.catalog.internal.Mappers.AuditMapper;
 import org.omserver.catalog.internal.Rows.AuditRow;
@@ -50,10 +52,29 @@ public final class DbAuditRepository
         if (limit < 1 || limit > MAX_LATEST) {
             throw new IllegalArgumentException("limit must be 1 to " + MAX_LATEST + ", was " + limit);
         }
-        return db.call(AuditMapper.class, mapper -> mapper.latest(limit)).stream()
-                .map(row -> new AuditEntry(Db.instant(row.at), row.actor, row.clientAddress, row.action,
-                        row.moduleId == null ? OptionalInt.empty() : OptionalInt.of(row.moduleId),
-                        row.params, row.targets, row.outcome, Optional.ofNullable(row.detail)))
-                .toList();
+        return db.call(AuditMapper.class, mapper -> mapper.latest(limit)).stream().map(DbAuditRepository::entry).toList();
+    }
+
+    @Override
+    public List<AuditRecord> query(AuditQuery query)
+    {
+        requireNonNull(query, "query is null");
+        UserAdminMapper.AuditQueryRow row = new UserAdminMapper.AuditQueryRow();
+        row.beforeId = query.beforeId().isPresent() ? query.beforeId().getAsLong() : null;
+        row.limit = query.limit();
+        row.actor = query.actor().orElse(null);
+        row.action = query.action().orElse(null);
+        row.outcome = query.outcome().orElse(null);
+        row.since = query.since().map(Db::utc).orElse(null);
+        row.until = query.until().map(Db::utc).orElse(null);
+        row.text = query.text().orElse(null);
+        return db.call(UserAdminMapper.class, mapper -> mapper.audit(row)).stream().map(found -> new AuditRecord(found.id, entry(found))).toList();
+    }
+
+    private static AuditEntry entry(AuditRow row)
+    {
+        return new AuditEntry(Db.instant(row.at), row.actor, row.clientAddress, row.action,
+                row.moduleId == null ? OptionalInt.empty() : OptionalInt.of(row.moduleId),
+                row.params, row.targets, row.outcome, Optional.ofNullable(row.detail));
     }
 }

@@ -2,8 +2,14 @@ package org.omserver.catalog.internal;
 
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 import org.apache.ibatis.exceptions.PersistenceException;
@@ -12,6 +18,7 @@ import org.omserver.catalog.internal.Rows.UserRow;
 import org.omserver.catalog.user.Passwords;
 import org.omserver.catalog.user.Role;
 import org.omserver.catalog.user.User;
+import org.omserver.catalog.user.UserAccount;
 import org.omserver.catalog.user.UserRepository;
 
 import static java.util.Objects.requireNonNull;
@@ -83,6 +90,82 @@ public final class DbUserRepository
         }
         String hash = Passwords.hash(password);
         return db.call(UserMapper.class, mapper -> mapper.setPasswordHash(user.get().id(), hash)) == 1;
+    }
+
+    @Override
+    public List<UserAccount> list()
+    {
+        Map<Long, List<Integer>> grants = db.call(UserAdminMapper.class, UserAdminMapper::allGrants).stream()
+                .collect(Collectors.groupingBy(row -> row.id, Collectors.mapping(row -> row.category, Collectors.toList())));
+        return db.call(UserAdminMapper.class, UserAdminMapper::list).stream()
+                .map(row -> new UserAccount(toUser(row), Db.instant(row.createdAt), grants.getOrDefault(row.id, List.of()).stream().sorted().toList()))
+                .toList();
+    }
+
+    @Override
+    public Optional<UserAccount> account(String username)
+    {
+        requireNonNull(username, "username is null");
+        return db.call(UserMapper.class, mapper -> mapper.find(username)).stream()
+                .filter(row -> row.username.equals(username))
+                .findFirst()
+                .map(row -> new UserAccount(toUser(row), Db.instant(row.createdAt), db.call(UserAdminMapper.class, mapper -> mapper.grants(row.id))));
+    }
+
+    @Override
+    public boolean setEnabled(String username, boolean enabled)
+    {
+        return find(username).map(user -> db.call(UserAdminMapper.class, mapper -> mapper.setEnabled(user.id(), enabled)) == 1).orElse(false);
+    }
+
+    @Override
+    public boolean setRole(String username, Role role)
+    {
+        requireNonNull(role, "role is null");
+        return find(username).map(user -> db.call(UserAdminMapper.class, mapper -> mapper.setRole(user.id(), role.name().toLowerCase(Locale.ROOT))) == 1)
+                .orElse(false);
+    }
+
+    @Override
+    public boolean delete(String username)
+    {
+        Optional<User> user = find(username);
+        if (user.isEmpty()) {
+            return false;
+        }
+        return db.transaction(UserAdminMapper.class, mapper -> {
+            mapper.deleteGrants(user.get().id());
+            return mapper.delete(user.get().id()) == 1;
+        });
+    }
+
+    @Override
+    public Set<Integer> grants(String username)
+    {
+        Optional<User> user = find(username);
+        if (user.isEmpty()) {
+            return Set.of();
+        }
+        List<Integer> ids = db.call(UserAdminMapper.class, mapper -> mapper.grants(user.get().id()));
+        return new TreeSet<Integer>(ids);
+    }
+
+    @Override
+    public boolean setGrants(String username, Collection<Integer> functionCategoryIds, String grantedBy)
+    {
+        requireNonNull(grantedBy, "grantedBy is null");
+        Optional<User> user = find(username);
+        if (user.isEmpty()) {
+            return false;
+        }
+        Set<Integer> categories = new TreeSet<>(functionCategoryIds);
+        return db.transaction(UserAdminMapper.class, mapper -> {
+            mapper.deleteGrants(user.get().id());
+            for (int category : categories) {
+                mapper.insertGrant(user.get().id(), category, Db.utc(clock.instant()), Db.cap(grantedBy, 64));
+            }
+            return true;
+        });
     }
 
     private static IllegalArgumentException duplicate(String username)

@@ -12,6 +12,7 @@ import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.apache.ibatis.type.JdbcType;
 import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.catalog.audit.AuditRepository;
+import org.omserver.catalog.file.FileRepository;
 import org.omserver.catalog.inventory.InventoryRepository;
 import org.omserver.catalog.job.JobRepository;
 import org.omserver.catalog.module.ModuleRepository;
@@ -22,7 +23,8 @@ import static java.util.Objects.requireNonNull;
 
 /** The MyBatis set-up and the repositories over it. */
 public record Repositories(ModuleRepository modules, InventoryRepository inventory, UserRepository users,
-        JobRepository jobs, AuditRepository audit, ScheduleRepository schedules, AgentRepository agents)
+        JobRepository jobs, AuditRepository audit, ScheduleRepository schedules, AgentRepository agents,
+        FileRepository files)
 {
     public static Repositories create(DataSource dataSource, Clock clock)
     {
@@ -39,8 +41,11 @@ public record Repositories(ModuleRepository modules, InventoryRepository invento
         configuration.addMapper(Mappers.AuditMapper.class);
         configuration.addMapper(Mappers.ScheduleMapper.class);
         configuration.addMapper(AgentMapper.class);
+        configuration.addMapper(FileMapper.class);
+        configuration.addMapper(UserAdminMapper.class);
         Db db = new Db(new SqlSessionFactoryBuilder().build(configuration));
         return new Repositories(new DbModuleRepository(db, clock), new DbInventoryRepository(db), new DbUserRepository(db, clock),
-                new DbJobRepository(db, clock), new DbAuditRepository(db), new DbScheduleRepository(db), new DbAgentRepository(db));
+                new DbJobRepository(db, clock), new DbAuditRepository(db), new DbScheduleRepository(db), new DbAgentRepository(db),
+                new DbFileRepository(db));
     }
 }

@@ -15,7 +15,40 @@ public final class Passwords
     private static final int MAX_BYTES = 72;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Password policy for passwords users choose: at least this many characters. */
+    public static final int MIN_LENGTH = 12;
+    private static final String GENERATED_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    private static final int GENERATED_LENGTH = 20;
+
     private Passwords() {}
+
+    /** A random password (20 characters, no look-alikes such as l/1, O/0), for new users and resets; shown once. */
+    public static char[] generate()
+    {
+        char[] password = new char[GENERATED_LENGTH];
+        for (int i = 0; i < password.length; i++) {
+            password[i] = GENERATED_ALPHABET.charAt(RANDOM.nextInt(GENERATED_ALPHABET.length()));
+        }
+        return password;
+    }
+
+    /** Why a password a user chose is not acceptable, or empty when it is. */
+    public static java.util.Optional<String> policyProblem(char[] password)
+    {
+        requireNonNull(password, "password is null");
+        if (password.length < MIN_LENGTH) {
+            return java.util.Optional.of("the new password has " + password.length + " characters; choose at least " + MIN_LENGTH);
+        }
+        if (utf8Length(password) > MAX_BYTES) {
+            return java.util.Optional.of("the new password is longer than 72 bytes (UTF-8), which bcrypt cannot use; choose a shorter one");
+        }
+        for (char c : password) {
+            if (Character.isISOControl(c)) {
+                return java.util.Optional.of("the new password contains a control character (newline, tab, NUL...); use printable characters only");
+            }
+        }
+        return java.util.Optional.empty();
+    }
 
     /** @throws IllegalArgumentException for an empty password or one over 72 bytes of UTF-8 */
     public static String hash(char[] password)

@@ -16,6 +16,8 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
   private static final org.apache.thrift.protocol.TField OS_FIELD_DESC = new org.apache.thrift.protocol.TField("os", org.apache.thrift.protocol.TType.STRING, (short)4);
   private static final org.apache.thrift.protocol.TField APP_CATEGORY_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("appCategoryId", org.apache.thrift.protocol.TType.I32, (short)5);
   private static final org.apache.thrift.protocol.TField BACKEND_FIELD_DESC = new org.apache.thrift.protocol.TField("backend", org.apache.thrift.protocol.TType.STRING, (short)6);
+  private static final org.apache.thrift.protocol.TField AGENT_ONLINE_FIELD_DESC = new org.apache.thrift.protocol.TField("agentOnline", org.apache.thrift.protocol.TType.BOOL, (short)20);
+  private static final org.apache.thrift.protocol.TField AGENT_LAST_HEARTBEAT_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("agentLastHeartbeatMillis", org.apache.thrift.protocol.TType.I64, (short)21);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ServerInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ServerInfoTupleSchemeFactory();
@@ -32,6 +34,8 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
    * Executor backend the master will use for this host (e.g. "ssh").
    */
   public @org.apache.thrift.annotation.Nullable java.lang.String backend; // required
+  public boolean agentOnline; // optional
+  public long agentLastHeartbeatMillis; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -46,7 +50,9 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     /**
      * Executor backend the master will use for this host (e.g. "ssh").
      */
-    BACKEND((short)6, "backend");
+    BACKEND((short)6, "backend"),
+    AGENT_ONLINE((short)20, "agentOnline"),
+    AGENT_LAST_HEARTBEAT_MILLIS((short)21, "agentLastHeartbeatMillis");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -74,6 +80,10 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
           return APP_CATEGORY_ID;
         case 6: // BACKEND
           return BACKEND;
+        case 20: // AGENT_ONLINE
+          return AGENT_ONLINE;
+        case 21: // AGENT_LAST_HEARTBEAT_MILLIS
+          return AGENT_LAST_HEARTBEAT_MILLIS;
         default:
           return null;
       }
@@ -118,8 +128,10 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
 
   // isset id assignments
   private static final int __APPCATEGORYID_ISSET_ID = 0;
+  private static final int __AGENTONLINE_ISSET_ID = 1;
+  private static final int __AGENTLASTHEARTBEATMILLIS_ISSET_ID = 2;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.WAN_IP,_Fields.OS};
+  private static final _Fields optionals[] = {_Fields.WAN_IP,_Fields.OS,_Fields.AGENT_ONLINE,_Fields.AGENT_LAST_HEARTBEAT_MILLIS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -135,6 +147,10 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
     tmpMap.put(_Fields.BACKEND, new org.apache.thrift.meta_data.FieldMetaData("backend", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.AGENT_ONLINE, new org.apache.thrift.meta_data.FieldMetaData("agentOnline", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
+    tmpMap.put(_Fields.AGENT_LAST_HEARTBEAT_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("agentLastHeartbeatMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ServerInfo.class, metaDataMap);
   }
@@ -177,6 +193,8 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     if (other.isSetBackend()) {
       this.backend = other.backend;
     }
+    this.agentOnline = other.agentOnline;
+    this.agentLastHeartbeatMillis = other.agentLastHeartbeatMillis;
   }
 
   @Override
@@ -193,6 +211,10 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     setAppCategoryIdIsSet(false);
     this.appCategoryId = 0;
     this.backend = null;
+    setAgentOnlineIsSet(false);
+    this.agentOnline = false;
+    setAgentLastHeartbeatMillisIsSet(false);
+    this.agentLastHeartbeatMillis = 0;
   }
 
   /**
@@ -355,6 +377,52 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     }
   }
 
+  public boolean isAgentOnline() {
+    return this.agentOnline;
+  }
+
+  public ServerInfo setAgentOnline(boolean agentOnline) {
+    this.agentOnline = agentOnline;
+    setAgentOnlineIsSet(true);
+    return this;
+  }
+
+  public void unsetAgentOnline() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __AGENTONLINE_ISSET_ID);
+  }
+
+  /** Returns true if field agentOnline is set (has been assigned a value) and false otherwise */
+  public boolean isSetAgentOnline() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __AGENTONLINE_ISSET_ID);
+  }
+
+  public void setAgentOnlineIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __AGENTONLINE_ISSET_ID, value);
+  }
+
+  public long getAgentLastHeartbeatMillis() {
+    return this.agentLastHeartbeatMillis;
+  }
+
+  public ServerInfo setAgentLastHeartbeatMillis(long agentLastHeartbeatMillis) {
+    this.agentLastHeartbeatMillis = agentLastHeartbeatMillis;
+    setAgentLastHeartbeatMillisIsSet(true);
+    return this;
+  }
+
+  public void unsetAgentLastHeartbeatMillis() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __AGENTLASTHEARTBEATMILLIS_ISSET_ID);
+  }
+
+  /** Returns true if field agentLastHeartbeatMillis is set (has been assigned a value) and false otherwise */
+  public boolean isSetAgentLastHeartbeatMillis() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __AGENTLASTHEARTBEATMILLIS_ISSET_ID);
+  }
+
+  public void setAgentLastHeartbeatMillisIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __AGENTLASTHEARTBEATMILLIS_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -406,6 +474,22 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       }
       break;
 
+    case AGENT_ONLINE:
+      if (value == null) {
+        unsetAgentOnline();
+      } else {
+        setAgentOnline((java.lang.Boolean)value);
+      }
+      break;
+
+    case AGENT_LAST_HEARTBEAT_MILLIS:
+      if (value == null) {
+        unsetAgentLastHeartbeatMillis();
+      } else {
+        setAgentLastHeartbeatMillis((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -431,6 +515,12 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     case BACKEND:
       return getBackend();
 
+    case AGENT_ONLINE:
+      return isAgentOnline();
+
+    case AGENT_LAST_HEARTBEAT_MILLIS:
+      return getAgentLastHeartbeatMillis();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -455,6 +545,10 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       return isSetAppCategoryId();
     case BACKEND:
       return isSetBackend();
+    case AGENT_ONLINE:
+      return isSetAgentOnline();
+    case AGENT_LAST_HEARTBEAT_MILLIS:
+      return isSetAgentLastHeartbeatMillis();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -526,6 +620,24 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
         return false;
     }
 
+    boolean this_present_agentOnline = true && this.isSetAgentOnline();
+    boolean that_present_agentOnline = true && that.isSetAgentOnline();
+    if (this_present_agentOnline || that_present_agentOnline) {
+      if (!(this_present_agentOnline && that_present_agentOnline))
+        return false;
+      if (this.agentOnline != that.agentOnline)
+        return false;
+    }
+
+    boolean this_present_agentLastHeartbeatMillis = true && this.isSetAgentLastHeartbeatMillis();
+    boolean that_present_agentLastHeartbeatMillis = true && that.isSetAgentLastHeartbeatMillis();
+    if (this_present_agentLastHeartbeatMillis || that_present_agentLastHeartbeatMillis) {
+      if (!(this_present_agentLastHeartbeatMillis && that_present_agentLastHeartbeatMillis))
+        return false;
+      if (this.agentLastHeartbeatMillis != that.agentLastHeartbeatMillis)
+        return false;
+    }
+
     return true;
   }
 
@@ -554,6 +666,14 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     hashCode = hashCode * 8191 + ((isSetBackend()) ? 131071 : 524287);
     if (isSetBackend())
       hashCode = hashCode * 8191 + backend.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetAgentOnline()) ? 131071 : 524287);
+    if (isSetAgentOnline())
+      hashCode = hashCode * 8191 + ((agentOnline) ? 131071 : 524287);
+
+    hashCode = hashCode * 8191 + ((isSetAgentLastHeartbeatMillis()) ? 131071 : 524287);
+    if (isSetAgentLastHeartbeatMillis())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(agentLastHeartbeatMillis);
 
     return hashCode;
   }
@@ -622,6 +742,26 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     }
     if (isSetBackend()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.backend, other.backend);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetAgentOnline(), other.isSetAgentOnline());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAgentOnline()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.agentOnline, other.agentOnline);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetAgentLastHeartbeatMillis(), other.isSetAgentLastHeartbeatMillis());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAgentLastHeartbeatMillis()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.agentLastHeartbeatMillis, other.agentLastHeartbeatMillis);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -697,6 +837,18 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       sb.append(this.backend);
     }
     first = false;
+    if (isSetAgentOnline()) {
+      if (!first) sb.append(", ");
+      sb.append("agentOnline:");
+      sb.append(this.agentOnline);
+      first = false;
+    }
+    if (isSetAgentLastHeartbeatMillis()) {
+      if (!first) sb.append(", ");
+      sb.append("agentLastHeartbeatMillis:");
+      sb.append(this.agentLastHeartbeatMillis);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -802,6 +954,22 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 20: // AGENT_ONLINE
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.agentOnline = iprot.readBool();
+              struct.setAgentOnlineIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 21: // AGENT_LAST_HEARTBEAT_MILLIS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.agentLastHeartbeatMillis = iprot.readI64();
+              struct.setAgentLastHeartbeatMillisIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -853,6 +1021,16 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
         oprot.writeString(struct.backend);
         oprot.writeFieldEnd();
       }
+      if (struct.isSetAgentOnline()) {
+        oprot.writeFieldBegin(AGENT_ONLINE_FIELD_DESC);
+        oprot.writeBool(struct.agentOnline);
+        oprot.writeFieldEnd();
+      }
+      if (struct.isSetAgentLastHeartbeatMillis()) {
+        oprot.writeFieldBegin(AGENT_LAST_HEARTBEAT_MILLIS_FIELD_DESC);
+        oprot.writeI64(struct.agentLastHeartbeatMillis);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -882,12 +1060,24 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       if (struct.isSetOs()) {
         optionals.set(1);
       }
-      oprot.writeBitSet(optionals, 2);
+      if (struct.isSetAgentOnline()) {
+        optionals.set(2);
+      }
+      if (struct.isSetAgentLastHeartbeatMillis()) {
+        optionals.set(3);
+      }
+      oprot.writeBitSet(optionals, 4);
       if (struct.isSetWanIp()) {
         oprot.writeString(struct.wanIp);
       }
       if (struct.isSetOs()) {
         oprot.writeString(struct.os);
+      }
+      if (struct.isSetAgentOnline()) {
+        oprot.writeBool(struct.agentOnline);
+      }
+      if (struct.isSetAgentLastHeartbeatMillis()) {
+        oprot.writeI64(struct.agentLastHeartbeatMillis);
       }
     }
 
@@ -902,7 +1092,7 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       struct.setAppCategoryIdIsSet(true);
       struct.backend = iprot.readString();
       struct.setBackendIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(2);
+      java.util.BitSet incoming = iprot.readBitSet(4);
       if (incoming.get(0)) {
         struct.wanIp = iprot.readString();
         struct.setWanIpIsSet(true);
@@ -910,6 +1100,14 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       if (incoming.get(1)) {
         struct.os = iprot.readString();
         struct.setOsIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.agentOnline = iprot.readBool();
+        struct.setAgentOnlineIsSet(true);
+      }
+      if (incoming.get(3)) {
+        struct.agentLastHeartbeatMillis = iprot.readI64();
+        struct.setAgentLastHeartbeatMillisIsSet(true);
       }
     }
   }

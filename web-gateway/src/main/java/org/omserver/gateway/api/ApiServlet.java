@@ -50,7 +50,15 @@ public final class ApiServlet
             ApiRoute.of("GET", "/api/v1/jobs", Endpoints::history),
             ApiRoute.of("GET", "/api/v1/jobs/{id}/hosts/{ip}/output", Endpoints::hostOutput),
             ApiRoute.of("POST", "/api/v1/jobs/{id}/cancel", Endpoints::cancel),
-            ApiRoute.of("POST", "/api/v1/jobs/{id}/retry", Endpoints::retry));
+            ApiRoute.of("POST", "/api/v1/jobs/{id}/retry", Endpoints::retry),
+            // users and audit (issue 4)
+            ApiRoute.of("GET", "/api/v1/users", Endpoints::users),
+            ApiRoute.of("DELETE", "/api/v1/users/{name}/sessions", Endpoints::logoutEverywhere),
+            ApiRoute.of("GET", "/api/v1/audit", Endpoints::audit),
+            ApiRoute.of("GET", "/api/v1/files", Endpoints::files),
+            ApiRoute.of("POST", "/api/v1/files/rehash", Endpoints::rehashFiles),
+            ApiRoute.of("DELETE", "/api/v1/files/{name}", Endpoints::removeFile),
+            ApiRoute.of("PUT", "/api/v1/files/{name}", Endpoints::uploadFile));
 
     private final transient Endpoints endpoints;
 

@@ -242,6 +242,104 @@ public final class Endpoints
         return ApiReply.ok(ApiJson.jobDetail(web.master().jobDetail(request)));
     }
 
+    // ---- file store (issue 3) ------------------------------------------------------------------
+
+    /** The master's file store: every file with size and checksums (any logged-in user). */
+    ApiReply files(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        org.omserver.protocol.thrift.FileListReply reply = web.master().fileList(token);
+        List<Map<String, Object>> files = new ArrayList<>();
+        reply.getFiles().forEach(file -> files.add(file(file)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("files", files);
+        body.put("maxFileBytes", reply.getMaxFileBytes());
+        return ApiReply.ok(body);
+    }
+
+    /**
+     * Stores the body (application/octet-stream, with Content-Length) as a file (admin, author). {@code ?sha256=} is
+     * the client's SHA-256 of the file: the gateway relays the body to the master in chunks and the master compares
+     * that sum with the bytes it received, so the check runs end to end and the gateway never holds the file.
+     */
+    ApiReply uploadFile(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("sha256"));
+        String name = call.textInPath("name");
+        String sha256 = call.query("sha256");
+        if (sha256 == null || !sha256.matches("[0-9a-fA-F]{64}")) {
+            throw ApiException.invalid("give ?sha256= with the SHA-256 of the file you send (64 hex digits)");
+        }
+        String type = call.request().getContentType();
+        if (type == null || !type.startsWith("application/octet-stream")) {
+            throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "send the file as the body with 'Content-Type: application/octet-stream'");
+        }
+        long size = call.request().getContentLengthLong();
+        if (size < 0) {
+            throw new ApiException(411, "LENGTH_REQUIRED", "send the file with a Content-Length header (no chunked transfer encoding)");
+        }
+        org.omserver.protocol.thrift.FileUploadBeginReply begun = web.master().fileUploadBegin(token, name, size, call.clientAddress());
+        long offset = 0;
+        try (InputStream in = call.request().getInputStream()) {
+            while (offset < size) {
+                byte[] chunk = in.readNBytes((int) Math.min(begun.getMaxChunkBytes(), size - offset));
+                if (chunk.length == 0) {
+                    break;
+                }
+                offset = web.master().fileUploadChunk(token, begun.getUploadId(), offset, java.nio.ByteBuffer.wrap(chunk));
+            }
+        }
+        // a body shorter than announced is committed as it is: the master refuses it and deletes what it received
+        org.omserver.protocol.thrift.FileUploadCommitReply committed = web.master().fileUploadCommit(token, begun.getUploadId(), sha256.toLowerCase(Locale.ROOT),
+                call.clientAddress());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("file", file(committed.getFile()));
+        body.put("replaced", committed.isReplaced());
+        return ApiReply.ok(body);
+    }
+
+    /** Removes a file (admin, author). */
+    ApiReply removeFile(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        org.omserver.protocol.thrift.FileRemoveReply reply = web.master().fileRemove(token, call.textInPath("name"), call.clientAddress());
+        return ApiReply.ok(Map.of("removed", file(reply.getRemoved())));
+    }
+
+    /** IOMS genmd5: re-hashes every file, or the one named by {@code ?name=} (admin, author). */
+    ApiReply rehashFiles(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("name"));
+        org.omserver.protocol.thrift.FileRehashReply reply = web.master().fileRehash(token, call.query("name"), call.clientAddress());
+        List<Map<String, Object>> files = new ArrayList<>();
+        reply.getFiles().forEach(file -> files.add(file(file)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("files", files);
+        body.put("changed", reply.getChanged());
+        return ApiReply.ok(body);
+    }
+
+    private static Map<String, Object> file(org.omserver.protocol.thrift.StoredFileInfo file)
+    {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", file.getName());
+        json.put("size", file.getSize());
+        json.put("md5", file.getMd5());
+        json.put("sha256", file.getSha256());
+        json.put("uploadedBy", file.getUploadedBy());
+        json.put("uploadedAt", java.time.Instant.ofEpochMilli(file.getUploadedAtMillis()).toString());
+        json.put("hashedAt", java.time.Instant.ofEpochMilli(file.getHashedAtMillis()).toString());
+        return json;
+    }
+
     /** Job history, newest first, keyset-paged with {@code before}. */
     ApiReply history(ApiCall call)
             throws ApiException, MasterException, MasterUnavailableException
@@ -280,6 +378,84 @@ public final class Endpoints
         call.numberQuery("stderrOffset", 0, Integer.MAX_VALUE).ifPresent(offset -> request.setStderrOffset((int) offset));
         call.numberQuery("limit", 1, 1_048_576).ifPresent(limit -> request.setLimit((int) limit));
         return ApiReply.ok(ApiJson.hostOutput(web.master().hostOutput(request)));
+    }
+
+    /** Every user with role, state, open sessions and grants (admin). */
+    ApiReply users(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        return ApiReply.ok(Map.of("users", web.master().users(token).getUsers().stream().map(user -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("username", user.getUsername());
+            row.put("role", user.getRole().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("enabled", user.isEnabled());
+            row.put("createdAtMillis", user.getCreatedAtMillis());
+            row.put("grantedFunctionCategoryIds", user.getGrantedFunctionCategoryIds());
+            row.put("openSessions", user.getOpenSessions());
+            return row;
+        }).toList()));
+    }
+
+    /** Ends every browser session and API token of the user (this token too, when it is one's own): one's own for anyone, others' for admins. */
+    ApiReply logoutEverywhere(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        call.noBody();
+        var reply = web.master().logoutEverywhere(new org.omserver.protocol.thrift.LogoutEverywhereRequest(token)
+                .setUsername(call.textInPath("name")).setClientAddress(call.clientAddress()));
+        return ApiReply.ok(Map.of("username", reply.getUsername(), "sessionsEnded", reply.getSessionsEnded()));
+    }
+
+    /** The audit log, newest first, keyset-paged with nextBefore (admin). */
+    ApiReply audit(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("before", "limit", "actor", "action", "outcome", "since", "until", "text"));
+        var request = new org.omserver.protocol.thrift.AuditQueryRequest(token);
+        call.numberQuery("before", 1, Long.MAX_VALUE / 2).ifPresent(request::setBeforeId);
+        call.numberQuery("limit", 1, 500).ifPresent(limit -> request.setLimit((int) limit));
+        for (String name : List.of("actor", "action", "outcome", "text")) {
+            String value = call.query(name);
+            if (value != null) {
+                switch (name) {
+                    case "actor" -> request.setActor(value);
+                    case "action" -> request.setAction(value);
+                    case "outcome" -> request.setOutcome(value);
+                    default -> request.setText(value);
+                }
+            }
+        }
+        call.numberQuery("since", 0, Long.MAX_VALUE / 2).ifPresent(request::setSinceMillis);
+        call.numberQuery("until", 0, Long.MAX_VALUE / 2).ifPresent(request::setUntilMillis);
+        var reply = web.master().auditLog(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("records", reply.getRecords().stream().map(record -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", record.getId());
+            row.put("atMillis", record.getAtMillis());
+            row.put("actor", record.getActor());
+            row.put("clientAddress", record.getClientAddress());
+            row.put("action", record.getAction());
+            if (record.isSetModuleId()) {
+                row.put("moduleId", record.getModuleId());
+            }
+            row.put("params", record.getParams());
+            row.put("targets", record.getTargets());
+            row.put("outcome", record.getOutcome());
+            if (record.isSetDetail()) {
+                row.put("detail", record.getDetail());
+            }
+            return row;
+        }).toList());
+        if (reply.isSetNextBeforeId()) {
+            body.put("nextBefore", reply.getNextBeforeId());
+        }
+        return ApiReply.ok(body);
     }
 
     /** Cancels a running job; cancelling a job that already ended answers {@code cancelled: false}. */

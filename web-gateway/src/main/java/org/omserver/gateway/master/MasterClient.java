@@ -13,6 +13,14 @@ import org.omserver.protocol.SealedMessages;
 import org.omserver.protocol.envelope.EnvelopeException;
 import org.omserver.protocol.envelope.SealedEnvelope;
 import org.omserver.protocol.envelope.SharedSecret;
+import org.omserver.protocol.thrift.AgentMetricsReply;
+import org.omserver.protocol.thrift.AgentMetricsRequest;
+import org.omserver.protocol.thrift.AgentsReply;
+import org.omserver.protocol.thrift.AgentsRequest;
+import org.omserver.protocol.thrift.CreateAgentTokenReply;
+import org.omserver.protocol.thrift.CreateAgentTokenRequest;
+import org.omserver.protocol.thrift.RevokeAgentReply;
+import org.omserver.protocol.thrift.RevokeAgentRequest;
 import org.omserver.protocol.thrift.CancelReply;
 import org.omserver.protocol.thrift.CancelRequest;
 import org.omserver.protocol.thrift.CatalogReply;
@@ -216,6 +224,56 @@ public final class MasterClient
                 Master.Client::modulePreview);
     }
 
+    // ---- file store (issue 3) ------------------------------------------------------------------
+
+    public org.omserver.protocol.thrift.FileListReply fileList(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("fileList", new org.omserver.protocol.thrift.FileListRequest(session), new org.omserver.protocol.thrift.FileListReply(),
+                Master.Client::fileList);
+    }
+
+    public org.omserver.protocol.thrift.FileRemoveReply fileRemove(String session, String name, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileRemoveRequest request = new org.omserver.protocol.thrift.FileRemoveRequest(session, name);
+        request.setClientAddress(clientAddress);
+        return call("fileRemove", request, new org.omserver.protocol.thrift.FileRemoveReply(), Master.Client::fileRemove);
+    }
+
+    public org.omserver.protocol.thrift.FileUploadBeginReply fileUploadBegin(String session, String name, long size, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileUploadBeginRequest request = new org.omserver.protocol.thrift.FileUploadBeginRequest(session, name, size);
+        request.setClientAddress(clientAddress);
+        return call("fileUploadBegin", request, new org.omserver.protocol.thrift.FileUploadBeginReply(), Master.Client::fileUploadBegin);
+    }
+
+    public long fileUploadChunk(String session, String uploadId, long offset, java.nio.ByteBuffer data)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("fileUploadChunk", new org.omserver.protocol.thrift.FileUploadChunkRequest(session, uploadId, offset, data),
+                new org.omserver.protocol.thrift.FileUploadChunkReply(), Master.Client::fileUploadChunk).getReceived();
+    }
+
+    public org.omserver.protocol.thrift.FileUploadCommitReply fileUploadCommit(String session, String uploadId, String sha256, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileUploadCommitRequest request = new org.omserver.protocol.thrift.FileUploadCommitRequest(session, uploadId, sha256);
+        request.setClientAddress(clientAddress);
+        return call("fileUploadCommit", request, new org.omserver.protocol.thrift.FileUploadCommitReply(), Master.Client::fileUploadCommit);
+    }
+
+    /** @param name one file, or null for every file */
+    public org.omserver.protocol.thrift.FileRehashReply fileRehash(String session, String name, String clientAddress)
+            throws MasterException, MasterUnavailableException
+    {
+        org.omserver.protocol.thrift.FileRehashRequest request = new org.omserver.protocol.thrift.FileRehashRequest(session);
+        request.setName(name);
+        request.setClientAddress(clientAddress);
+        return call("fileRehash", request, new org.omserver.protocol.thrift.FileRehashReply(), Master.Client::fileRehash);
+    }
+
     // ---- issue 5, for the JSON API: history, job detail, output paging, cancel, retry ----------
 
     /** A submit with every field of the request (rolling settings included). */
@@ -253,6 +311,64 @@ public final class MasterClient
             throws MasterException, MasterUnavailableException
     {
         return call("retryJob", request, new RetryReply(), Master.Client::retryJob);
+    }
+
+    // ---- users, grants, audit (issue 4) ----
+
+    public org.omserver.protocol.thrift.UsersReply users(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("users", new org.omserver.protocol.thrift.UsersRequest(session), new org.omserver.protocol.thrift.UsersReply(), Master.Client::users);
+    }
+
+    public org.omserver.protocol.thrift.UserChangeReply userChange(org.omserver.protocol.thrift.UserChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("userChange", request, new org.omserver.protocol.thrift.UserChangeReply(), Master.Client::userChange);
+    }
+
+    public org.omserver.protocol.thrift.ChangePasswordReply changePassword(org.omserver.protocol.thrift.ChangePasswordRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("changePassword", request, new org.omserver.protocol.thrift.ChangePasswordReply(), Master.Client::changePassword);
+    }
+
+    public org.omserver.protocol.thrift.LogoutEverywhereReply logoutEverywhere(org.omserver.protocol.thrift.LogoutEverywhereRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("logoutEverywhere", request, new org.omserver.protocol.thrift.LogoutEverywhereReply(), Master.Client::logoutEverywhere);
+    }
+
+    public org.omserver.protocol.thrift.AuditQueryReply auditLog(org.omserver.protocol.thrift.AuditQueryRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("auditLog", request, new org.omserver.protocol.thrift.AuditQueryReply(), Master.Client::auditLog);
+    }
+
+    // ---- agents web (issue 3) ----
+
+    public AgentsReply agents(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agents", new AgentsRequest(session), new AgentsReply(), Master.Client::agents);
+    }
+
+    public AgentMetricsReply agentMetrics(AgentMetricsRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentMetrics", request, new AgentMetricsReply(), Master.Client::agentMetrics);
+    }
+
+    public RevokeAgentReply agentRevoke(RevokeAgentRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentRevoke", request, new RevokeAgentReply(), Master.Client::agentRevoke);
+    }
+
+    public CreateAgentTokenReply agentTokenCreate(CreateAgentTokenRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentTokenCreate", request, new CreateAgentTokenReply(), Master.Client::agentTokenCreate);
     }
 
     @Override

@@ -58,8 +58,10 @@ final class RunPage
         }
         List<Map<String, Object>> servers = new ArrayList<>();
         for (ServerInfo server : inventory.getServers()) {
+            String liveness = Liveness.of(server);
             servers.add(map("lanIp", server.getLanIp(), "name", server.getName(), "appCategoryId", server.getAppCategoryId(),
-                    "os", server.isSetOs() ? server.getOs() : ""));
+                    "os", server.isSetOs() ? server.getOs() : "", "liveness", liveness,
+                    "label", server.getName() + " (" + server.getLanIp() + ")" + (liveness.isEmpty() ? "" : " · " + liveness)));
         }
         List<Map<String, Object>> modules = new ArrayList<>();
         for (ModuleInfo module : catalog.getModules()) {

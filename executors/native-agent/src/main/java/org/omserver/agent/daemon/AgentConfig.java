@@ -42,7 +42,9 @@ public record AgentConfig(
         Duration keepFinished,
         Path diskPath,
         AllowList allowList,
-        Set<String> builtins)
+        Set<String> builtins,
+        List<Path> downloadRoots,
+        HostCommandsConfig hostCommands)
 {
     private static final Pattern ALLOW_KEY = Pattern.compile("allow\\.([a-z0-9][a-z0-9_-]{0,63})\\.(program|args)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
@@ -62,6 +64,8 @@ public record AgentConfig(
         requireNonNull(diskPath, "diskPath is null");
         requireNonNull(allowList, "allowList is null");
         builtins = Set.copyOf(requireNonNull(builtins, "builtins is null"));
+        downloadRoots = List.copyOf(requireNonNull(downloadRoots, "downloadRoots is null"));
+        requireNonNull(hostCommands, "hostCommands is null");
     }
 
     public static AgentConfig fromProperties(Map<String, String> properties)
@@ -89,6 +93,13 @@ public record AgentConfig(
             default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
         });
         Set<String> builtins = p.get("allow.builtins", String.join(",", new TreeSet<>(Builtins.DEFAULT_ENABLED)), AgentConfig::names);
+        List<Path> downloadRoots = p.get("allow.download-roots", "", AgentConfig::roots);
+        HostCommandsConfig hostCommands = new HostCommandsConfig(
+                p.get("allow.unzip-roots", "", HostCommandsConfig::roots),
+                p.get("unzip.max-bytes", "1024MiB", text -> rangeLong(size(text), 1, Long.MAX_VALUE)),
+                p.get("unzip.max-entries", "10000", text -> (int) range(integer(text), 1, 1_000_000)),
+                p.get("password.allow-system-accounts", "false", AgentConfig::bool),
+                p.get("cron.max-entries", "100", text -> (int) range(integer(text), 1, 10_000)));
 
         Map<String, Map<String, String>> entries = new TreeMap<>();
         if (builtin) {
@@ -118,7 +129,25 @@ public record AgentConfig(
                     + (p.problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", p.problems));
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
-                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins);
+                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands);
+    }
+
+    /** {@code allow.download-roots}: absolute directories separated by commas, where the downloads built-in may write. */
+    private static List<Path> roots(String text)
+    {
+        List<Path> roots = new java.util.ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String trimmed = part.strip();
+            if (trimmed.isEmpty() && text.isBlank()) {
+                continue;
+            }
+            Path root = Path.of(trimmed);
+            if (!root.isAbsolute() || !root.normalize().equals(root) || trimmed.contains("..")) {
+                throw new IllegalArgumentException("'" + trimmed + "' is not an absolute, normalized directory; write e.g. /srv/deploy,/opt/app");
+            }
+            roots.add(root);
+        }
+        return roots;
     }
 
     /** {@code allow.builtins}: names separated by commas ({@code none} for an empty set); checked against the agent's built-ins at start. */
@@ -186,10 +215,24 @@ public record AgentConfig(
 
     private static int range(long value, long min, long max)
     {
+        return (int) rangeLong(value, min, max);
+    }
+
+    private static long rangeLong(long value, long min, long max)
+    {
         if (value < min || value > max) {
             throw new IllegalArgumentException(value + " is outside " + min + ".." + max);
         }
-        return (int) value;
+        return value;
+    }
+
+    private static boolean bool(String text)
+    {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
+        };
     }
 
     private static long size(String text)

@@ -58,10 +58,12 @@ public final class AgentDaemon
     private final ScheduledExecutorService heartbeats;
     private final Runs runs;
     private final Thread serving;
+    private final CronTable cron;
 
     private AgentDaemon(AgentIdentity identity, TThreadedSelectorServer server, TNonblockingServerSocket socket, ExecutorService workers,
-            ScheduledExecutorService heartbeats, Runs runs, Thread serving)
+            ScheduledExecutorService heartbeats, Runs runs, Thread serving, CronTable cron)
     {
+        this.cron = cron;
         this.identity = identity;
         this.server = server;
         this.socket = socket;
@@ -71,13 +73,48 @@ public final class AgentDaemon
         this.serving = serving;
     }
 
+    /** Downloads outside a running agent (configuration checks, tests): there is no master to read from. */
+    private static final FileSource NOT_CONNECTED = (name, offset, length) -> {
+        throw new IllegalStateException("this agent is not connected to a master");
+    };
+
     /** Every built-in this agent has, enabled as {@code allow.builtins} says. */
     static Builtins builtins(AgentConfig config, String hostname)
     {
+        return builtins(config, hostname, cronTable(config, Clock.systemUTC()));
+    }
+
+    /** The agent's cron table in its state directory, in the host's time zone (not loaded yet). */
+    static CronTable cronTable(AgentConfig config, Clock clock)
+    {
+        return new CronTable(config.stateDir(), clock, java.time.ZoneId.systemDefault(), CronTable.ProcessTable.PROC, config::allowList,
+                config.hostCommands().cronMaxEntries());
+    }
+
+    static Builtins builtins(AgentConfig config, String hostname, CronTable cron)
+    {
+        return builtins(config, hostname, cron, NOT_CONNECTED);
+    }
+
+    /** @param files where downloads reads the master's file store */
+    static Builtins builtins(AgentConfig config, String hostname, CronTable cron, FileSource files)
+    {
         AtomicReference<Builtins> self = new AtomicReference<>();
         List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(VERSION, hostname, () -> self.get().enabled()));
+        all.addAll(hostCommands(config, cron));
+        all.add(new DownloadsBuiltin(config.downloadRoots(), files));
         self.set(Builtins.of(all, config.builtins()));
         return self.get();
+    }
+
+    /** The IOMS host commands: command, password, unzip, cronlist/cronadd/cronremove. */
+    private static List<Builtin> hostCommands(AgentConfig config, CronTable cron)
+    {
+        List<Builtin> commands = new ArrayList<>(List.of(new CommandBuiltin(config.allowList()),
+                new PasswordBuiltin(config.hostCommands().allowSystemAccounts(), Path.of("/etc/passwd"), Path.of("/etc/login.defs"), AgentHandler::isRoot),
+                new UnzipBuiltin(config.hostCommands())));
+        commands.addAll(CronBuiltins.all(cron));
+        return commands;
     }
 
     /** Fails with a message naming what to fix (token, master address, state.dir); nothing stays open on failure. */
@@ -100,6 +137,7 @@ public final class AgentDaemon
                     + "; check agent.bind and agent.port (is another agent running?)", e);
         }
         Runs runs = new Runs(config.maxConcurrentRuns(), config.maxOutputBytes(), config.keepFinished(), clock);
+        CronTable cron = null;
         ExecutorService workers = null;
         ScheduledExecutorService heartbeats = null;
         try {
@@ -110,7 +148,9 @@ public final class AgentDaemon
                     config.masterPort(), address, socket.getPort());
 
             AtomicBoolean revoked = new AtomicBoolean();
-            Builtins builtins = builtins(config, facts.getHostname());
+            cron = cronTable(config, clock);
+            cron.load();
+            Builtins builtins = builtins(config, facts.getHostname(), cron, (name, offset, length) -> intake.fileRead(identity, name, offset, length));
             AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), builtins, runs, VERSION, facts.getHostname(), revoked::get,
                     () -> "the master");
             workers = workerPool(config.workerThreads());
@@ -132,14 +172,17 @@ public final class AgentDaemon
                     config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
             log.info("agent {} listening on {}:{} ({} allow-list entries, built-ins {}, heartbeat every {} s)", identity.agentId(), config.bind(),
                     socket.getPort(), config.allowList().size(), builtins.enabled().stream().map(Builtin::name).toList(), config.heartbeatInterval().toSeconds());
-            return new AgentDaemon(identity, server, socket, workers, heartbeats, runs, serving);
+            cron.start();
+            return new AgentDaemon(identity, server, socket, workers, heartbeats, runs, serving, cron);
         }
         catch (TException | EnvelopeException e) {
+            closeCron(cron);
             closeQuietly(socket, workers, heartbeats, runs);
             throw new IllegalStateException("the agent cannot register with the master at " + config.masterHost() + ":" + config.masterPort() + ": "
                     + describe(e), e);
         }
         catch (RuntimeException | Error e) {
+            closeCron(cron);
             closeQuietly(socket, workers, heartbeats, runs);
             throw e;
         }
@@ -232,7 +275,15 @@ public final class AgentDaemon
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeCron(cron);
         closeQuietly(socket, workers, heartbeats, runs);
+    }
+
+    private static void closeCron(CronTable cron)
+    {
+        if (cron != null) {
+            cron.close();
+        }
     }
 
     private static void closeQuietly(TNonblockingServerSocket socket, ExecutorService workers, ScheduledExecutorService heartbeats, Runs runs)

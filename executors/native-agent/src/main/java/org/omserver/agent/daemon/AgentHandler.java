@@ -170,7 +170,7 @@ final class AgentHandler
         return seal.sealReply(identity.agentId(), identity.key(), method, reply);
     }
 
-    private static boolean isRoot()
+    static boolean isRoot()
     {
         try {
             return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));

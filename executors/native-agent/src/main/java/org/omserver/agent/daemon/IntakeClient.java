@@ -18,6 +18,8 @@ import org.omserver.protocol.agent.AnnounceReply;
 import org.omserver.protocol.agent.AnnounceRequest;
 import org.omserver.protocol.agent.EnrollReply;
 import org.omserver.protocol.agent.EnrollRequest;
+import org.omserver.protocol.agent.FileReadReply;
+import org.omserver.protocol.agent.FileReadRequest;
 import org.omserver.protocol.agent.HeartbeatReply;
 import org.omserver.protocol.agent.HeartbeatRequest;
 import org.omserver.protocol.agent.HostFacts;
@@ -63,6 +65,14 @@ final class IntakeClient
     {
         Sealed reply = call(client -> client.heartbeat(seal.sealRequest(identity.agentId(), identity.key(), "heartbeat", new HeartbeatRequest(metrics))));
         return seal.openReply(identity.key(), "heartbeat", reply, new HeartbeatReply());
+    }
+
+    /** A chunk of a file of the master's store (the downloads built-in). */
+    FileReadReply fileRead(AgentIdentity identity, String name, long offset, int length)
+            throws TException, EnvelopeException
+    {
+        Sealed reply = call(client -> client.fileRead(seal.sealRequest(identity.agentId(), identity.key(), "fileRead", new FileReadRequest(name, offset, length))));
+        return seal.openReply(identity.key(), "fileRead", reply, new FileReadReply());
     }
 
     private Sealed call(Call call)

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Built-in commands: enabled only by configuration, arguments checked first, run like a process (output, timeout, cancel). */
 final class TestBuiltins
 {
-    private final Runs runs = new Runs(4, 1024, Duration.ofMinutes(5), Clock.systemUTC());
+    private final Runs runs = new Runs(4, 64 * 1024, Duration.ofMinutes(5), Clock.systemUTC());
 
     @AfterEach
     void close()

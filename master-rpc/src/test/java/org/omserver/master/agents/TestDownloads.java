@@ -1,0 +1,210 @@
+package org.omserver.master.agents;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.omserver.master.files.FileStore;
+import org.omserver.master.rpc.TestingMaster;
+import org.omserver.master.rpc.TestingMasterClient;
+import org.omserver.protocol.thrift.EventKind;
+import org.omserver.protocol.thrift.EventsReply;
+import org.omserver.protocol.thrift.HostEvent;
+import org.omserver.protocol.thrift.HostStatus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Module 2010 (downloads) through a real master (MariaDB, file store on disk) to real agent processes on
+ * 127.0.21.x: the agent reads the file over AgentIntake with its own key, verifies it and moves it into place.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+final class TestDownloads
+{
+    private static final String ONE = "127.0.21.1";
+    private static final String NO_ROOTS = "127.0.21.2";
+
+    private TestingMaster master;
+    private FileStore store;
+    private Path dir;
+    private Path root;
+    private final List<TestingAgent> agents = new ArrayList<>();
+
+    @BeforeAll
+    void start(@TempDir Path dir)
+            throws Exception
+    {
+        this.dir = dir;
+        master = new TestingMaster(Map.of("files.dir", dir.resolve("store").toString()));
+        store = master.server().files().orElseThrow();
+        root = dir.resolve("deploy");
+        Files.createDirectories(root.resolve("app"));
+        agents.add(agent(ONE, Map.of("allow.builtins", "all", "allow.download-roots", root.toString())));
+        agents.add(agent(NO_ROOTS, Map.of("allow.builtins", "all")));
+    }
+
+    @AfterAll
+    void stop()
+            throws Exception
+    {
+        for (TestingAgent agent : agents) {
+            agent.close();
+        }
+        master.close();
+    }
+
+    @Test
+    void aDownloadArrivesWholeWithItsChecksumVerified()
+            throws Exception
+    {
+        byte[] content = bytes(2 * 1024 * 1024 + 777, 1);
+        put("release.tgz", content);
+        List<HostEvent> events = downloads("release.tgz", root.resolve("app").toString(), ONE);
+        String out = text(events, ONE, EventKind.STDOUT);
+        assertThat(finished(events, ONE).getStatus()).as(out + text(events, ONE, EventKind.STDERR)).isEqualTo(HostStatus.SUCCESS);
+        assertThat(out).contains("downloading release.tgz (" + content.length + " bytes, sha256 " + hex("SHA-256", content) + ")")
+                .contains("of " + content.length + " bytes (40%)")
+                .contains("release.tgz -> " + root.resolve("app").toRealPath().resolve("release.tgz") + " (" + content.length + " bytes");
+        assertThat(Files.readAllBytes(root.resolve("app/release.tgz"))).isEqualTo(content);
+        assertNoPartialFiles();
+        assertThat(master.catalog().audit().latest(200)).anySatisfy(entry -> {
+            assertThat(entry.action()).isEqualTo("agent.fileRead");
+            assertThat(entry.clientAddress()).isEqualTo(ONE);
+            assertThat(entry.detail()).hasValueSatisfying(detail -> assertThat(detail).startsWith("file release.tgz"));
+        });
+    }
+
+    @Test
+    void destinationsOutsideTheRootsAreRefused()
+            throws Exception
+    {
+        put("hosts.txt", bytes(100, 2));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+
+        HostEvent refused = finished(downloads("hosts.txt", outside.toString(), ONE), ONE);
+        assertThat(refused.getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(refused.getFailureMessage()).contains("is outside this agent's download roots");
+
+        // a symbolic link inside the root that points out of it
+        Path link = Files.createSymbolicLink(root.resolve("escape"), outside);
+        List<HostEvent> viaLink = downloads("hosts.txt", link.toString(), ONE);
+        assertThat(finished(viaLink, ONE).getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(text(viaLink, ONE, EventKind.STDERR)).contains("a symbolic link leads out); refused");
+        try (Stream<Path> files = Files.list(outside)) {
+            assertThat(files).isEmpty();
+        }
+
+        // an agent with no download roots refuses every download
+        HostEvent off = finished(downloads("hosts.txt", root.toString(), NO_ROOTS), NO_ROOTS);
+        assertThat(off.getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(off.getFailureMessage()).contains("downloads are off on this agent");
+    }
+
+    @Test
+    void aCorruptedTransferIsRefusedAndWritesNothing()
+            throws Exception
+    {
+        byte[] content = bytes(300_000, 3);
+        put("corrupt.bin", content);
+        // the bytes the master serves no longer match the checksums it recorded (disk corruption, a hand edit)
+        byte[] damaged = content.clone();
+        damaged[150_000] ^= 0x55;
+        Files.write(store.dir().resolve("corrupt.bin"), damaged);
+
+        List<HostEvent> events = downloads("corrupt.bin", root.resolve("app").toString(), ONE);
+        HostEvent end = finished(events, ONE);
+        assertThat(end.getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(end.getExitCode()).isEqualTo(1);
+        assertThat(text(events, ONE, EventKind.STDERR)).contains("checksum mismatch for corrupt.bin: received sha256 " + hex("SHA-256", damaged))
+                .contains("the file was not written");
+        assertThat(root.resolve("app/corrupt.bin")).doesNotExist();
+        assertNoPartialFiles();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private List<HostEvent> downloads(String file, String path, String host)
+            throws Exception
+    {
+        try (TestingMasterClient client = master.client()) {
+            String session = client.login("admin", "pw-admin").getSession();
+            long job = client.submit(session, 2010, List.of(host), Map.of("file", file, "path", path)).getJobId();
+            List<HostEvent> all = new ArrayList<>();
+            long cursor = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                EventsReply page = client.events(session, job, cursor, 5000, 500);
+                all.addAll(page.getEvents());
+                cursor = page.getNextCursor();
+                if (page.isComplete()) {
+                    return all;
+                }
+            }
+            throw new AssertionError("job " + job + " did not end: " + all);
+        }
+    }
+
+    private void put(String name, byte[] content)
+            throws Exception
+    {
+        String id = store.begin(name, content.length, "admin");
+        for (int offset = 0; offset < content.length; offset += FileStore.MAX_CHUNK_BYTES) {
+            int end = Math.min(content.length, offset + FileStore.MAX_CHUNK_BYTES);
+            store.chunk(id, "admin", offset, ByteBuffer.wrap(content, offset, end - offset));
+        }
+        store.commit(id, "admin", hex("SHA-256", content));
+    }
+
+    private void assertNoPartialFiles()
+            throws Exception
+    {
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.map(Path::toString)).noneMatch(name -> name.endsWith(".part"));
+        }
+    }
+
+    private static HostEvent finished(List<HostEvent> events, String host)
+    {
+        return events.stream().filter(e -> e.getLanIp().equals(host) && e.getKind() == EventKind.FINISHED).findFirst().orElseThrow();
+    }
+
+    private static String text(List<HostEvent> events, String host, EventKind kind)
+    {
+        return events.stream().filter(e -> e.getLanIp().equals(host) && e.getKind() == kind).map(HostEvent::getText).collect(Collectors.joining());
+    }
+
+    private TestingAgent agent(String address, Map<String, String> overrides)
+            throws Exception
+    {
+        String token = EnrollmentTokens.create(master.catalog().agents(), Clock.systemUTC(), Duration.ofHours(1), "test").reveal();
+        return TestingAgent.start(address, master.server().agentPort().orElseThrow(), dir.resolve(address), token, overrides);
+    }
+
+    private static byte[] bytes(int size, long seed)
+    {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static String hex(String algorithm, byte[] content)
+            throws Exception
+    {
+        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(content));
+    }
+}
