@@ -339,6 +339,8 @@
         d.querySelector('.detail-status').textContent = status;
         d.querySelector('.detail-stdout-empty').hidden = out.textContent !== '' || !reply.stdoutEnd;
         d.querySelector('.detail-stderr-empty').hidden = err.textContent !== '' || !reply.stderrEnd;
+        out.hidden = out.textContent === '';
+        err.hidden = err.textContent === '';
         var end = reply.stdoutEnd && reply.stderrEnd;
         more.hidden = end;
         more.disabled = false;

@@ -83,21 +83,37 @@ class TestBrowserRun
 
         browser.await("the end of the job", PAGE_WAIT, "return document.getElementById('state').textContent",
                 state -> state.asText().equals("finished"));
-        JsonNode hosts = browser.script("return [...document.querySelectorAll('#terminal .host')].map(h => ({"
-                + "name: h.querySelector('.host-name').textContent, status: h.querySelector('.host-status').textContent,"
-                + "output: h.querySelector('.host-output').textContent}))");
+        JsonNode hosts = browser.await("three rows in the host table", PAGE_WAIT,
+                "return [...document.querySelectorAll('#host-spacer .hostrow:not([hidden])')].map(r => ({"
+                + "name: r.querySelector('.cell-host').textContent, state: r.querySelector('.cell-state').textContent,"
+                + "output: r.querySelector('.cell-output').textContent}))", rows -> rows.size() == 3);
         String osVersion = localOsVersion();
-        assertThat(hosts).hasSize(3);
         for (JsonNode host : hosts) {
             String name = host.get("name").asText();
             if (name.contains(TestingStack.DEAD_HOST)) {
-                assertThat(host.get("status").asText()).startsWith("failure: UNREACHABLE");
+                assertThat(host.get("state").asText()).isEqualTo("failed: UNREACHABLE");
             }
             else {
-                assertThat(host.get("status").asText()).startsWith("success");
-                assertThat(host.get("output").asText()).isEqualTo(osVersion);
+                assertThat(host.get("state").asText()).isEqualTo("success");
+                assertThat(host.get("output").asText()).isEqualTo(osVersion.strip());
             }
         }
+        assertThat(browser.script("return document.querySelector('.count-failed').textContent + '/' + "
+                + "document.querySelector('.count-success').textContent").asText()).isEqualTo("1/2");
+        // no seq was skipped or repeated on the way to the page
+        assertThat(browser.script("return window.__omsStats.gaps + window.__omsStats.duplicates").asInt()).isZero();
+
+        // filter failed: only the unreachable host is left; its output opens with stdout and stderr apart
+        browser.script("var f = document.getElementById('filter-state'); f.value = 'failed'; f.dispatchEvent(new Event('change'));");
+        JsonNode failed = browser.await("only the failed host", PAGE_WAIT,
+                "return [...document.querySelectorAll('#host-spacer .hostrow')].filter(r => r.offsetParent !== null)"
+                + ".map(r => r.querySelector('.cell-host').textContent)",
+                rows -> rows.size() == 1);
+        assertThat(failed.get(0).asText()).contains(TestingStack.DEAD_HOST);
+        browser.script("document.querySelector('#host-spacer .hostrow:not([hidden])').click();");
+        browser.await("the failed host's output", PAGE_WAIT, "return document.querySelector('#host-detail .detail-status').textContent",
+                status -> status.asText().startsWith("failed: UNREACHABLE"));
+        assertThat(browser.script("return document.getElementById('host-detail').hidden").asBoolean()).isFalse();
         assertThat(values(browser.script("return [...document.querySelectorAll('.actions button')].map(b => b.textContent)")))
                 .contains("Retry failed and unreachable hosts");
 
