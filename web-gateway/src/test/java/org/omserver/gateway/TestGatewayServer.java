@@ -245,7 +245,7 @@ class TestGatewayServer
         });
         HttpResponse<String> job = browser.get(location);
         assertThat(job.statusCode()).isEqualTo(200);
-        assertThat(job.body()).contains(": view system log", "2 host(s)", "id=\"terminal\"", "/static/job.js");
+        assertThat(job.body()).contains(": view system log", "2 host(s)", "id=\"host-viewport\"", "/static/job.js");
     }
 
     @Test
