@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.omserver.agent.wire.AgentSeal;
 import org.omserver.agent.wire.EnrollmentToken;
 import org.omserver.catalog.agent.AgentMetric;
 import org.omserver.catalog.agent.AgentRecord;
@@ -37,7 +37,6 @@ import static java.util.Objects.requireNonNull;
 public final class AgentStages
 {
     public static final Duration CHART_WINDOW = Duration.ofHours(24);
-    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final AgentRepository agents;
     private final Clock clock;
@@ -152,7 +151,7 @@ public final class AgentStages
     private AgentRecord find(String agentId)
             throws Refusal
     {
-        if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+        if (agentId == null || !AgentSeal.ID.matcher(agentId).matches()) {
             throw new Refusal(ErrorCode.INVALID_REQUEST, "an agent id is 1 to 64 letters, digits, '_' or '-'; copy it from the agents list");
         }
         return agents.findAgent(agentId).orElseThrow(() -> new Refusal(ErrorCode.NOT_FOUND, "agent " + agentId + " does not exist; see the agents list"));
