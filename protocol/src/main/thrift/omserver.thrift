@@ -162,7 +162,18 @@ struct ServerInfo {
   6: required string backend,
   // ---- agents web (issue 3): liveness of agent hosts; unset for hosts without an enrolled agent ----
   20: optional bool agentOnline,
-  21: optional i64 agentLastHeartbeatMillis
+  21: optional i64 agentLastHeartbeatMillis,
+  // ---- inventory management (issue 4) ----
+  30: optional i32 sshPort,
+  /** Unset: the SSH backend's default user. */
+  31: optional string sshUser,
+  /** What the inventory says: agent, ssh, or any (the master's executor.default). */
+  32: optional string preferredBackend,
+  33: optional list<string> tags,
+  /** Names of the groups (IOMS server types) the server is in; set by serverSearch. */
+  34: optional list<string> groups,
+  /** True once an admin created or edited the server: agent announces then keep its name and WAN IP. */
+  35: optional bool adminEdited
 }
 
 struct InventoryRequest {
@@ -186,7 +197,12 @@ struct SubmitRequest {
   4: required map<string, string> params,
   5: optional string clientAddress,
   /** Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel). */
-  6: optional RollingOptions rolling
+  6: optional RollingOptions rolling,
+  /**
+   * Issue 4, IOMS servertype=NAME: the master resolves the name (a server group, else an application category) to
+   * its hosts whose agent is online now; targets must then be empty.
+   */
+  10: optional string serverType
 }
 
 struct TargetHost {
@@ -916,6 +932,176 @@ struct CreateAgentTokenReply {
   3: required i64 expiresMillis
 }
 
+// ---- inventory management (issue 4): categories, servers, groups (IOMS server types), CSV --------
+
+enum CategoryAction {
+  CREATE_FUNCTION = 1,
+  RENAME_FUNCTION = 2,
+  /** Refused while it holds application categories; removes the operators' grants of it. */
+  DELETE_FUNCTION = 3,
+  /** Needs functionCategoryId. */
+  CREATE_APP = 4,
+  RENAME_APP = 5,
+  /** Refused while it holds servers. */
+  DELETE_APP = 6
+}
+
+struct CategoryChangeRequest {
+  1: required string session,
+  2: required CategoryAction action,
+  /** The category to rename or delete. */
+  3: optional i32 id,
+  /** The parent of a new application category. */
+  4: optional i32 functionCategoryId,
+  /** The name to create or rename to. */
+  5: optional string name,
+  6: optional string clientAddress
+}
+
+struct CategoryChangeReply {
+  1: required i32 id,
+  2: required string name,
+  /** DELETE_FUNCTION: how many operator grants of the category were removed. */
+  3: optional i32 grantsRemoved
+}
+
+/** A server as an admin enters it; the master checks every field. */
+struct ServerFields {
+  1: required string name,
+  2: optional string wanIp,
+  /** 1-65535; unset = 22. */
+  3: optional i32 sshPort,
+  4: optional string sshUser,
+  /** agent, ssh or any. */
+  5: required string backend,
+  6: optional list<string> tags,
+  7: required i32 appCategoryId
+}
+
+enum ServerAction {
+  CREATE = 1,
+  /** Replaces name, WAN IP, SSH port and user, backend, tags and category; the LAN IP is the key and stays. */
+  UPDATE = 2,
+  /** Needs appCategoryId. */
+  MOVE = 3,
+  DELETE = 4
+}
+
+struct ServerChangeRequest {
+  1: required string session,
+  2: required ServerAction action,
+  3: required string lanIp,
+  /** CREATE and UPDATE. */
+  4: optional ServerFields fields,
+  /** MOVE: the application category to move to. */
+  5: optional i32 appCategoryId,
+  6: optional string clientAddress
+}
+
+struct ServerChangeReply {
+  /** The server as it is now (DELETE: as it was). */
+  1: required ServerInfo server
+}
+
+struct ServerSearchRequest {
+  1: required string session,
+  /** Contained, any case, in the name, LAN IP or WAN IP. */
+  2: optional string text,
+  /** Exactly one of the server's tags. */
+  3: optional string tag,
+  4: optional i32 appCategoryId,
+  /** The name of a group the server is in. */
+  5: optional string group,
+  /** Default 0. */
+  6: optional i32 offset,
+  /** 1-500, default 100. */
+  7: optional i32 limit
+}
+
+struct ServerSearchReply {
+  /** Ordered by LAN IP, with online state, tags and groups. */
+  1: required list<ServerInfo> servers,
+  /** How many servers match in all. */
+  2: required i32 total,
+  3: required i32 offset
+}
+
+struct ServerGroupInfo {
+  1: required i32 id,
+  2: required string name,
+  /** LAN IPs, sorted. */
+  3: required list<string> members
+}
+
+struct GroupsRequest {
+  1: required string session
+}
+
+struct GroupsReply {
+  1: required list<ServerGroupInfo> groups
+}
+
+enum GroupAction {
+  CREATE = 1,
+  /** Needs newName. */
+  RENAME = 2,
+  /** The group and its memberships, never the servers. */
+  DELETE = 3,
+  /** Needs lanIps, each in the inventory. */
+  ADD_MEMBERS = 4,
+  REMOVE_MEMBERS = 5
+}
+
+struct GroupChangeRequest {
+  1: required string session,
+  2: required GroupAction action,
+  3: required string name,
+  4: optional string newName,
+  5: optional list<string> lanIps,
+  6: optional string clientAddress
+}
+
+struct GroupChangeReply {
+  /** The group as it is now (DELETE: as it was). */
+  1: required ServerGroupInfo group
+}
+
+struct InventoryExportRequest {
+  1: required string session
+}
+
+struct InventoryExportReply {
+  /** The CSV of master-rpc/README.md "Inventory CSV", header row first. */
+  1: required string csv,
+  2: required i32 rows
+}
+
+struct InventoryImportRequest {
+  1: required string session,
+  2: required string csv,
+  /** Check every row, change nothing. */
+  3: optional bool dryRun,
+  4: optional string clientAddress
+}
+
+struct ImportProblem {
+  /** The CSV row: 1 is the header, 2 the first server. */
+  1: required i32 row,
+  2: required string column,
+  3: required string message
+}
+
+struct InventoryImportReply {
+  /** False for a dry run, or when there are problems (then nothing was changed). */
+  1: required bool imported,
+  2: required i32 rows,
+  3: required i32 created,
+  4: required i32 updated,
+  5: required i32 categoriesCreated,
+  6: required i32 groupsCreated,
+  7: required list<ImportProblem> problems
+}
+
 // ---- the service ----------------------------------------------------------------------------
 
 service Master {
@@ -1005,5 +1191,21 @@ service Master {
   /** RevokeAgentRequest -> RevokeAgentReply (admin) */
   string agentRevoke(1: string sealed) throws (1: OmsError error),
   /** CreateAgentTokenRequest -> CreateAgentTokenReply (admin) */
-  string agentTokenCreate(1: string sealed) throws (1: OmsError error)
+  string agentTokenCreate(1: string sealed) throws (1: OmsError error),
+
+  // ---- inventory management (issue 4): reads for every role, changes for admin; every change audited ----
+  /** ServerSearchRequest -> ServerSearchReply (every role) */
+  string serverSearch(1: string sealed) throws (1: OmsError error),
+  /** CategoryChangeRequest -> CategoryChangeReply (admin) */
+  string categoryChange(1: string sealed) throws (1: OmsError error),
+  /** ServerChangeRequest -> ServerChangeReply (admin) */
+  string serverChange(1: string sealed) throws (1: OmsError error),
+  /** GroupsRequest -> GroupsReply (every role) */
+  string groups(1: string sealed) throws (1: OmsError error),
+  /** GroupChangeRequest -> GroupChangeReply (admin) */
+  string groupChange(1: string sealed) throws (1: OmsError error),
+  /** InventoryExportRequest -> InventoryExportReply (every role) */
+  string inventoryExport(1: string sealed) throws (1: OmsError error),
+  /** InventoryImportRequest -> InventoryImportReply (admin; all rows or none) */
+  string inventoryImport(1: string sealed) throws (1: OmsError error)
 }

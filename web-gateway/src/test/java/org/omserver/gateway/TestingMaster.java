@@ -266,6 +266,55 @@ public final class TestingMaster
     }
 
     @Override
+    public String serverSearch(String sealed)
+            throws OmsError
+    {
+        throw notServed("serverSearch");
+    }
+
+    @Override
+    public String categoryChange(String sealed)
+            throws OmsError
+    {
+        throw notServed("categoryChange");
+    }
+
+    @Override
+    public String serverChange(String sealed)
+            throws OmsError
+    {
+        throw notServed("serverChange");
+    }
+
+    @Override
+    public String groups(String sealed)
+            throws OmsError
+    {
+        throw notServed("groups");
+    }
+
+    @Override
+    public String groupChange(String sealed)
+            throws OmsError
+    {
+        throw notServed("groupChange");
+    }
+
+    @Override
+    public String inventoryExport(String sealed)
+            throws OmsError
+    {
+        throw notServed("inventoryExport");
+    }
+
+    @Override
+    public String inventoryImport(String sealed)
+            throws OmsError
+    {
+        throw notServed("inventoryImport");
+    }
+
+    @Override
     public String agentTokenCreate(String sealed)
             throws OmsError
     {

@@ -120,7 +120,7 @@ public final class AgentIntakeHandler
             catalog.agents().addAgent(new AgentRecord(agentId, agentKey, address, facts.getAgentPort(), false, facts.getHostname(), facts.getLanIps(),
                     facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(), now,
                     Optional.empty(), Optional.empty()));
-            putServer(address, facts, existing);
+            putServer(address, facts);
             audit("agent " + agentId, address, "agent.enroll", "accepted", "token " + tokenId + ", host " + facts.getHostname());
             log.info("agent {} enrolled from {} ({}) with token {}", agentId, address, facts.getHostname(), tokenId);
             return seal.sealReply(tokenId, key, "enroll", new EnrollReply(agentId, java.nio.ByteBuffer.wrap(agentKey), address));
@@ -142,7 +142,7 @@ public final class AgentIntakeHandler
             catalog.agents().updateFacts(new AgentRecord(agent.agentId(), agent.key(), agent.address(), facts.getAgentPort(), false, facts.getHostname(),
                     facts.getLanIps(), facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(),
                     agent.enrolledAt(), agent.lastHeartbeat(), Optional.empty()), now);
-            putServer(agent.address(), facts, catalog.inventory().findByLanIps(java.util.List.of(agent.address())).stream().findFirst());
+            putServer(agent.address(), facts);
             audit("agent " + agent.agentId(), agent.address(), "agent.announce", "accepted", "host " + facts.getHostname() + ", port " + facts.getAgentPort());
             return new AnnounceReply(agent.address());
         });
@@ -259,14 +259,14 @@ public final class AgentIntakeHandler
         }
     }
 
-    /** The host in server_list with backend agent; a new host goes to the "unassigned" application category. */
-    private synchronized void putServer(String address, HostFacts facts, Optional<Server> existing)
+    /**
+     * The host in server_list: a new host goes to the "unassigned" application category with backend agent; a known
+     * host gets the agent's OS, and its name and WAN IP only until an admin edited the row (an admin's name, category,
+     * tags, backend and SSH settings survive every announce).
+     */
+    private synchronized void putServer(String address, HostFacts facts)
     {
-        int appCategory = existing.map(Server::appCategoryId).orElseGet(this::unassignedCategory);
-        String name = facts.getHostname().length() > 64 ? facts.getHostname().substring(0, 64) : facts.getHostname();
-        String os = facts.getOs().length() > 32 ? facts.getOs().substring(0, 32) : facts.getOs();
-        catalog.inventory().putServer(new Server(address, name, facts.getWanIps().stream().findFirst(), Optional.of(os), appCategory,
-                Optional.of("agent"), existing.map(Server::sshPort).orElse(22), existing.flatMap(Server::sshUser)));
+        catalog.inventory().agentHost(address, facts.getHostname(), facts.getWanIps().stream().findFirst(), facts.getOs(), this::unassignedCategory);
     }
 
     private int unassignedCategory()

@@ -34,6 +34,7 @@ public final class Call
     private Optional<String> claimedUser = Optional.empty();
     private OptionalInt moduleId = OptionalInt.empty();
     private List<String> requestedTargets = List.of();
+    private String serverType;
     private Map<String, String> rawParams = Map.of();
     // filled by the later stages
     private Optional<Principal> principal = Optional.empty();
@@ -150,6 +151,17 @@ public final class Call
     public void setRequestedTargets(List<String> targets)
     {
         this.requestedTargets = List.copyOf(targets);
+    }
+
+    /** IOMS servertype=NAME, for the master to resolve (issue 4). */
+    public Optional<String> serverType()
+    {
+        return Optional.ofNullable(serverType);
+    }
+
+    public void setServerType(String serverType)
+    {
+        this.serverType = serverType;
     }
 
     public Map<String, String> rawParams()

@@ -1,6 +1,5 @@
 package org.omserver.master.pipeline;
 
-import org.omserver.catalog.inventory.Server;
 import org.omserver.catalog.job.HostResultRecord;
 import org.omserver.catalog.module.ModuleDefinition;
 import org.omserver.catalog.user.Role;
@@ -12,7 +11,6 @@ import org.omserver.protocol.thrift.HostStatus;
 import org.omserver.protocol.thrift.ModuleInfo;
 import org.omserver.protocol.thrift.ParamSpec;
 import org.omserver.protocol.thrift.ParamType;
-import org.omserver.protocol.thrift.ServerInfo;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,14 +59,6 @@ public final class Replies
         if (!spec.help().isEmpty()) {
             out.setHelp(spec.help());
         }
-        return out;
-    }
-
-    static ServerInfo server(Server server, String defaultBackend)
-    {
-        ServerInfo out = new ServerInfo(server.lanIp(), server.name(), server.appCategoryId(), server.backend().orElse(defaultBackend));
-        server.wanIp().ifPresent(out::setWanIp);
-        server.os().ifPresent(out::setOs);
         return out;
     }
 

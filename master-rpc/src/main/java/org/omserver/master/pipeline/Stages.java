@@ -411,7 +411,8 @@ public final class Stages
                         .map(c -> new org.omserver.protocol.thrift.FunctionCategory(c.id(), c.name())).toList()),
                 new ArrayList<>(catalog.inventory().appCategories().stream()
                         .map(c -> new org.omserver.protocol.thrift.AppCategory(c.id(), c.functionCategoryId(), c.name())).toList()),
-                new ArrayList<>(catalog.inventory().servers().stream().map(s -> Replies.server(s, backends.defaultName())).toList()))));
+                new ArrayList<>(catalog.inventory().servers().stream()
+                        .map(s -> org.omserver.master.inventory.InventoryStages.info(s, backends.defaultName())).toList()))));
     }
 
     /** Returns the job's events after the cursor, waiting a while for new ones; jobs no longer in memory come from the database. */
@@ -508,7 +509,12 @@ public final class Stages
         /** One's own account: change one's password, end one's own sessions everywhere. */
         OWN_ACCOUNT("change your own account", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
         /** Agents web (issue 3): revoke agents, create enrollment tokens, approve or reject enrollment requests. */
-        MANAGE_AGENTS("manage agents (revoke, enrollment tokens)", Set.of(Role.ADMIN));
+        MANAGE_AGENTS("manage agents (revoke, enrollment tokens)", Set.of(Role.ADMIN)),
+        /**
+         * Inventory management (issue 4): categories, servers, groups, CSV import. Admin only: where commands run and
+         * with which SSH user is the operations side's decision, not a module author's.
+         */
+        EDIT_INVENTORY("change the inventory", Set.of(Role.ADMIN));
 
         private final String description;
         private final Set<Role> roles;

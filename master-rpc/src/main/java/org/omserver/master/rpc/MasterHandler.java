@@ -39,6 +39,7 @@ import org.omserver.protocol.thrift.AgentMetricsRequest;
 import org.omserver.protocol.thrift.AgentsRequest;
 import org.omserver.protocol.thrift.CreateAgentTokenRequest;
 import org.omserver.protocol.thrift.RevokeAgentRequest;
+import org.omserver.master.inventory.InventoryStages;
 import org.omserver.master.users.UserStages;
 import org.omserver.protocol.thrift.AuditQueryRequest;
 import org.omserver.protocol.thrift.ChangePasswordRequest;
@@ -62,6 +63,7 @@ import java.util.function.Supplier;
 import static java.util.Objects.requireNonNull;
 import static org.omserver.master.pipeline.Stages.Permission.CONTROL_JOBS;
 import static org.omserver.master.pipeline.Stages.Permission.EDIT_CATALOG;
+import static org.omserver.master.pipeline.Stages.Permission.EDIT_INVENTORY;
 import static org.omserver.master.pipeline.Stages.Permission.MANAGE_USERS;
 import static org.omserver.master.pipeline.Stages.Permission.OWN_ACCOUNT;
 import static org.omserver.master.pipeline.Stages.Permission.READ_AUDIT;
@@ -85,12 +87,13 @@ public final class MasterHandler
     private final FileStages files;
     private final UserStages users;
     private final AgentStages agentStages;
+    private final InventoryStages inventory;
     private final LegacyCall legacy;
     private final Supplier<String> peer;
     private final Clock clock;
 
     public MasterHandler(Pipeline pipeline, Stages stages, JobStages jobStages, ScheduleStages scheduleStages, AuthoringStages authoring,
-            FileStages files, UserStages users, AgentStages agentStages, LegacyCall legacy, Supplier<String> peer, Clock clock)
+            FileStages files, UserStages users, AgentStages agentStages, InventoryStages inventory, LegacyCall legacy, Supplier<String> peer, Clock clock)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.stages = requireNonNull(stages, "stages is null");
@@ -100,6 +103,7 @@ public final class MasterHandler
         this.files = requireNonNull(files, "files is null");
         this.users = requireNonNull(users, "users is null");
         this.agentStages = requireNonNull(agentStages, "agentStages is null");
+        this.inventory = requireNonNull(inventory, "inventory is null");
         this.legacy = requireNonNull(legacy, "legacy is null");
         this.peer = requireNonNull(peer, "peer is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -168,6 +172,7 @@ public final class MasterHandler
                     call.setClientAddress(request.getClientAddress());
                     call.setModuleId(request.getModuleId());
                     call.setRequestedTargets(request.getTargets());
+                    call.setServerType(request.getServerType());
                     call.setRawParams(request.getParams());
                     call.setRollingSettings(JobStages.rollingSettings(request.getRolling()));
                 }),
@@ -175,6 +180,7 @@ public final class MasterHandler
                 stages.authorize(RUN_MODULES),
                 stages.resolveModule(),
                 stages.validateParams(),
+                inventory.resolveServerType(),
                 stages.resolveTargets(),
                 stages.planRolling(),
                 stages.dispatch(),
@@ -707,6 +713,144 @@ public final class MasterHandler
                 stages.authorize(EDIT_CATALOG),
                 files.rehash(),
                 stages.encode()));
+    }
+
+    // ---- inventory management (issue 4): reads for every role, changes for admin; every change audited ----
+
+    /** Searches are reads: only their refusals are audited. */
+    @Override
+    public String serverSearch(String sealed)
+            throws OmsError
+    {
+        return run("serverSearch", false, List.of(
+                stages.decode(sealed, org.omserver.protocol.thrift.ServerSearchRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                inventory.search(),
+                stages.encode()));
+    }
+
+    @Override
+    public String categoryChange(String sealed)
+            throws OmsError
+    {
+        return run("categoryChange", true, List.of(
+                stages.decode(sealed, org.omserver.protocol.thrift.CategoryChangeRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setRawParams(shown(java.util.Map.of("action", String.valueOf(request.getAction()), "id", request.isSetId() ? String.valueOf(request.getId()) : "",
+                            "functionCategoryId", request.isSetFunctionCategoryId() ? String.valueOf(request.getFunctionCategoryId()) : "",
+                            "name", String.valueOf(request.getName()))));
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_INVENTORY),
+                inventory.changeCategory(),
+                stages.encode()));
+    }
+
+    @Override
+    public String serverChange(String sealed)
+            throws OmsError
+    {
+        return run("serverChange", true, List.of(
+                stages.decode(sealed, org.omserver.protocol.thrift.ServerChangeRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setRequestedTargets(List.of(String.valueOf(request.getLanIp())));
+                    java.util.Map<String, String> shown = new java.util.TreeMap<>();
+                    shown.put("action", String.valueOf(request.getAction()));
+                    if (request.isSetFields()) {
+                        var fields = request.getFields();
+                        shown.put("name", String.valueOf(fields.getName()));
+                        shown.put("wanIp", String.valueOf(fields.getWanIp()));
+                        shown.put("sshPort", fields.isSetSshPort() ? String.valueOf(fields.getSshPort()) : "22");
+                        shown.put("sshUser", String.valueOf(fields.getSshUser()));
+                        shown.put("backend", String.valueOf(fields.getBackend()));
+                        shown.put("tags", fields.isSetTags() ? String.join(" ", fields.getTags()) : "");
+                        shown.put("appCategoryId", String.valueOf(fields.getAppCategoryId()));
+                    }
+                    if (request.isSetAppCategoryId()) {
+                        shown.put("appCategoryId", String.valueOf(request.getAppCategoryId()));
+                    }
+                    call.setRawParams(shown(shown));
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_INVENTORY),
+                inventory.changeServer(),
+                stages.encode()));
+    }
+
+    @Override
+    public String groups(String sealed)
+            throws OmsError
+    {
+        return run("groups", false, List.of(
+                stages.decode(sealed, org.omserver.protocol.thrift.GroupsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                inventory.listGroups(),
+                stages.encode()));
+    }
+
+    @Override
+    public String groupChange(String sealed)
+            throws OmsError
+    {
+        return run("groupChange", true, List.of(
+                stages.decode(sealed, org.omserver.protocol.thrift.GroupChangeRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setRawParams(shown(java.util.Map.of("action", String.valueOf(request.getAction()), "name", String.valueOf(request.getName()),
+                            "newName", String.valueOf(request.getNewName()))));
+                    if (request.isSetLanIps()) {
+                        call.setRequestedTargets(request.getLanIps().stream().limit(Stages.MAX_TARGETS).toList());
+                    }
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_INVENTORY),
+                inventory.changeGroup(),
+                stages.encode()));
+    }
+
+    /** Exports are audited (who took a copy of the inventory). */
+    @Override
+    public String inventoryExport(String sealed)
+            throws OmsError
+    {
+        return run("inventoryExport", true, List.of(
+                stages.decode(sealed, org.omserver.protocol.thrift.InventoryExportRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                inventory.export(),
+                stages.encode()));
+    }
+
+    @Override
+    public String inventoryImport(String sealed)
+            throws OmsError
+    {
+        return run("inventoryImport", true, List.of(
+                stages.decode(sealed, org.omserver.protocol.thrift.InventoryImportRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                    call.setRawParams(java.util.Map.of("dryRun", String.valueOf(request.isDryRun()), "bytes", String.valueOf(request.getCsv().length())));
+                }),
+                stages.authenticate(),
+                stages.authorize(EDIT_INVENTORY),
+                inventory.importCsv(),
+                stages.encode()));
+    }
+
+    /** Request values for the audit row: "null" (unset) left out. */
+    private static java.util.Map<String, String> shown(java.util.Map<String, String> values)
+    {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        values.forEach((key, value) -> {
+            if (!value.equals("null") && !value.isEmpty()) {
+                out.put(key, value);
+            }
+        });
+        return out;
     }
 
     private String run(String method, boolean auditWhenAccepted, List<Stage> stageList)

@@ -117,6 +117,14 @@ class TestAuthorizationMatrix
         row("fileUploadCommit", EDITORS, s -> new org.omserver.protocol.thrift.FileUploadCommitRequest(s, "no-such-upload", "00"));
         row("fileRemove", EDITORS, s -> new org.omserver.protocol.thrift.FileRemoveRequest(s, "no-such-file"));
         row("fileRehash", EDITORS, org.omserver.protocol.thrift.FileRehashRequest::new);
+        // inventory management (issue 4): reads for every role, changes for admin only
+        row("serverSearch", ALL, org.omserver.protocol.thrift.ServerSearchRequest::new);
+        row("categoryChange", ADMIN, s -> new org.omserver.protocol.thrift.CategoryChangeRequest(s, org.omserver.protocol.thrift.CategoryAction.DELETE_APP).setId(987_654));
+        row("serverChange", ADMIN, s -> new org.omserver.protocol.thrift.ServerChangeRequest(s, org.omserver.protocol.thrift.ServerAction.DELETE, "192.0.2.250"));
+        row("groups", ALL, org.omserver.protocol.thrift.GroupsRequest::new);
+        row("groupChange", ADMIN, s -> new org.omserver.protocol.thrift.GroupChangeRequest(s, org.omserver.protocol.thrift.GroupAction.DELETE, "no-such-group"));
+        row("inventoryExport", ALL, org.omserver.protocol.thrift.InventoryExportRequest::new);
+        row("inventoryImport", ADMIN, s -> new org.omserver.protocol.thrift.InventoryImportRequest(s, "lan_ip\n").setDryRun(true));
     }
 
     private TestingMaster master;

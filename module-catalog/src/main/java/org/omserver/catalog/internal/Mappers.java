@@ -72,7 +72,7 @@ final class Mappers
 
     interface InventoryMapper
     {
-        String SERVER_COLUMNS = "SELECT server_lip, server_name, server_wip, server_op, server_app_id, backend, ssh_port, ssh_user FROM server_list";
+        String SERVER_COLUMNS = "SELECT server_lip, server_name, server_wip, server_op, server_app_id, backend, ssh_port, ssh_user, tags, admin_edited FROM server_list";
 
         @Select("SELECT ID AS id, 0 AS parentId, server_categ_name AS name FROM server_fun_categ ORDER BY ID")
         List<CategoryRow> functionCategories();
@@ -95,10 +95,11 @@ final class Mappers
         @Options(useGeneratedKeys = true, keyProperty = "id")
         void insertAppCategory(CategoryRow row);
 
-        @Insert("INSERT INTO server_list (server_lip, server_name, server_wip, server_op, server_app_id, backend, ssh_port, ssh_user) "
-                + "VALUES (#{serverLip}, #{serverName}, #{serverWip}, #{serverOp}, #{serverAppId}, #{backend}, #{sshPort}, #{sshUser}) "
+        @Insert("INSERT INTO server_list (server_lip, server_name, server_wip, server_op, server_app_id, backend, ssh_port, ssh_user, tags) "
+                + "VALUES (#{serverLip}, #{serverName}, #{serverWip}, #{serverOp}, #{serverAppId}, #{backend}, #{sshPort}, #{sshUser}, #{tags}) "
                 + "ON DUPLICATE KEY UPDATE server_name = VALUES(server_name), server_wip = VALUES(server_wip), server_op = VALUES(server_op), "
-                + "server_app_id = VALUES(server_app_id), backend = VALUES(backend), ssh_port = VALUES(ssh_port), ssh_user = VALUES(ssh_user)")
+                + "server_app_id = VALUES(server_app_id), backend = VALUES(backend), ssh_port = VALUES(ssh_port), ssh_user = VALUES(ssh_user), "
+                + "tags = VALUES(tags)")
         void putServer(ServerRow row);
     }
 

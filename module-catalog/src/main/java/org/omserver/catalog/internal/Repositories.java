@@ -43,8 +43,9 @@ public record Repositories(ModuleRepository modules, InventoryRepository invento
         configuration.addMapper(AgentMapper.class);
         configuration.addMapper(FileMapper.class);
         configuration.addMapper(UserAdminMapper.class);
+        configuration.addMapper(InventoryAdminMapper.class);
         Db db = new Db(new SqlSessionFactoryBuilder().build(configuration));
-        return new Repositories(new DbModuleRepository(db, clock), new DbInventoryRepository(db), new DbUserRepository(db, clock),
+        return new Repositories(new DbModuleRepository(db, clock), new DbInventoryRepository(db, clock), new DbUserRepository(db, clock),
                 new DbJobRepository(db, clock), new DbAuditRepository(db), new DbScheduleRepository(db), new DbAgentRepository(db),
                 new DbFileRepository(db));
     }

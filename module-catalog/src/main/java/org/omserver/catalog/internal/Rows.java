@@ -57,6 +57,20 @@ final class Rows
         public String backend;
         public int sshPort;
         public String sshUser;
+        public String tags;
+        public boolean adminEdited;
+    }
+
+    static final class GroupRow
+    {
+        public int id;
+        public String groupName;
+    }
+
+    static final class MemberRow
+    {
+        public int groupId;
+        public String serverLip;
     }
 
     static final class UserRow

@@ -1597,13 +1597,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 5: // LAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
-                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list282.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem283;
-                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
+                org.apache.thrift.protocol.TList _list298 = iprot.readListBegin();
+                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list298.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem299;
+                for (int _i300 = 0; _i300 < _list298.size; ++_i300)
                 {
-                  _elem283 = iprot.readString();
-                  struct.lanIps.add(_elem283);
+                  _elem299 = iprot.readString();
+                  struct.lanIps.add(_elem299);
                 }
                 iprot.readListEnd();
               }
@@ -1615,13 +1615,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 6: // WAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list285 = iprot.readListBegin();
-                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list285.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem286;
-                for (int _i287 = 0; _i287 < _list285.size; ++_i287)
+                org.apache.thrift.protocol.TList _list301 = iprot.readListBegin();
+                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list301.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem302;
+                for (int _i303 = 0; _i303 < _list301.size; ++_i303)
                 {
-                  _elem286 = iprot.readString();
-                  struct.wanIps.add(_elem286);
+                  _elem302 = iprot.readString();
+                  struct.wanIps.add(_elem302);
                 }
                 iprot.readListEnd();
               }
@@ -1763,9 +1763,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(LAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.lanIps.size()));
-          for (java.lang.String _iter288 : struct.lanIps)
+          for (java.lang.String _iter304 : struct.lanIps)
           {
-            oprot.writeString(_iter288);
+            oprot.writeString(_iter304);
           }
           oprot.writeListEnd();
         }
@@ -1775,9 +1775,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(WAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.wanIps.size()));
-          for (java.lang.String _iter289 : struct.wanIps)
+          for (java.lang.String _iter305 : struct.wanIps)
           {
-            oprot.writeString(_iter289);
+            oprot.writeString(_iter305);
           }
           oprot.writeListEnd();
         }
@@ -1849,16 +1849,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       oprot.writeString(struct.hostname);
       {
         oprot.writeI32(struct.lanIps.size());
-        for (java.lang.String _iter290 : struct.lanIps)
+        for (java.lang.String _iter306 : struct.lanIps)
         {
-          oprot.writeString(_iter290);
+          oprot.writeString(_iter306);
         }
       }
       {
         oprot.writeI32(struct.wanIps.size());
-        for (java.lang.String _iter291 : struct.wanIps)
+        for (java.lang.String _iter307 : struct.wanIps)
         {
-          oprot.writeString(_iter291);
+          oprot.writeString(_iter307);
         }
       }
       oprot.writeString(struct.os);
@@ -1907,24 +1907,24 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       struct.hostname = iprot.readString();
       struct.setHostnameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list292 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list292.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem293;
-        for (int _i294 = 0; _i294 < _list292.size; ++_i294)
+        org.apache.thrift.protocol.TList _list308 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list308.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem309;
+        for (int _i310 = 0; _i310 < _list308.size; ++_i310)
         {
-          _elem293 = iprot.readString();
-          struct.lanIps.add(_elem293);
+          _elem309 = iprot.readString();
+          struct.lanIps.add(_elem309);
         }
       }
       struct.setLanIpsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list295 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list295.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem296;
-        for (int _i297 = 0; _i297 < _list295.size; ++_i297)
+        org.apache.thrift.protocol.TList _list311 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list311.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem312;
+        for (int _i313 = 0; _i313 < _list311.size; ++_i313)
         {
-          _elem296 = iprot.readString();
-          struct.wanIps.add(_elem296);
+          _elem312 = iprot.readString();
+          struct.wanIps.add(_elem312);
         }
       }
       struct.setWanIpsIsSet(true);

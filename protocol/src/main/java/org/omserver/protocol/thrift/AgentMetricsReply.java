@@ -708,14 +708,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
           case 4: // POINTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list306 = iprot.readListBegin();
-                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list306.size);
-                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem307;
-                for (int _i308 = 0; _i308 < _list306.size; ++_i308)
+                org.apache.thrift.protocol.TList _list322 = iprot.readListBegin();
+                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list322.size);
+                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem323;
+                for (int _i324 = 0; _i324 < _list322.size; ++_i324)
                 {
-                  _elem307 = new AgentMetricPoint();
-                  _elem307.read(iprot);
-                  struct.points.add(_elem307);
+                  _elem323 = new AgentMetricPoint();
+                  _elem323.read(iprot);
+                  struct.points.add(_elem323);
                 }
                 iprot.readListEnd();
               }
@@ -772,9 +772,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
         oprot.writeFieldBegin(POINTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.points.size()));
-          for (AgentMetricPoint _iter309 : struct.points)
+          for (AgentMetricPoint _iter325 : struct.points)
           {
-            _iter309.write(oprot);
+            _iter325.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -806,9 +806,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       oprot.writeI64(struct.toMillis);
       {
         oprot.writeI32(struct.points.size());
-        for (AgentMetricPoint _iter310 : struct.points)
+        for (AgentMetricPoint _iter326 : struct.points)
         {
-          _iter310.write(oprot);
+          _iter326.write(oprot);
         }
       }
       oprot.writeI64(struct.bucketMillis);
@@ -825,14 +825,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       struct.toMillis = iprot.readI64();
       struct.setToMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list311 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list311.size);
-        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem312;
-        for (int _i313 = 0; _i313 < _list311.size; ++_i313)
+        org.apache.thrift.protocol.TList _list327 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list327.size);
+        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem328;
+        for (int _i329 = 0; _i329 < _list327.size; ++_i329)
         {
-          _elem312 = new AgentMetricPoint();
-          _elem312.read(iprot);
-          struct.points.add(_elem312);
+          _elem328 = new AgentMetricPoint();
+          _elem328.read(iprot);
+          struct.points.add(_elem328);
         }
       }
       struct.setPointsIsSet(true);

@@ -1068,13 +1068,13 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
           case 5: // TARGETS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list200 = iprot.readListBegin();
-                struct.targets = new java.util.ArrayList<java.lang.String>(_list200.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem201;
-                for (int _i202 = 0; _i202 < _list200.size; ++_i202)
+                org.apache.thrift.protocol.TList _list216 = iprot.readListBegin();
+                struct.targets = new java.util.ArrayList<java.lang.String>(_list216.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem217;
+                for (int _i218 = 0; _i218 < _list216.size; ++_i218)
                 {
-                  _elem201 = iprot.readString();
-                  struct.targets.add(_elem201);
+                  _elem217 = iprot.readString();
+                  struct.targets.add(_elem217);
                 }
                 iprot.readListEnd();
               }
@@ -1086,15 +1086,15 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
           case 6: // PARAMS
             if (schemeField.type == org.apache.thrift.protocol.TType.MAP) {
               {
-                org.apache.thrift.protocol.TMap _map203 = iprot.readMapBegin();
-                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map203.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _key204;
-                @org.apache.thrift.annotation.Nullable java.lang.String _val205;
-                for (int _i206 = 0; _i206 < _map203.size; ++_i206)
+                org.apache.thrift.protocol.TMap _map219 = iprot.readMapBegin();
+                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map219.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _key220;
+                @org.apache.thrift.annotation.Nullable java.lang.String _val221;
+                for (int _i222 = 0; _i222 < _map219.size; ++_i222)
                 {
-                  _key204 = iprot.readString();
-                  _val205 = iprot.readString();
-                  struct.params.put(_key204, _val205);
+                  _key220 = iprot.readString();
+                  _val221 = iprot.readString();
+                  struct.params.put(_key220, _val221);
                 }
                 iprot.readMapEnd();
               }
@@ -1169,9 +1169,9 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
         oprot.writeFieldBegin(TARGETS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.targets.size()));
-          for (java.lang.String _iter207 : struct.targets)
+          for (java.lang.String _iter223 : struct.targets)
           {
-            oprot.writeString(_iter207);
+            oprot.writeString(_iter223);
           }
           oprot.writeListEnd();
         }
@@ -1181,10 +1181,10 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter208 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter224 : struct.params.entrySet())
           {
-            oprot.writeString(_iter208.getKey());
-            oprot.writeString(_iter208.getValue());
+            oprot.writeString(_iter224.getKey());
+            oprot.writeString(_iter224.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -1235,17 +1235,17 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
       oprot.writeI32(struct.moduleId);
       {
         oprot.writeI32(struct.targets.size());
-        for (java.lang.String _iter209 : struct.targets)
+        for (java.lang.String _iter225 : struct.targets)
         {
-          oprot.writeString(_iter209);
+          oprot.writeString(_iter225);
         }
       }
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter210 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter226 : struct.params.entrySet())
         {
-          oprot.writeString(_iter210.getKey());
-          oprot.writeString(_iter210.getValue());
+          oprot.writeString(_iter226.getKey());
+          oprot.writeString(_iter226.getValue());
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -1282,26 +1282,26 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
       struct.moduleId = iprot.readI32();
       struct.setModuleIdIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list211 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.targets = new java.util.ArrayList<java.lang.String>(_list211.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem212;
-        for (int _i213 = 0; _i213 < _list211.size; ++_i213)
+        org.apache.thrift.protocol.TList _list227 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.targets = new java.util.ArrayList<java.lang.String>(_list227.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem228;
+        for (int _i229 = 0; _i229 < _list227.size; ++_i229)
         {
-          _elem212 = iprot.readString();
-          struct.targets.add(_elem212);
+          _elem228 = iprot.readString();
+          struct.targets.add(_elem228);
         }
       }
       struct.setTargetsIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map214 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map214.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key215;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val216;
-        for (int _i217 = 0; _i217 < _map214.size; ++_i217)
+        org.apache.thrift.protocol.TMap _map230 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map230.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key231;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val232;
+        for (int _i233 = 0; _i233 < _map230.size; ++_i233)
         {
-          _key215 = iprot.readString();
-          _val216 = iprot.readString();
-          struct.params.put(_key215, _val216);
+          _key231 = iprot.readString();
+          _val232 = iprot.readString();
+          struct.params.put(_key231, _val232);
         }
       }
       struct.setParamsIsSet(true);

@@ -671,14 +671,14 @@ public class EventsReply implements org.apache.thrift.TBase<EventsReply, EventsR
           case 1: // EVENTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list74 = iprot.readListBegin();
-                struct.events = new java.util.ArrayList<HostEvent>(_list74.size);
-                @org.apache.thrift.annotation.Nullable HostEvent _elem75;
-                for (int _i76 = 0; _i76 < _list74.size; ++_i76)
+                org.apache.thrift.protocol.TList _list90 = iprot.readListBegin();
+                struct.events = new java.util.ArrayList<HostEvent>(_list90.size);
+                @org.apache.thrift.annotation.Nullable HostEvent _elem91;
+                for (int _i92 = 0; _i92 < _list90.size; ++_i92)
                 {
-                  _elem75 = new HostEvent();
-                  _elem75.read(iprot);
-                  struct.events.add(_elem75);
+                  _elem91 = new HostEvent();
+                  _elem91.read(iprot);
+                  struct.events.add(_elem91);
                 }
                 iprot.readListEnd();
               }
@@ -751,9 +751,9 @@ public class EventsReply implements org.apache.thrift.TBase<EventsReply, EventsR
         oprot.writeFieldBegin(EVENTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.events.size()));
-          for (HostEvent _iter77 : struct.events)
+          for (HostEvent _iter93 : struct.events)
           {
-            _iter77.write(oprot);
+            _iter93.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -791,9 +791,9 @@ public class EventsReply implements org.apache.thrift.TBase<EventsReply, EventsR
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.events.size());
-        for (HostEvent _iter78 : struct.events)
+        for (HostEvent _iter94 : struct.events)
         {
-          _iter78.write(oprot);
+          _iter94.write(oprot);
         }
       }
       oprot.writeI64(struct.nextCursor);
@@ -806,14 +806,14 @@ public class EventsReply implements org.apache.thrift.TBase<EventsReply, EventsR
     public void read(org.apache.thrift.protocol.TProtocol prot, EventsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list79 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.events = new java.util.ArrayList<HostEvent>(_list79.size);
-        @org.apache.thrift.annotation.Nullable HostEvent _elem80;
-        for (int _i81 = 0; _i81 < _list79.size; ++_i81)
+        org.apache.thrift.protocol.TList _list95 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.events = new java.util.ArrayList<HostEvent>(_list95.size);
+        @org.apache.thrift.annotation.Nullable HostEvent _elem96;
+        for (int _i97 = 0; _i97 < _list95.size; ++_i97)
         {
-          _elem80 = new HostEvent();
-          _elem80.read(iprot);
-          struct.events.add(_elem80);
+          _elem96 = new HostEvent();
+          _elem96.read(iprot);
+          struct.events.add(_elem96);
         }
       }
       struct.setEventsIsSet(true);

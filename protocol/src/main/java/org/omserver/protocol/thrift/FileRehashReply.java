@@ -454,14 +454,14 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
           case 1: // FILES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list234 = iprot.readListBegin();
-                struct.files = new java.util.ArrayList<StoredFileInfo>(_list234.size);
-                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem235;
-                for (int _i236 = 0; _i236 < _list234.size; ++_i236)
+                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
+                struct.files = new java.util.ArrayList<StoredFileInfo>(_list250.size);
+                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem251;
+                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
                 {
-                  _elem235 = new StoredFileInfo();
-                  _elem235.read(iprot);
-                  struct.files.add(_elem235);
+                  _elem251 = new StoredFileInfo();
+                  _elem251.read(iprot);
+                  struct.files.add(_elem251);
                 }
                 iprot.readListEnd();
               }
@@ -473,13 +473,13 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
           case 2: // CHANGED
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list237 = iprot.readListBegin();
-                struct.changed = new java.util.ArrayList<java.lang.String>(_list237.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem238;
-                for (int _i239 = 0; _i239 < _list237.size; ++_i239)
+                org.apache.thrift.protocol.TList _list253 = iprot.readListBegin();
+                struct.changed = new java.util.ArrayList<java.lang.String>(_list253.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem254;
+                for (int _i255 = 0; _i255 < _list253.size; ++_i255)
                 {
-                  _elem238 = iprot.readString();
-                  struct.changed.add(_elem238);
+                  _elem254 = iprot.readString();
+                  struct.changed.add(_elem254);
                 }
                 iprot.readListEnd();
               }
@@ -508,9 +508,9 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
         oprot.writeFieldBegin(FILES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.files.size()));
-          for (StoredFileInfo _iter240 : struct.files)
+          for (StoredFileInfo _iter256 : struct.files)
           {
-            _iter240.write(oprot);
+            _iter256.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -520,9 +520,9 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
         oprot.writeFieldBegin(CHANGED_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.changed.size()));
-          for (java.lang.String _iter241 : struct.changed)
+          for (java.lang.String _iter257 : struct.changed)
           {
-            oprot.writeString(_iter241);
+            oprot.writeString(_iter257);
           }
           oprot.writeListEnd();
         }
@@ -548,16 +548,16 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.files.size());
-        for (StoredFileInfo _iter242 : struct.files)
+        for (StoredFileInfo _iter258 : struct.files)
         {
-          _iter242.write(oprot);
+          _iter258.write(oprot);
         }
       }
       {
         oprot.writeI32(struct.changed.size());
-        for (java.lang.String _iter243 : struct.changed)
+        for (java.lang.String _iter259 : struct.changed)
         {
-          oprot.writeString(_iter243);
+          oprot.writeString(_iter259);
         }
       }
     }
@@ -566,25 +566,25 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
     public void read(org.apache.thrift.protocol.TProtocol prot, FileRehashReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list244 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.files = new java.util.ArrayList<StoredFileInfo>(_list244.size);
-        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem245;
-        for (int _i246 = 0; _i246 < _list244.size; ++_i246)
+        org.apache.thrift.protocol.TList _list260 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.files = new java.util.ArrayList<StoredFileInfo>(_list260.size);
+        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem261;
+        for (int _i262 = 0; _i262 < _list260.size; ++_i262)
         {
-          _elem245 = new StoredFileInfo();
-          _elem245.read(iprot);
-          struct.files.add(_elem245);
+          _elem261 = new StoredFileInfo();
+          _elem261.read(iprot);
+          struct.files.add(_elem261);
         }
       }
       struct.setFilesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list247 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.changed = new java.util.ArrayList<java.lang.String>(_list247.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem248;
-        for (int _i249 = 0; _i249 < _list247.size; ++_i249)
+        org.apache.thrift.protocol.TList _list263 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.changed = new java.util.ArrayList<java.lang.String>(_list263.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem264;
+        for (int _i265 = 0; _i265 < _list263.size; ++_i265)
         {
-          _elem248 = iprot.readString();
-          struct.changed.add(_elem248);
+          _elem264 = iprot.readString();
+          struct.changed.add(_elem264);
         }
       }
       struct.setChangedIsSet(true);

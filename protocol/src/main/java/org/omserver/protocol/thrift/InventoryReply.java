@@ -551,14 +551,14 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
           case 1: // FUNCTION_CATEGORIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list24 = iprot.readListBegin();
-                struct.functionCategories = new java.util.ArrayList<FunctionCategory>(_list24.size);
-                @org.apache.thrift.annotation.Nullable FunctionCategory _elem25;
-                for (int _i26 = 0; _i26 < _list24.size; ++_i26)
+                org.apache.thrift.protocol.TList _list40 = iprot.readListBegin();
+                struct.functionCategories = new java.util.ArrayList<FunctionCategory>(_list40.size);
+                @org.apache.thrift.annotation.Nullable FunctionCategory _elem41;
+                for (int _i42 = 0; _i42 < _list40.size; ++_i42)
                 {
-                  _elem25 = new FunctionCategory();
-                  _elem25.read(iprot);
-                  struct.functionCategories.add(_elem25);
+                  _elem41 = new FunctionCategory();
+                  _elem41.read(iprot);
+                  struct.functionCategories.add(_elem41);
                 }
                 iprot.readListEnd();
               }
@@ -570,14 +570,14 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
           case 2: // APP_CATEGORIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list27 = iprot.readListBegin();
-                struct.appCategories = new java.util.ArrayList<AppCategory>(_list27.size);
-                @org.apache.thrift.annotation.Nullable AppCategory _elem28;
-                for (int _i29 = 0; _i29 < _list27.size; ++_i29)
+                org.apache.thrift.protocol.TList _list43 = iprot.readListBegin();
+                struct.appCategories = new java.util.ArrayList<AppCategory>(_list43.size);
+                @org.apache.thrift.annotation.Nullable AppCategory _elem44;
+                for (int _i45 = 0; _i45 < _list43.size; ++_i45)
                 {
-                  _elem28 = new AppCategory();
-                  _elem28.read(iprot);
-                  struct.appCategories.add(_elem28);
+                  _elem44 = new AppCategory();
+                  _elem44.read(iprot);
+                  struct.appCategories.add(_elem44);
                 }
                 iprot.readListEnd();
               }
@@ -589,14 +589,14 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
           case 3: // SERVERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list30 = iprot.readListBegin();
-                struct.servers = new java.util.ArrayList<ServerInfo>(_list30.size);
-                @org.apache.thrift.annotation.Nullable ServerInfo _elem31;
-                for (int _i32 = 0; _i32 < _list30.size; ++_i32)
+                org.apache.thrift.protocol.TList _list46 = iprot.readListBegin();
+                struct.servers = new java.util.ArrayList<ServerInfo>(_list46.size);
+                @org.apache.thrift.annotation.Nullable ServerInfo _elem47;
+                for (int _i48 = 0; _i48 < _list46.size; ++_i48)
                 {
-                  _elem31 = new ServerInfo();
-                  _elem31.read(iprot);
-                  struct.servers.add(_elem31);
+                  _elem47 = new ServerInfo();
+                  _elem47.read(iprot);
+                  struct.servers.add(_elem47);
                 }
                 iprot.readListEnd();
               }
@@ -625,9 +625,9 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
         oprot.writeFieldBegin(FUNCTION_CATEGORIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.functionCategories.size()));
-          for (FunctionCategory _iter33 : struct.functionCategories)
+          for (FunctionCategory _iter49 : struct.functionCategories)
           {
-            _iter33.write(oprot);
+            _iter49.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -637,9 +637,9 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
         oprot.writeFieldBegin(APP_CATEGORIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.appCategories.size()));
-          for (AppCategory _iter34 : struct.appCategories)
+          for (AppCategory _iter50 : struct.appCategories)
           {
-            _iter34.write(oprot);
+            _iter50.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -649,9 +649,9 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
         oprot.writeFieldBegin(SERVERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.servers.size()));
-          for (ServerInfo _iter35 : struct.servers)
+          for (ServerInfo _iter51 : struct.servers)
           {
-            _iter35.write(oprot);
+            _iter51.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -677,23 +677,23 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.functionCategories.size());
-        for (FunctionCategory _iter36 : struct.functionCategories)
+        for (FunctionCategory _iter52 : struct.functionCategories)
         {
-          _iter36.write(oprot);
+          _iter52.write(oprot);
         }
       }
       {
         oprot.writeI32(struct.appCategories.size());
-        for (AppCategory _iter37 : struct.appCategories)
+        for (AppCategory _iter53 : struct.appCategories)
         {
-          _iter37.write(oprot);
+          _iter53.write(oprot);
         }
       }
       {
         oprot.writeI32(struct.servers.size());
-        for (ServerInfo _iter38 : struct.servers)
+        for (ServerInfo _iter54 : struct.servers)
         {
-          _iter38.write(oprot);
+          _iter54.write(oprot);
         }
       }
     }
@@ -702,38 +702,38 @@ public class InventoryReply implements org.apache.thrift.TBase<InventoryReply, I
     public void read(org.apache.thrift.protocol.TProtocol prot, InventoryReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list39 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.functionCategories = new java.util.ArrayList<FunctionCategory>(_list39.size);
-        @org.apache.thrift.annotation.Nullable FunctionCategory _elem40;
-        for (int _i41 = 0; _i41 < _list39.size; ++_i41)
+        org.apache.thrift.protocol.TList _list55 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.functionCategories = new java.util.ArrayList<FunctionCategory>(_list55.size);
+        @org.apache.thrift.annotation.Nullable FunctionCategory _elem56;
+        for (int _i57 = 0; _i57 < _list55.size; ++_i57)
         {
-          _elem40 = new FunctionCategory();
-          _elem40.read(iprot);
-          struct.functionCategories.add(_elem40);
+          _elem56 = new FunctionCategory();
+          _elem56.read(iprot);
+          struct.functionCategories.add(_elem56);
         }
       }
       struct.setFunctionCategoriesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list42 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.appCategories = new java.util.ArrayList<AppCategory>(_list42.size);
-        @org.apache.thrift.annotation.Nullable AppCategory _elem43;
-        for (int _i44 = 0; _i44 < _list42.size; ++_i44)
+        org.apache.thrift.protocol.TList _list58 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.appCategories = new java.util.ArrayList<AppCategory>(_list58.size);
+        @org.apache.thrift.annotation.Nullable AppCategory _elem59;
+        for (int _i60 = 0; _i60 < _list58.size; ++_i60)
         {
-          _elem43 = new AppCategory();
-          _elem43.read(iprot);
-          struct.appCategories.add(_elem43);
+          _elem59 = new AppCategory();
+          _elem59.read(iprot);
+          struct.appCategories.add(_elem59);
         }
       }
       struct.setAppCategoriesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list45 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.servers = new java.util.ArrayList<ServerInfo>(_list45.size);
-        @org.apache.thrift.annotation.Nullable ServerInfo _elem46;
-        for (int _i47 = 0; _i47 < _list45.size; ++_i47)
+        org.apache.thrift.protocol.TList _list61 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.servers = new java.util.ArrayList<ServerInfo>(_list61.size);
+        @org.apache.thrift.annotation.Nullable ServerInfo _elem62;
+        for (int _i63 = 0; _i63 < _list61.size; ++_i63)
         {
-          _elem46 = new ServerInfo();
-          _elem46.read(iprot);
-          struct.servers.add(_elem46);
+          _elem62 = new ServerInfo();
+          _elem62.read(iprot);
+          struct.servers.add(_elem62);
         }
       }
       struct.setServersIsSet(true);

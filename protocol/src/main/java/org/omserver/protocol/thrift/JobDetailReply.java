@@ -1231,15 +1231,15 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
           case 2: // PARAMS
             if (schemeField.type == org.apache.thrift.protocol.TType.MAP) {
               {
-                org.apache.thrift.protocol.TMap _map140 = iprot.readMapBegin();
-                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map140.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _key141;
-                @org.apache.thrift.annotation.Nullable java.lang.String _val142;
-                for (int _i143 = 0; _i143 < _map140.size; ++_i143)
+                org.apache.thrift.protocol.TMap _map156 = iprot.readMapBegin();
+                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map156.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _key157;
+                @org.apache.thrift.annotation.Nullable java.lang.String _val158;
+                for (int _i159 = 0; _i159 < _map156.size; ++_i159)
                 {
-                  _key141 = iprot.readString();
-                  _val142 = iprot.readString();
-                  struct.params.put(_key141, _val142);
+                  _key157 = iprot.readString();
+                  _val158 = iprot.readString();
+                  struct.params.put(_key157, _val158);
                 }
                 iprot.readMapEnd();
               }
@@ -1251,14 +1251,14 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
           case 3: // TARGETS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list144 = iprot.readListBegin();
-                struct.targets = new java.util.ArrayList<TargetHost>(_list144.size);
-                @org.apache.thrift.annotation.Nullable TargetHost _elem145;
-                for (int _i146 = 0; _i146 < _list144.size; ++_i146)
+                org.apache.thrift.protocol.TList _list160 = iprot.readListBegin();
+                struct.targets = new java.util.ArrayList<TargetHost>(_list160.size);
+                @org.apache.thrift.annotation.Nullable TargetHost _elem161;
+                for (int _i162 = 0; _i162 < _list160.size; ++_i162)
                 {
-                  _elem145 = new TargetHost();
-                  _elem145.read(iprot);
-                  struct.targets.add(_elem145);
+                  _elem161 = new TargetHost();
+                  _elem161.read(iprot);
+                  struct.targets.add(_elem161);
                 }
                 iprot.readListEnd();
               }
@@ -1287,13 +1287,13 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
           case 6: // CHILD_JOB_IDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list147 = iprot.readListBegin();
-                struct.childJobIds = new java.util.ArrayList<java.lang.Long>(_list147.size);
-                long _elem148;
-                for (int _i149 = 0; _i149 < _list147.size; ++_i149)
+                org.apache.thrift.protocol.TList _list163 = iprot.readListBegin();
+                struct.childJobIds = new java.util.ArrayList<java.lang.Long>(_list163.size);
+                long _elem164;
+                for (int _i165 = 0; _i165 < _list163.size; ++_i165)
                 {
-                  _elem148 = iprot.readI64();
-                  struct.childJobIds.add(_elem148);
+                  _elem164 = iprot.readI64();
+                  struct.childJobIds.add(_elem164);
                 }
                 iprot.readListEnd();
               }
@@ -1313,14 +1313,14 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
           case 8: // HOSTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list150 = iprot.readListBegin();
-                struct.hosts = new java.util.ArrayList<HostSummary>(_list150.size);
-                @org.apache.thrift.annotation.Nullable HostSummary _elem151;
-                for (int _i152 = 0; _i152 < _list150.size; ++_i152)
+                org.apache.thrift.protocol.TList _list166 = iprot.readListBegin();
+                struct.hosts = new java.util.ArrayList<HostSummary>(_list166.size);
+                @org.apache.thrift.annotation.Nullable HostSummary _elem167;
+                for (int _i168 = 0; _i168 < _list166.size; ++_i168)
                 {
-                  _elem151 = new HostSummary();
-                  _elem151.read(iprot);
-                  struct.hosts.add(_elem151);
+                  _elem167 = new HostSummary();
+                  _elem167.read(iprot);
+                  struct.hosts.add(_elem167);
                 }
                 iprot.readListEnd();
               }
@@ -1332,14 +1332,14 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
           case 9: // GROUPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list153 = iprot.readListBegin();
-                struct.groups = new java.util.ArrayList<OutputGroup>(_list153.size);
-                @org.apache.thrift.annotation.Nullable OutputGroup _elem154;
-                for (int _i155 = 0; _i155 < _list153.size; ++_i155)
+                org.apache.thrift.protocol.TList _list169 = iprot.readListBegin();
+                struct.groups = new java.util.ArrayList<OutputGroup>(_list169.size);
+                @org.apache.thrift.annotation.Nullable OutputGroup _elem170;
+                for (int _i171 = 0; _i171 < _list169.size; ++_i171)
                 {
-                  _elem154 = new OutputGroup();
-                  _elem154.read(iprot);
-                  struct.groups.add(_elem154);
+                  _elem170 = new OutputGroup();
+                  _elem170.read(iprot);
+                  struct.groups.add(_elem170);
                 }
                 iprot.readListEnd();
               }
@@ -1387,10 +1387,10 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter156 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter172 : struct.params.entrySet())
           {
-            oprot.writeString(_iter156.getKey());
-            oprot.writeString(_iter156.getValue());
+            oprot.writeString(_iter172.getKey());
+            oprot.writeString(_iter172.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -1400,9 +1400,9 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
         oprot.writeFieldBegin(TARGETS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.targets.size()));
-          for (TargetHost _iter157 : struct.targets)
+          for (TargetHost _iter173 : struct.targets)
           {
-            _iter157.write(oprot);
+            _iter173.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1426,9 +1426,9 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
         oprot.writeFieldBegin(CHILD_JOB_IDS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I64, struct.childJobIds.size()));
-          for (long _iter158 : struct.childJobIds)
+          for (long _iter174 : struct.childJobIds)
           {
-            oprot.writeI64(_iter158);
+            oprot.writeI64(_iter174);
           }
           oprot.writeListEnd();
         }
@@ -1441,9 +1441,9 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
         oprot.writeFieldBegin(HOSTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.hosts.size()));
-          for (HostSummary _iter159 : struct.hosts)
+          for (HostSummary _iter175 : struct.hosts)
           {
-            _iter159.write(oprot);
+            _iter175.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -1454,9 +1454,9 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
           oprot.writeFieldBegin(GROUPS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.groups.size()));
-            for (OutputGroup _iter160 : struct.groups)
+            for (OutputGroup _iter176 : struct.groups)
             {
-              _iter160.write(oprot);
+              _iter176.write(oprot);
             }
             oprot.writeListEnd();
           }
@@ -1487,32 +1487,32 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
       struct.summary.write(oprot);
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter161 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter177 : struct.params.entrySet())
         {
-          oprot.writeString(_iter161.getKey());
-          oprot.writeString(_iter161.getValue());
+          oprot.writeString(_iter177.getKey());
+          oprot.writeString(_iter177.getValue());
         }
       }
       {
         oprot.writeI32(struct.targets.size());
-        for (TargetHost _iter162 : struct.targets)
+        for (TargetHost _iter178 : struct.targets)
         {
-          _iter162.write(oprot);
+          _iter178.write(oprot);
         }
       }
       {
         oprot.writeI32(struct.childJobIds.size());
-        for (long _iter163 : struct.childJobIds)
+        for (long _iter179 : struct.childJobIds)
         {
-          oprot.writeI64(_iter163);
+          oprot.writeI64(_iter179);
         }
       }
       oprot.writeI32(struct.matchingHosts);
       {
         oprot.writeI32(struct.hosts.size());
-        for (HostSummary _iter164 : struct.hosts)
+        for (HostSummary _iter180 : struct.hosts)
         {
-          _iter164.write(oprot);
+          _iter180.write(oprot);
         }
       }
       oprot.writeI32(struct.outputCapBytes);
@@ -1536,9 +1536,9 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
       if (struct.isSetGroups()) {
         {
           oprot.writeI32(struct.groups.size());
-          for (OutputGroup _iter165 : struct.groups)
+          for (OutputGroup _iter181 : struct.groups)
           {
-            _iter165.write(oprot);
+            _iter181.write(oprot);
           }
         }
       }
@@ -1551,52 +1551,52 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
       struct.summary.read(iprot);
       struct.setSummaryIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map166 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map166.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key167;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val168;
-        for (int _i169 = 0; _i169 < _map166.size; ++_i169)
+        org.apache.thrift.protocol.TMap _map182 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map182.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key183;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val184;
+        for (int _i185 = 0; _i185 < _map182.size; ++_i185)
         {
-          _key167 = iprot.readString();
-          _val168 = iprot.readString();
-          struct.params.put(_key167, _val168);
+          _key183 = iprot.readString();
+          _val184 = iprot.readString();
+          struct.params.put(_key183, _val184);
         }
       }
       struct.setParamsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list170 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.targets = new java.util.ArrayList<TargetHost>(_list170.size);
-        @org.apache.thrift.annotation.Nullable TargetHost _elem171;
-        for (int _i172 = 0; _i172 < _list170.size; ++_i172)
+        org.apache.thrift.protocol.TList _list186 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.targets = new java.util.ArrayList<TargetHost>(_list186.size);
+        @org.apache.thrift.annotation.Nullable TargetHost _elem187;
+        for (int _i188 = 0; _i188 < _list186.size; ++_i188)
         {
-          _elem171 = new TargetHost();
-          _elem171.read(iprot);
-          struct.targets.add(_elem171);
+          _elem187 = new TargetHost();
+          _elem187.read(iprot);
+          struct.targets.add(_elem187);
         }
       }
       struct.setTargetsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list173 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
-        struct.childJobIds = new java.util.ArrayList<java.lang.Long>(_list173.size);
-        long _elem174;
-        for (int _i175 = 0; _i175 < _list173.size; ++_i175)
+        org.apache.thrift.protocol.TList _list189 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
+        struct.childJobIds = new java.util.ArrayList<java.lang.Long>(_list189.size);
+        long _elem190;
+        for (int _i191 = 0; _i191 < _list189.size; ++_i191)
         {
-          _elem174 = iprot.readI64();
-          struct.childJobIds.add(_elem174);
+          _elem190 = iprot.readI64();
+          struct.childJobIds.add(_elem190);
         }
       }
       struct.setChildJobIdsIsSet(true);
       struct.matchingHosts = iprot.readI32();
       struct.setMatchingHostsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list176 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.hosts = new java.util.ArrayList<HostSummary>(_list176.size);
-        @org.apache.thrift.annotation.Nullable HostSummary _elem177;
-        for (int _i178 = 0; _i178 < _list176.size; ++_i178)
+        org.apache.thrift.protocol.TList _list192 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.hosts = new java.util.ArrayList<HostSummary>(_list192.size);
+        @org.apache.thrift.annotation.Nullable HostSummary _elem193;
+        for (int _i194 = 0; _i194 < _list192.size; ++_i194)
         {
-          _elem177 = new HostSummary();
-          _elem177.read(iprot);
-          struct.hosts.add(_elem177);
+          _elem193 = new HostSummary();
+          _elem193.read(iprot);
+          struct.hosts.add(_elem193);
         }
       }
       struct.setHostsIsSet(true);
@@ -1614,14 +1614,14 @@ public class JobDetailReply implements org.apache.thrift.TBase<JobDetailReply, J
       }
       if (incoming.get(2)) {
         {
-          org.apache.thrift.protocol.TList _list179 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-          struct.groups = new java.util.ArrayList<OutputGroup>(_list179.size);
-          @org.apache.thrift.annotation.Nullable OutputGroup _elem180;
-          for (int _i181 = 0; _i181 < _list179.size; ++_i181)
+          org.apache.thrift.protocol.TList _list195 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+          struct.groups = new java.util.ArrayList<OutputGroup>(_list195.size);
+          @org.apache.thrift.annotation.Nullable OutputGroup _elem196;
+          for (int _i197 = 0; _i197 < _list195.size; ++_i197)
           {
-            _elem180 = new OutputGroup();
-            _elem180.read(iprot);
-            struct.groups.add(_elem180);
+            _elem196 = new OutputGroup();
+            _elem196.read(iprot);
+            struct.groups.add(_elem196);
           }
         }
         struct.setGroupsIsSet(true);

@@ -986,15 +986,15 @@ public class JobDetailRequest implements org.apache.thrift.TBase<JobDetailReques
           case 5: // STATES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list132 = iprot.readListBegin();
-                struct.states = new java.util.ArrayList<HostState>(_list132.size);
-                @org.apache.thrift.annotation.Nullable HostState _elem133;
-                for (int _i134 = 0; _i134 < _list132.size; ++_i134)
+                org.apache.thrift.protocol.TList _list148 = iprot.readListBegin();
+                struct.states = new java.util.ArrayList<HostState>(_list148.size);
+                @org.apache.thrift.annotation.Nullable HostState _elem149;
+                for (int _i150 = 0; _i150 < _list148.size; ++_i150)
                 {
-                  _elem133 = org.omserver.protocol.thrift.HostState.findByValue(iprot.readI32());
-                  if (_elem133 != null)
+                  _elem149 = org.omserver.protocol.thrift.HostState.findByValue(iprot.readI32());
+                  if (_elem149 != null)
                   {
-                    struct.states.add(_elem133);
+                    struct.states.add(_elem149);
                   }
                 }
                 iprot.readListEnd();
@@ -1070,9 +1070,9 @@ public class JobDetailRequest implements org.apache.thrift.TBase<JobDetailReques
           oprot.writeFieldBegin(STATES_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I32, struct.states.size()));
-            for (HostState _iter135 : struct.states)
+            for (HostState _iter151 : struct.states)
             {
-              oprot.writeI32(_iter135.getValue());
+              oprot.writeI32(_iter151.getValue());
             }
             oprot.writeListEnd();
           }
@@ -1147,9 +1147,9 @@ public class JobDetailRequest implements org.apache.thrift.TBase<JobDetailReques
       if (struct.isSetStates()) {
         {
           oprot.writeI32(struct.states.size());
-          for (HostState _iter136 : struct.states)
+          for (HostState _iter152 : struct.states)
           {
-            oprot.writeI32(_iter136.getValue());
+            oprot.writeI32(_iter152.getValue());
           }
         }
       }
@@ -1182,15 +1182,15 @@ public class JobDetailRequest implements org.apache.thrift.TBase<JobDetailReques
       }
       if (incoming.get(2)) {
         {
-          org.apache.thrift.protocol.TList _list137 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
-          struct.states = new java.util.ArrayList<HostState>(_list137.size);
-          @org.apache.thrift.annotation.Nullable HostState _elem138;
-          for (int _i139 = 0; _i139 < _list137.size; ++_i139)
+          org.apache.thrift.protocol.TList _list153 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
+          struct.states = new java.util.ArrayList<HostState>(_list153.size);
+          @org.apache.thrift.annotation.Nullable HostState _elem154;
+          for (int _i155 = 0; _i155 < _list153.size; ++_i155)
           {
-            _elem138 = org.omserver.protocol.thrift.HostState.findByValue(iprot.readI32());
-            if (_elem138 != null)
+            _elem154 = org.omserver.protocol.thrift.HostState.findByValue(iprot.readI32());
+            if (_elem154 != null)
             {
-              struct.states.add(_elem138);
+              struct.states.add(_elem154);
             }
           }
         }

@@ -432,14 +432,14 @@ public class JobsReply implements org.apache.thrift.TBase<JobsReply, JobsReply._
           case 1: // JOBS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list116 = iprot.readListBegin();
-                struct.jobs = new java.util.ArrayList<JobSummary>(_list116.size);
-                @org.apache.thrift.annotation.Nullable JobSummary _elem117;
-                for (int _i118 = 0; _i118 < _list116.size; ++_i118)
+                org.apache.thrift.protocol.TList _list132 = iprot.readListBegin();
+                struct.jobs = new java.util.ArrayList<JobSummary>(_list132.size);
+                @org.apache.thrift.annotation.Nullable JobSummary _elem133;
+                for (int _i134 = 0; _i134 < _list132.size; ++_i134)
                 {
-                  _elem117 = new JobSummary();
-                  _elem117.read(iprot);
-                  struct.jobs.add(_elem117);
+                  _elem133 = new JobSummary();
+                  _elem133.read(iprot);
+                  struct.jobs.add(_elem133);
                 }
                 iprot.readListEnd();
               }
@@ -476,9 +476,9 @@ public class JobsReply implements org.apache.thrift.TBase<JobsReply, JobsReply._
         oprot.writeFieldBegin(JOBS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.jobs.size()));
-          for (JobSummary _iter119 : struct.jobs)
+          for (JobSummary _iter135 : struct.jobs)
           {
-            _iter119.write(oprot);
+            _iter135.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -509,9 +509,9 @@ public class JobsReply implements org.apache.thrift.TBase<JobsReply, JobsReply._
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.jobs.size());
-        for (JobSummary _iter120 : struct.jobs)
+        for (JobSummary _iter136 : struct.jobs)
         {
-          _iter120.write(oprot);
+          _iter136.write(oprot);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -528,14 +528,14 @@ public class JobsReply implements org.apache.thrift.TBase<JobsReply, JobsReply._
     public void read(org.apache.thrift.protocol.TProtocol prot, JobsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list121 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.jobs = new java.util.ArrayList<JobSummary>(_list121.size);
-        @org.apache.thrift.annotation.Nullable JobSummary _elem122;
-        for (int _i123 = 0; _i123 < _list121.size; ++_i123)
+        org.apache.thrift.protocol.TList _list137 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.jobs = new java.util.ArrayList<JobSummary>(_list137.size);
+        @org.apache.thrift.annotation.Nullable JobSummary _elem138;
+        for (int _i139 = 0; _i139 < _list137.size; ++_i139)
         {
-          _elem122 = new JobSummary();
-          _elem122.read(iprot);
-          struct.jobs.add(_elem122);
+          _elem138 = new JobSummary();
+          _elem138.read(iprot);
+          struct.jobs.add(_elem138);
         }
       }
       struct.setJobsIsSet(true);

@@ -570,13 +570,13 @@ public class ModulePreviewReply implements org.apache.thrift.TBase<ModulePreview
           case 2: // ARGV
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list100 = iprot.readListBegin();
-                struct.argv = new java.util.ArrayList<java.lang.String>(_list100.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem101;
-                for (int _i102 = 0; _i102 < _list100.size; ++_i102)
+                org.apache.thrift.protocol.TList _list116 = iprot.readListBegin();
+                struct.argv = new java.util.ArrayList<java.lang.String>(_list116.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem117;
+                for (int _i118 = 0; _i118 < _list116.size; ++_i118)
                 {
-                  _elem101 = iprot.readString();
-                  struct.argv.add(_elem101);
+                  _elem117 = iprot.readString();
+                  struct.argv.add(_elem117);
                 }
                 iprot.readListEnd();
               }
@@ -588,13 +588,13 @@ public class ModulePreviewReply implements org.apache.thrift.TBase<ModulePreview
           case 3: // PROBLEMS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list103 = iprot.readListBegin();
-                struct.problems = new java.util.ArrayList<java.lang.String>(_list103.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem104;
-                for (int _i105 = 0; _i105 < _list103.size; ++_i105)
+                org.apache.thrift.protocol.TList _list119 = iprot.readListBegin();
+                struct.problems = new java.util.ArrayList<java.lang.String>(_list119.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem120;
+                for (int _i121 = 0; _i121 < _list119.size; ++_i121)
                 {
-                  _elem104 = iprot.readString();
-                  struct.problems.add(_elem104);
+                  _elem120 = iprot.readString();
+                  struct.problems.add(_elem120);
                 }
                 iprot.readListEnd();
               }
@@ -629,9 +629,9 @@ public class ModulePreviewReply implements org.apache.thrift.TBase<ModulePreview
           oprot.writeFieldBegin(ARGV_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.argv.size()));
-            for (java.lang.String _iter106 : struct.argv)
+            for (java.lang.String _iter122 : struct.argv)
             {
-              oprot.writeString(_iter106);
+              oprot.writeString(_iter122);
             }
             oprot.writeListEnd();
           }
@@ -642,9 +642,9 @@ public class ModulePreviewReply implements org.apache.thrift.TBase<ModulePreview
         oprot.writeFieldBegin(PROBLEMS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.problems.size()));
-          for (java.lang.String _iter107 : struct.problems)
+          for (java.lang.String _iter123 : struct.problems)
           {
-            oprot.writeString(_iter107);
+            oprot.writeString(_iter123);
           }
           oprot.writeListEnd();
         }
@@ -671,9 +671,9 @@ public class ModulePreviewReply implements org.apache.thrift.TBase<ModulePreview
       struct.info.write(oprot);
       {
         oprot.writeI32(struct.problems.size());
-        for (java.lang.String _iter108 : struct.problems)
+        for (java.lang.String _iter124 : struct.problems)
         {
-          oprot.writeString(_iter108);
+          oprot.writeString(_iter124);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -684,9 +684,9 @@ public class ModulePreviewReply implements org.apache.thrift.TBase<ModulePreview
       if (struct.isSetArgv()) {
         {
           oprot.writeI32(struct.argv.size());
-          for (java.lang.String _iter109 : struct.argv)
+          for (java.lang.String _iter125 : struct.argv)
           {
-            oprot.writeString(_iter109);
+            oprot.writeString(_iter125);
           }
         }
       }
@@ -699,26 +699,26 @@ public class ModulePreviewReply implements org.apache.thrift.TBase<ModulePreview
       struct.info.read(iprot);
       struct.setInfoIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list110 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.problems = new java.util.ArrayList<java.lang.String>(_list110.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem111;
-        for (int _i112 = 0; _i112 < _list110.size; ++_i112)
+        org.apache.thrift.protocol.TList _list126 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.problems = new java.util.ArrayList<java.lang.String>(_list126.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem127;
+        for (int _i128 = 0; _i128 < _list126.size; ++_i128)
         {
-          _elem111 = iprot.readString();
-          struct.problems.add(_elem111);
+          _elem127 = iprot.readString();
+          struct.problems.add(_elem127);
         }
       }
       struct.setProblemsIsSet(true);
       java.util.BitSet incoming = iprot.readBitSet(1);
       if (incoming.get(0)) {
         {
-          org.apache.thrift.protocol.TList _list113 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-          struct.argv = new java.util.ArrayList<java.lang.String>(_list113.size);
-          @org.apache.thrift.annotation.Nullable java.lang.String _elem114;
-          for (int _i115 = 0; _i115 < _list113.size; ++_i115)
+          org.apache.thrift.protocol.TList _list129 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+          struct.argv = new java.util.ArrayList<java.lang.String>(_list129.size);
+          @org.apache.thrift.annotation.Nullable java.lang.String _elem130;
+          for (int _i131 = 0; _i131 < _list129.size; ++_i131)
           {
-            _elem114 = iprot.readString();
-            struct.argv.add(_elem114);
+            _elem130 = iprot.readString();
+            struct.argv.add(_elem130);
           }
         }
         struct.setArgvIsSet(true);

@@ -542,15 +542,15 @@ public class ModulePreviewRequest implements org.apache.thrift.TBase<ModulePrevi
           case 3: // PARAMS
             if (schemeField.type == org.apache.thrift.protocol.TType.MAP) {
               {
-                org.apache.thrift.protocol.TMap _map90 = iprot.readMapBegin();
-                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map90.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _key91;
-                @org.apache.thrift.annotation.Nullable java.lang.String _val92;
-                for (int _i93 = 0; _i93 < _map90.size; ++_i93)
+                org.apache.thrift.protocol.TMap _map106 = iprot.readMapBegin();
+                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map106.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _key107;
+                @org.apache.thrift.annotation.Nullable java.lang.String _val108;
+                for (int _i109 = 0; _i109 < _map106.size; ++_i109)
                 {
-                  _key91 = iprot.readString();
-                  _val92 = iprot.readString();
-                  struct.params.put(_key91, _val92);
+                  _key107 = iprot.readString();
+                  _val108 = iprot.readString();
+                  struct.params.put(_key107, _val108);
                 }
                 iprot.readMapEnd();
               }
@@ -589,10 +589,10 @@ public class ModulePreviewRequest implements org.apache.thrift.TBase<ModulePrevi
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter94 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter110 : struct.params.entrySet())
           {
-            oprot.writeString(_iter94.getKey());
-            oprot.writeString(_iter94.getValue());
+            oprot.writeString(_iter110.getKey());
+            oprot.writeString(_iter110.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -620,10 +620,10 @@ public class ModulePreviewRequest implements org.apache.thrift.TBase<ModulePrevi
       oprot.writeString(struct.definition);
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter95 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter111 : struct.params.entrySet())
         {
-          oprot.writeString(_iter95.getKey());
-          oprot.writeString(_iter95.getValue());
+          oprot.writeString(_iter111.getKey());
+          oprot.writeString(_iter111.getValue());
         }
       }
     }
@@ -636,15 +636,15 @@ public class ModulePreviewRequest implements org.apache.thrift.TBase<ModulePrevi
       struct.definition = iprot.readString();
       struct.setDefinitionIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map96 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map96.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key97;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val98;
-        for (int _i99 = 0; _i99 < _map96.size; ++_i99)
+        org.apache.thrift.protocol.TMap _map112 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map112.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key113;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val114;
+        for (int _i115 = 0; _i115 < _map112.size; ++_i115)
         {
-          _key97 = iprot.readString();
-          _val98 = iprot.readString();
-          struct.params.put(_key97, _val98);
+          _key113 = iprot.readString();
+          _val114 = iprot.readString();
+          struct.params.put(_key113, _val114);
         }
       }
       struct.setParamsIsSet(true);

@@ -351,14 +351,14 @@ public class ModuleVersionsReply implements org.apache.thrift.TBase<ModuleVersio
           case 1: // VERSIONS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list82 = iprot.readListBegin();
-                struct.versions = new java.util.ArrayList<ModuleVersionInfo>(_list82.size);
-                @org.apache.thrift.annotation.Nullable ModuleVersionInfo _elem83;
-                for (int _i84 = 0; _i84 < _list82.size; ++_i84)
+                org.apache.thrift.protocol.TList _list98 = iprot.readListBegin();
+                struct.versions = new java.util.ArrayList<ModuleVersionInfo>(_list98.size);
+                @org.apache.thrift.annotation.Nullable ModuleVersionInfo _elem99;
+                for (int _i100 = 0; _i100 < _list98.size; ++_i100)
                 {
-                  _elem83 = new ModuleVersionInfo();
-                  _elem83.read(iprot);
-                  struct.versions.add(_elem83);
+                  _elem99 = new ModuleVersionInfo();
+                  _elem99.read(iprot);
+                  struct.versions.add(_elem99);
                 }
                 iprot.readListEnd();
               }
@@ -387,9 +387,9 @@ public class ModuleVersionsReply implements org.apache.thrift.TBase<ModuleVersio
         oprot.writeFieldBegin(VERSIONS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.versions.size()));
-          for (ModuleVersionInfo _iter85 : struct.versions)
+          for (ModuleVersionInfo _iter101 : struct.versions)
           {
-            _iter85.write(oprot);
+            _iter101.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -415,9 +415,9 @@ public class ModuleVersionsReply implements org.apache.thrift.TBase<ModuleVersio
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.versions.size());
-        for (ModuleVersionInfo _iter86 : struct.versions)
+        for (ModuleVersionInfo _iter102 : struct.versions)
         {
-          _iter86.write(oprot);
+          _iter102.write(oprot);
         }
       }
     }
@@ -426,14 +426,14 @@ public class ModuleVersionsReply implements org.apache.thrift.TBase<ModuleVersio
     public void read(org.apache.thrift.protocol.TProtocol prot, ModuleVersionsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list87 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.versions = new java.util.ArrayList<ModuleVersionInfo>(_list87.size);
-        @org.apache.thrift.annotation.Nullable ModuleVersionInfo _elem88;
-        for (int _i89 = 0; _i89 < _list87.size; ++_i89)
+        org.apache.thrift.protocol.TList _list103 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.versions = new java.util.ArrayList<ModuleVersionInfo>(_list103.size);
+        @org.apache.thrift.annotation.Nullable ModuleVersionInfo _elem104;
+        for (int _i105 = 0; _i105 < _list103.size; ++_i105)
         {
-          _elem88 = new ModuleVersionInfo();
-          _elem88.read(iprot);
-          struct.versions.add(_elem88);
+          _elem104 = new ModuleVersionInfo();
+          _elem104.read(iprot);
+          struct.versions.add(_elem104);
         }
       }
       struct.setVersionsIsSet(true);

@@ -867,13 +867,13 @@ public class OutputGroup implements org.apache.thrift.TBase<OutputGroup, OutputG
           case 3: // LAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list124 = iprot.readListBegin();
-                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list124.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem125;
-                for (int _i126 = 0; _i126 < _list124.size; ++_i126)
+                org.apache.thrift.protocol.TList _list140 = iprot.readListBegin();
+                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list140.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem141;
+                for (int _i142 = 0; _i142 < _list140.size; ++_i142)
                 {
-                  _elem125 = iprot.readString();
-                  struct.lanIps.add(_elem125);
+                  _elem141 = iprot.readString();
+                  struct.lanIps.add(_elem141);
                 }
                 iprot.readListEnd();
               }
@@ -948,9 +948,9 @@ public class OutputGroup implements org.apache.thrift.TBase<OutputGroup, OutputG
         oprot.writeFieldBegin(LAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.lanIps.size()));
-          for (java.lang.String _iter127 : struct.lanIps)
+          for (java.lang.String _iter143 : struct.lanIps)
           {
-            oprot.writeString(_iter127);
+            oprot.writeString(_iter143);
           }
           oprot.writeListEnd();
         }
@@ -996,9 +996,9 @@ public class OutputGroup implements org.apache.thrift.TBase<OutputGroup, OutputG
       oprot.writeI32(struct.hostCount);
       {
         oprot.writeI32(struct.lanIps.size());
-        for (java.lang.String _iter128 : struct.lanIps)
+        for (java.lang.String _iter144 : struct.lanIps)
         {
-          oprot.writeString(_iter128);
+          oprot.writeString(_iter144);
         }
       }
       oprot.writeString(struct.stdoutHead);
@@ -1022,13 +1022,13 @@ public class OutputGroup implements org.apache.thrift.TBase<OutputGroup, OutputG
       struct.hostCount = iprot.readI32();
       struct.setHostCountIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list129 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list129.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem130;
-        for (int _i131 = 0; _i131 < _list129.size; ++_i131)
+        org.apache.thrift.protocol.TList _list145 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list145.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem146;
+        for (int _i147 = 0; _i147 < _list145.size; ++_i147)
         {
-          _elem130 = iprot.readString();
-          struct.lanIps.add(_elem130);
+          _elem146 = iprot.readString();
+          struct.lanIps.add(_elem146);
         }
       }
       struct.setLanIpsIsSet(true);

@@ -1588,13 +1588,13 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
           case 7: // TARGETS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list182 = iprot.readListBegin();
-                struct.targets = new java.util.ArrayList<java.lang.String>(_list182.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem183;
-                for (int _i184 = 0; _i184 < _list182.size; ++_i184)
+                org.apache.thrift.protocol.TList _list198 = iprot.readListBegin();
+                struct.targets = new java.util.ArrayList<java.lang.String>(_list198.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem199;
+                for (int _i200 = 0; _i200 < _list198.size; ++_i200)
                 {
-                  _elem183 = iprot.readString();
-                  struct.targets.add(_elem183);
+                  _elem199 = iprot.readString();
+                  struct.targets.add(_elem199);
                 }
                 iprot.readListEnd();
               }
@@ -1606,15 +1606,15 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
           case 8: // PARAMS
             if (schemeField.type == org.apache.thrift.protocol.TType.MAP) {
               {
-                org.apache.thrift.protocol.TMap _map185 = iprot.readMapBegin();
-                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map185.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _key186;
-                @org.apache.thrift.annotation.Nullable java.lang.String _val187;
-                for (int _i188 = 0; _i188 < _map185.size; ++_i188)
+                org.apache.thrift.protocol.TMap _map201 = iprot.readMapBegin();
+                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map201.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _key202;
+                @org.apache.thrift.annotation.Nullable java.lang.String _val203;
+                for (int _i204 = 0; _i204 < _map201.size; ++_i204)
                 {
-                  _key186 = iprot.readString();
-                  _val187 = iprot.readString();
-                  struct.params.put(_key186, _val187);
+                  _key202 = iprot.readString();
+                  _val203 = iprot.readString();
+                  struct.params.put(_key202, _val203);
                 }
                 iprot.readMapEnd();
               }
@@ -1735,9 +1735,9 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         oprot.writeFieldBegin(TARGETS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.targets.size()));
-          for (java.lang.String _iter189 : struct.targets)
+          for (java.lang.String _iter205 : struct.targets)
           {
-            oprot.writeString(_iter189);
+            oprot.writeString(_iter205);
           }
           oprot.writeListEnd();
         }
@@ -1747,10 +1747,10 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter190 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter206 : struct.params.entrySet())
           {
-            oprot.writeString(_iter190.getKey());
-            oprot.writeString(_iter190.getValue());
+            oprot.writeString(_iter206.getKey());
+            oprot.writeString(_iter206.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -1819,17 +1819,17 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       oprot.writeString(struct.moduleName);
       {
         oprot.writeI32(struct.targets.size());
-        for (java.lang.String _iter191 : struct.targets)
+        for (java.lang.String _iter207 : struct.targets)
         {
-          oprot.writeString(_iter191);
+          oprot.writeString(_iter207);
         }
       }
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter192 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter208 : struct.params.entrySet())
         {
-          oprot.writeString(_iter192.getKey());
-          oprot.writeString(_iter192.getValue());
+          oprot.writeString(_iter208.getKey());
+          oprot.writeString(_iter208.getValue());
         }
       }
       oprot.writeI32(struct.overlap.getValue());
@@ -1884,26 +1884,26 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       struct.moduleName = iprot.readString();
       struct.setModuleNameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list193 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.targets = new java.util.ArrayList<java.lang.String>(_list193.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem194;
-        for (int _i195 = 0; _i195 < _list193.size; ++_i195)
+        org.apache.thrift.protocol.TList _list209 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.targets = new java.util.ArrayList<java.lang.String>(_list209.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem210;
+        for (int _i211 = 0; _i211 < _list209.size; ++_i211)
         {
-          _elem194 = iprot.readString();
-          struct.targets.add(_elem194);
+          _elem210 = iprot.readString();
+          struct.targets.add(_elem210);
         }
       }
       struct.setTargetsIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map196 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map196.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key197;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val198;
-        for (int _i199 = 0; _i199 < _map196.size; ++_i199)
+        org.apache.thrift.protocol.TMap _map212 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map212.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key213;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val214;
+        for (int _i215 = 0; _i215 < _map212.size; ++_i215)
         {
-          _key197 = iprot.readString();
-          _val198 = iprot.readString();
-          struct.params.put(_key197, _val198);
+          _key213 = iprot.readString();
+          _val214 = iprot.readString();
+          struct.params.put(_key213, _val214);
         }
       }
       struct.setParamsIsSet(true);

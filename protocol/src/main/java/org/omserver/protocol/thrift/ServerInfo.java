@@ -18,6 +18,12 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
   private static final org.apache.thrift.protocol.TField BACKEND_FIELD_DESC = new org.apache.thrift.protocol.TField("backend", org.apache.thrift.protocol.TType.STRING, (short)6);
   private static final org.apache.thrift.protocol.TField AGENT_ONLINE_FIELD_DESC = new org.apache.thrift.protocol.TField("agentOnline", org.apache.thrift.protocol.TType.BOOL, (short)20);
   private static final org.apache.thrift.protocol.TField AGENT_LAST_HEARTBEAT_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("agentLastHeartbeatMillis", org.apache.thrift.protocol.TType.I64, (short)21);
+  private static final org.apache.thrift.protocol.TField SSH_PORT_FIELD_DESC = new org.apache.thrift.protocol.TField("sshPort", org.apache.thrift.protocol.TType.I32, (short)30);
+  private static final org.apache.thrift.protocol.TField SSH_USER_FIELD_DESC = new org.apache.thrift.protocol.TField("sshUser", org.apache.thrift.protocol.TType.STRING, (short)31);
+  private static final org.apache.thrift.protocol.TField PREFERRED_BACKEND_FIELD_DESC = new org.apache.thrift.protocol.TField("preferredBackend", org.apache.thrift.protocol.TType.STRING, (short)32);
+  private static final org.apache.thrift.protocol.TField TAGS_FIELD_DESC = new org.apache.thrift.protocol.TField("tags", org.apache.thrift.protocol.TType.LIST, (short)33);
+  private static final org.apache.thrift.protocol.TField GROUPS_FIELD_DESC = new org.apache.thrift.protocol.TField("groups", org.apache.thrift.protocol.TType.LIST, (short)34);
+  private static final org.apache.thrift.protocol.TField ADMIN_EDITED_FIELD_DESC = new org.apache.thrift.protocol.TField("adminEdited", org.apache.thrift.protocol.TType.BOOL, (short)35);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ServerInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ServerInfoTupleSchemeFactory();
@@ -36,6 +42,24 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
   public @org.apache.thrift.annotation.Nullable java.lang.String backend; // required
   public boolean agentOnline; // optional
   public long agentLastHeartbeatMillis; // optional
+  public int sshPort; // optional
+  /**
+   * Unset: the SSH backend's default user.
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String sshUser; // optional
+  /**
+   * What the inventory says: agent, ssh, or any (the master's executor.default).
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String preferredBackend; // optional
+  public @org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> tags; // optional
+  /**
+   * Names of the groups (IOMS server types) the server is in; set by serverSearch.
+   */
+  public @org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> groups; // optional
+  /**
+   * True once an admin created or edited the server: agent announces then keep its name and WAN IP.
+   */
+  public boolean adminEdited; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -52,7 +76,25 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
      */
     BACKEND((short)6, "backend"),
     AGENT_ONLINE((short)20, "agentOnline"),
-    AGENT_LAST_HEARTBEAT_MILLIS((short)21, "agentLastHeartbeatMillis");
+    AGENT_LAST_HEARTBEAT_MILLIS((short)21, "agentLastHeartbeatMillis"),
+    SSH_PORT((short)30, "sshPort"),
+    /**
+     * Unset: the SSH backend's default user.
+     */
+    SSH_USER((short)31, "sshUser"),
+    /**
+     * What the inventory says: agent, ssh, or any (the master's executor.default).
+     */
+    PREFERRED_BACKEND((short)32, "preferredBackend"),
+    TAGS((short)33, "tags"),
+    /**
+     * Names of the groups (IOMS server types) the server is in; set by serverSearch.
+     */
+    GROUPS((short)34, "groups"),
+    /**
+     * True once an admin created or edited the server: agent announces then keep its name and WAN IP.
+     */
+    ADMIN_EDITED((short)35, "adminEdited");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -84,6 +126,18 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
           return AGENT_ONLINE;
         case 21: // AGENT_LAST_HEARTBEAT_MILLIS
           return AGENT_LAST_HEARTBEAT_MILLIS;
+        case 30: // SSH_PORT
+          return SSH_PORT;
+        case 31: // SSH_USER
+          return SSH_USER;
+        case 32: // PREFERRED_BACKEND
+          return PREFERRED_BACKEND;
+        case 33: // TAGS
+          return TAGS;
+        case 34: // GROUPS
+          return GROUPS;
+        case 35: // ADMIN_EDITED
+          return ADMIN_EDITED;
         default:
           return null;
       }
@@ -130,8 +184,10 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
   private static final int __APPCATEGORYID_ISSET_ID = 0;
   private static final int __AGENTONLINE_ISSET_ID = 1;
   private static final int __AGENTLASTHEARTBEATMILLIS_ISSET_ID = 2;
+  private static final int __SSHPORT_ISSET_ID = 3;
+  private static final int __ADMINEDITED_ISSET_ID = 4;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.WAN_IP,_Fields.OS,_Fields.AGENT_ONLINE,_Fields.AGENT_LAST_HEARTBEAT_MILLIS};
+  private static final _Fields optionals[] = {_Fields.WAN_IP,_Fields.OS,_Fields.AGENT_ONLINE,_Fields.AGENT_LAST_HEARTBEAT_MILLIS,_Fields.SSH_PORT,_Fields.SSH_USER,_Fields.PREFERRED_BACKEND,_Fields.TAGS,_Fields.GROUPS,_Fields.ADMIN_EDITED};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -151,6 +207,20 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
     tmpMap.put(_Fields.AGENT_LAST_HEARTBEAT_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("agentLastHeartbeatMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
+    tmpMap.put(_Fields.SSH_PORT, new org.apache.thrift.meta_data.FieldMetaData("sshPort", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.SSH_USER, new org.apache.thrift.meta_data.FieldMetaData("sshUser", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.PREFERRED_BACKEND, new org.apache.thrift.meta_data.FieldMetaData("preferredBackend", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.TAGS, new org.apache.thrift.meta_data.FieldMetaData("tags", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
+            new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING))));
+    tmpMap.put(_Fields.GROUPS, new org.apache.thrift.meta_data.FieldMetaData("groups", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
+            new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING))));
+    tmpMap.put(_Fields.ADMIN_EDITED, new org.apache.thrift.meta_data.FieldMetaData("adminEdited", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.BOOL)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ServerInfo.class, metaDataMap);
   }
@@ -195,6 +265,22 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     }
     this.agentOnline = other.agentOnline;
     this.agentLastHeartbeatMillis = other.agentLastHeartbeatMillis;
+    this.sshPort = other.sshPort;
+    if (other.isSetSshUser()) {
+      this.sshUser = other.sshUser;
+    }
+    if (other.isSetPreferredBackend()) {
+      this.preferredBackend = other.preferredBackend;
+    }
+    if (other.isSetTags()) {
+      java.util.List<java.lang.String> __this__tags = new java.util.ArrayList<java.lang.String>(other.tags);
+      this.tags = __this__tags;
+    }
+    if (other.isSetGroups()) {
+      java.util.List<java.lang.String> __this__groups = new java.util.ArrayList<java.lang.String>(other.groups);
+      this.groups = __this__groups;
+    }
+    this.adminEdited = other.adminEdited;
   }
 
   @Override
@@ -215,6 +301,14 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     this.agentOnline = false;
     setAgentLastHeartbeatMillisIsSet(false);
     this.agentLastHeartbeatMillis = 0;
+    setSshPortIsSet(false);
+    this.sshPort = 0;
+    this.sshUser = null;
+    this.preferredBackend = null;
+    this.tags = null;
+    this.groups = null;
+    setAdminEditedIsSet(false);
+    this.adminEdited = false;
   }
 
   /**
@@ -423,6 +517,208 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __AGENTLASTHEARTBEATMILLIS_ISSET_ID, value);
   }
 
+  public int getSshPort() {
+    return this.sshPort;
+  }
+
+  public ServerInfo setSshPort(int sshPort) {
+    this.sshPort = sshPort;
+    setSshPortIsSet(true);
+    return this;
+  }
+
+  public void unsetSshPort() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __SSHPORT_ISSET_ID);
+  }
+
+  /** Returns true if field sshPort is set (has been assigned a value) and false otherwise */
+  public boolean isSetSshPort() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __SSHPORT_ISSET_ID);
+  }
+
+  public void setSshPortIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __SSHPORT_ISSET_ID, value);
+  }
+
+  /**
+   * Unset: the SSH backend's default user.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getSshUser() {
+    return this.sshUser;
+  }
+
+  /**
+   * Unset: the SSH backend's default user.
+   */
+  public ServerInfo setSshUser(@org.apache.thrift.annotation.Nullable java.lang.String sshUser) {
+    this.sshUser = sshUser;
+    return this;
+  }
+
+  public void unsetSshUser() {
+    this.sshUser = null;
+  }
+
+  /** Returns true if field sshUser is set (has been assigned a value) and false otherwise */
+  public boolean isSetSshUser() {
+    return this.sshUser != null;
+  }
+
+  public void setSshUserIsSet(boolean value) {
+    if (!value) {
+      this.sshUser = null;
+    }
+  }
+
+  /**
+   * What the inventory says: agent, ssh, or any (the master's executor.default).
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getPreferredBackend() {
+    return this.preferredBackend;
+  }
+
+  /**
+   * What the inventory says: agent, ssh, or any (the master's executor.default).
+   */
+  public ServerInfo setPreferredBackend(@org.apache.thrift.annotation.Nullable java.lang.String preferredBackend) {
+    this.preferredBackend = preferredBackend;
+    return this;
+  }
+
+  public void unsetPreferredBackend() {
+    this.preferredBackend = null;
+  }
+
+  /** Returns true if field preferredBackend is set (has been assigned a value) and false otherwise */
+  public boolean isSetPreferredBackend() {
+    return this.preferredBackend != null;
+  }
+
+  public void setPreferredBackendIsSet(boolean value) {
+    if (!value) {
+      this.preferredBackend = null;
+    }
+  }
+
+  public int getTagsSize() {
+    return (this.tags == null) ? 0 : this.tags.size();
+  }
+
+  @org.apache.thrift.annotation.Nullable
+  public java.util.Iterator<java.lang.String> getTagsIterator() {
+    return (this.tags == null) ? null : this.tags.iterator();
+  }
+
+  public void addToTags(java.lang.String elem) {
+    if (this.tags == null) {
+      this.tags = new java.util.ArrayList<java.lang.String>();
+    }
+    this.tags.add(elem);
+  }
+
+  @org.apache.thrift.annotation.Nullable
+  public java.util.List<java.lang.String> getTags() {
+    return this.tags;
+  }
+
+  public ServerInfo setTags(@org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> tags) {
+    this.tags = tags;
+    return this;
+  }
+
+  public void unsetTags() {
+    this.tags = null;
+  }
+
+  /** Returns true if field tags is set (has been assigned a value) and false otherwise */
+  public boolean isSetTags() {
+    return this.tags != null;
+  }
+
+  public void setTagsIsSet(boolean value) {
+    if (!value) {
+      this.tags = null;
+    }
+  }
+
+  public int getGroupsSize() {
+    return (this.groups == null) ? 0 : this.groups.size();
+  }
+
+  @org.apache.thrift.annotation.Nullable
+  public java.util.Iterator<java.lang.String> getGroupsIterator() {
+    return (this.groups == null) ? null : this.groups.iterator();
+  }
+
+  public void addToGroups(java.lang.String elem) {
+    if (this.groups == null) {
+      this.groups = new java.util.ArrayList<java.lang.String>();
+    }
+    this.groups.add(elem);
+  }
+
+  /**
+   * Names of the groups (IOMS server types) the server is in; set by serverSearch.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.util.List<java.lang.String> getGroups() {
+    return this.groups;
+  }
+
+  /**
+   * Names of the groups (IOMS server types) the server is in; set by serverSearch.
+   */
+  public ServerInfo setGroups(@org.apache.thrift.annotation.Nullable java.util.List<java.lang.String> groups) {
+    this.groups = groups;
+    return this;
+  }
+
+  public void unsetGroups() {
+    this.groups = null;
+  }
+
+  /** Returns true if field groups is set (has been assigned a value) and false otherwise */
+  public boolean isSetGroups() {
+    return this.groups != null;
+  }
+
+  public void setGroupsIsSet(boolean value) {
+    if (!value) {
+      this.groups = null;
+    }
+  }
+
+  /**
+   * True once an admin created or edited the server: agent announces then keep its name and WAN IP.
+   */
+  public boolean isAdminEdited() {
+    return this.adminEdited;
+  }
+
+  /**
+   * True once an admin created or edited the server: agent announces then keep its name and WAN IP.
+   */
+  public ServerInfo setAdminEdited(boolean adminEdited) {
+    this.adminEdited = adminEdited;
+    setAdminEditedIsSet(true);
+    return this;
+  }
+
+  public void unsetAdminEdited() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __ADMINEDITED_ISSET_ID);
+  }
+
+  /** Returns true if field adminEdited is set (has been assigned a value) and false otherwise */
+  public boolean isSetAdminEdited() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __ADMINEDITED_ISSET_ID);
+  }
+
+  public void setAdminEditedIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __ADMINEDITED_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -490,6 +786,54 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       }
       break;
 
+    case SSH_PORT:
+      if (value == null) {
+        unsetSshPort();
+      } else {
+        setSshPort((java.lang.Integer)value);
+      }
+      break;
+
+    case SSH_USER:
+      if (value == null) {
+        unsetSshUser();
+      } else {
+        setSshUser((java.lang.String)value);
+      }
+      break;
+
+    case PREFERRED_BACKEND:
+      if (value == null) {
+        unsetPreferredBackend();
+      } else {
+        setPreferredBackend((java.lang.String)value);
+      }
+      break;
+
+    case TAGS:
+      if (value == null) {
+        unsetTags();
+      } else {
+        setTags((java.util.List<java.lang.String>)value);
+      }
+      break;
+
+    case GROUPS:
+      if (value == null) {
+        unsetGroups();
+      } else {
+        setGroups((java.util.List<java.lang.String>)value);
+      }
+      break;
+
+    case ADMIN_EDITED:
+      if (value == null) {
+        unsetAdminEdited();
+      } else {
+        setAdminEdited((java.lang.Boolean)value);
+      }
+      break;
+
     }
   }
 
@@ -521,6 +865,24 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     case AGENT_LAST_HEARTBEAT_MILLIS:
       return getAgentLastHeartbeatMillis();
 
+    case SSH_PORT:
+      return getSshPort();
+
+    case SSH_USER:
+      return getSshUser();
+
+    case PREFERRED_BACKEND:
+      return getPreferredBackend();
+
+    case TAGS:
+      return getTags();
+
+    case GROUPS:
+      return getGroups();
+
+    case ADMIN_EDITED:
+      return isAdminEdited();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -549,6 +911,18 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       return isSetAgentOnline();
     case AGENT_LAST_HEARTBEAT_MILLIS:
       return isSetAgentLastHeartbeatMillis();
+    case SSH_PORT:
+      return isSetSshPort();
+    case SSH_USER:
+      return isSetSshUser();
+    case PREFERRED_BACKEND:
+      return isSetPreferredBackend();
+    case TAGS:
+      return isSetTags();
+    case GROUPS:
+      return isSetGroups();
+    case ADMIN_EDITED:
+      return isSetAdminEdited();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -638,6 +1012,60 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
         return false;
     }
 
+    boolean this_present_sshPort = true && this.isSetSshPort();
+    boolean that_present_sshPort = true && that.isSetSshPort();
+    if (this_present_sshPort || that_present_sshPort) {
+      if (!(this_present_sshPort && that_present_sshPort))
+        return false;
+      if (this.sshPort != that.sshPort)
+        return false;
+    }
+
+    boolean this_present_sshUser = true && this.isSetSshUser();
+    boolean that_present_sshUser = true && that.isSetSshUser();
+    if (this_present_sshUser || that_present_sshUser) {
+      if (!(this_present_sshUser && that_present_sshUser))
+        return false;
+      if (!this.sshUser.equals(that.sshUser))
+        return false;
+    }
+
+    boolean this_present_preferredBackend = true && this.isSetPreferredBackend();
+    boolean that_present_preferredBackend = true && that.isSetPreferredBackend();
+    if (this_present_preferredBackend || that_present_preferredBackend) {
+      if (!(this_present_preferredBackend && that_present_preferredBackend))
+        return false;
+      if (!this.preferredBackend.equals(that.preferredBackend))
+        return false;
+    }
+
+    boolean this_present_tags = true && this.isSetTags();
+    boolean that_present_tags = true && that.isSetTags();
+    if (this_present_tags || that_present_tags) {
+      if (!(this_present_tags && that_present_tags))
+        return false;
+      if (!this.tags.equals(that.tags))
+        return false;
+    }
+
+    boolean this_present_groups = true && this.isSetGroups();
+    boolean that_present_groups = true && that.isSetGroups();
+    if (this_present_groups || that_present_groups) {
+      if (!(this_present_groups && that_present_groups))
+        return false;
+      if (!this.groups.equals(that.groups))
+        return false;
+    }
+
+    boolean this_present_adminEdited = true && this.isSetAdminEdited();
+    boolean that_present_adminEdited = true && that.isSetAdminEdited();
+    if (this_present_adminEdited || that_present_adminEdited) {
+      if (!(this_present_adminEdited && that_present_adminEdited))
+        return false;
+      if (this.adminEdited != that.adminEdited)
+        return false;
+    }
+
     return true;
   }
 
@@ -674,6 +1102,30 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
     hashCode = hashCode * 8191 + ((isSetAgentLastHeartbeatMillis()) ? 131071 : 524287);
     if (isSetAgentLastHeartbeatMillis())
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(agentLastHeartbeatMillis);
+
+    hashCode = hashCode * 8191 + ((isSetSshPort()) ? 131071 : 524287);
+    if (isSetSshPort())
+      hashCode = hashCode * 8191 + sshPort;
+
+    hashCode = hashCode * 8191 + ((isSetSshUser()) ? 131071 : 524287);
+    if (isSetSshUser())
+      hashCode = hashCode * 8191 + sshUser.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetPreferredBackend()) ? 131071 : 524287);
+    if (isSetPreferredBackend())
+      hashCode = hashCode * 8191 + preferredBackend.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetTags()) ? 131071 : 524287);
+    if (isSetTags())
+      hashCode = hashCode * 8191 + tags.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetGroups()) ? 131071 : 524287);
+    if (isSetGroups())
+      hashCode = hashCode * 8191 + groups.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetAdminEdited()) ? 131071 : 524287);
+    if (isSetAdminEdited())
+      hashCode = hashCode * 8191 + ((adminEdited) ? 131071 : 524287);
 
     return hashCode;
   }
@@ -766,6 +1218,66 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetSshPort(), other.isSetSshPort());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetSshPort()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.sshPort, other.sshPort);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetSshUser(), other.isSetSshUser());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetSshUser()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.sshUser, other.sshUser);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetPreferredBackend(), other.isSetPreferredBackend());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetPreferredBackend()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.preferredBackend, other.preferredBackend);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetTags(), other.isSetTags());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetTags()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.tags, other.tags);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetGroups(), other.isSetGroups());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetGroups()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.groups, other.groups);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetAdminEdited(), other.isSetAdminEdited());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAdminEdited()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.adminEdited, other.adminEdited);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -847,6 +1359,58 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       if (!first) sb.append(", ");
       sb.append("agentLastHeartbeatMillis:");
       sb.append(this.agentLastHeartbeatMillis);
+      first = false;
+    }
+    if (isSetSshPort()) {
+      if (!first) sb.append(", ");
+      sb.append("sshPort:");
+      sb.append(this.sshPort);
+      first = false;
+    }
+    if (isSetSshUser()) {
+      if (!first) sb.append(", ");
+      sb.append("sshUser:");
+      if (this.sshUser == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.sshUser);
+      }
+      first = false;
+    }
+    if (isSetPreferredBackend()) {
+      if (!first) sb.append(", ");
+      sb.append("preferredBackend:");
+      if (this.preferredBackend == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.preferredBackend);
+      }
+      first = false;
+    }
+    if (isSetTags()) {
+      if (!first) sb.append(", ");
+      sb.append("tags:");
+      if (this.tags == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.tags);
+      }
+      first = false;
+    }
+    if (isSetGroups()) {
+      if (!first) sb.append(", ");
+      sb.append("groups:");
+      if (this.groups == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.groups);
+      }
+      first = false;
+    }
+    if (isSetAdminEdited()) {
+      if (!first) sb.append(", ");
+      sb.append("adminEdited:");
+      sb.append(this.adminEdited);
       first = false;
     }
     sb.append(")");
@@ -970,6 +1534,74 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 30: // SSH_PORT
+            if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
+              struct.sshPort = iprot.readI32();
+              struct.setSshPortIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 31: // SSH_USER
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.sshUser = iprot.readString();
+              struct.setSshUserIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 32: // PREFERRED_BACKEND
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.preferredBackend = iprot.readString();
+              struct.setPreferredBackendIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 33: // TAGS
+            if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
+              {
+                org.apache.thrift.protocol.TList _list24 = iprot.readListBegin();
+                struct.tags = new java.util.ArrayList<java.lang.String>(_list24.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem25;
+                for (int _i26 = 0; _i26 < _list24.size; ++_i26)
+                {
+                  _elem25 = iprot.readString();
+                  struct.tags.add(_elem25);
+                }
+                iprot.readListEnd();
+              }
+              struct.setTagsIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 34: // GROUPS
+            if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
+              {
+                org.apache.thrift.protocol.TList _list27 = iprot.readListBegin();
+                struct.groups = new java.util.ArrayList<java.lang.String>(_list27.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem28;
+                for (int _i29 = 0; _i29 < _list27.size; ++_i29)
+                {
+                  _elem28 = iprot.readString();
+                  struct.groups.add(_elem28);
+                }
+                iprot.readListEnd();
+              }
+              struct.setGroupsIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 35: // ADMIN_EDITED
+            if (schemeField.type == org.apache.thrift.protocol.TType.BOOL) {
+              struct.adminEdited = iprot.readBool();
+              struct.setAdminEditedIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1031,6 +1663,58 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
         oprot.writeI64(struct.agentLastHeartbeatMillis);
         oprot.writeFieldEnd();
       }
+      if (struct.isSetSshPort()) {
+        oprot.writeFieldBegin(SSH_PORT_FIELD_DESC);
+        oprot.writeI32(struct.sshPort);
+        oprot.writeFieldEnd();
+      }
+      if (struct.sshUser != null) {
+        if (struct.isSetSshUser()) {
+          oprot.writeFieldBegin(SSH_USER_FIELD_DESC);
+          oprot.writeString(struct.sshUser);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.preferredBackend != null) {
+        if (struct.isSetPreferredBackend()) {
+          oprot.writeFieldBegin(PREFERRED_BACKEND_FIELD_DESC);
+          oprot.writeString(struct.preferredBackend);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.tags != null) {
+        if (struct.isSetTags()) {
+          oprot.writeFieldBegin(TAGS_FIELD_DESC);
+          {
+            oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.tags.size()));
+            for (java.lang.String _iter30 : struct.tags)
+            {
+              oprot.writeString(_iter30);
+            }
+            oprot.writeListEnd();
+          }
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.groups != null) {
+        if (struct.isSetGroups()) {
+          oprot.writeFieldBegin(GROUPS_FIELD_DESC);
+          {
+            oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.groups.size()));
+            for (java.lang.String _iter31 : struct.groups)
+            {
+              oprot.writeString(_iter31);
+            }
+            oprot.writeListEnd();
+          }
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.isSetAdminEdited()) {
+        oprot.writeFieldBegin(ADMIN_EDITED_FIELD_DESC);
+        oprot.writeBool(struct.adminEdited);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1066,7 +1750,25 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       if (struct.isSetAgentLastHeartbeatMillis()) {
         optionals.set(3);
       }
-      oprot.writeBitSet(optionals, 4);
+      if (struct.isSetSshPort()) {
+        optionals.set(4);
+      }
+      if (struct.isSetSshUser()) {
+        optionals.set(5);
+      }
+      if (struct.isSetPreferredBackend()) {
+        optionals.set(6);
+      }
+      if (struct.isSetTags()) {
+        optionals.set(7);
+      }
+      if (struct.isSetGroups()) {
+        optionals.set(8);
+      }
+      if (struct.isSetAdminEdited()) {
+        optionals.set(9);
+      }
+      oprot.writeBitSet(optionals, 10);
       if (struct.isSetWanIp()) {
         oprot.writeString(struct.wanIp);
       }
@@ -1078,6 +1780,36 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       }
       if (struct.isSetAgentLastHeartbeatMillis()) {
         oprot.writeI64(struct.agentLastHeartbeatMillis);
+      }
+      if (struct.isSetSshPort()) {
+        oprot.writeI32(struct.sshPort);
+      }
+      if (struct.isSetSshUser()) {
+        oprot.writeString(struct.sshUser);
+      }
+      if (struct.isSetPreferredBackend()) {
+        oprot.writeString(struct.preferredBackend);
+      }
+      if (struct.isSetTags()) {
+        {
+          oprot.writeI32(struct.tags.size());
+          for (java.lang.String _iter32 : struct.tags)
+          {
+            oprot.writeString(_iter32);
+          }
+        }
+      }
+      if (struct.isSetGroups()) {
+        {
+          oprot.writeI32(struct.groups.size());
+          for (java.lang.String _iter33 : struct.groups)
+          {
+            oprot.writeString(_iter33);
+          }
+        }
+      }
+      if (struct.isSetAdminEdited()) {
+        oprot.writeBool(struct.adminEdited);
       }
     }
 
@@ -1092,7 +1824,7 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       struct.setAppCategoryIdIsSet(true);
       struct.backend = iprot.readString();
       struct.setBackendIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(4);
+      java.util.BitSet incoming = iprot.readBitSet(10);
       if (incoming.get(0)) {
         struct.wanIp = iprot.readString();
         struct.setWanIpIsSet(true);
@@ -1108,6 +1840,48 @@ public class ServerInfo implements org.apache.thrift.TBase<ServerInfo, ServerInf
       if (incoming.get(3)) {
         struct.agentLastHeartbeatMillis = iprot.readI64();
         struct.setAgentLastHeartbeatMillisIsSet(true);
+      }
+      if (incoming.get(4)) {
+        struct.sshPort = iprot.readI32();
+        struct.setSshPortIsSet(true);
+      }
+      if (incoming.get(5)) {
+        struct.sshUser = iprot.readString();
+        struct.setSshUserIsSet(true);
+      }
+      if (incoming.get(6)) {
+        struct.preferredBackend = iprot.readString();
+        struct.setPreferredBackendIsSet(true);
+      }
+      if (incoming.get(7)) {
+        {
+          org.apache.thrift.protocol.TList _list34 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+          struct.tags = new java.util.ArrayList<java.lang.String>(_list34.size);
+          @org.apache.thrift.annotation.Nullable java.lang.String _elem35;
+          for (int _i36 = 0; _i36 < _list34.size; ++_i36)
+          {
+            _elem35 = iprot.readString();
+            struct.tags.add(_elem35);
+          }
+        }
+        struct.setTagsIsSet(true);
+      }
+      if (incoming.get(8)) {
+        {
+          org.apache.thrift.protocol.TList _list37 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+          struct.groups = new java.util.ArrayList<java.lang.String>(_list37.size);
+          @org.apache.thrift.annotation.Nullable java.lang.String _elem38;
+          for (int _i39 = 0; _i39 < _list37.size; ++_i39)
+          {
+            _elem38 = iprot.readString();
+            struct.groups.add(_elem38);
+          }
+        }
+        struct.setGroupsIsSet(true);
+      }
+      if (incoming.get(9)) {
+        struct.adminEdited = iprot.readBool();
+        struct.setAdminEditedIsSet(true);
       }
     }
   }

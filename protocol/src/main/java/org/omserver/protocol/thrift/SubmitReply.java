@@ -604,14 +604,14 @@ public class SubmitReply implements org.apache.thrift.TBase<SubmitReply, SubmitR
           case 4: // HOSTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list66 = iprot.readListBegin();
-                struct.hosts = new java.util.ArrayList<TargetHost>(_list66.size);
-                @org.apache.thrift.annotation.Nullable TargetHost _elem67;
-                for (int _i68 = 0; _i68 < _list66.size; ++_i68)
+                org.apache.thrift.protocol.TList _list82 = iprot.readListBegin();
+                struct.hosts = new java.util.ArrayList<TargetHost>(_list82.size);
+                @org.apache.thrift.annotation.Nullable TargetHost _elem83;
+                for (int _i84 = 0; _i84 < _list82.size; ++_i84)
                 {
-                  _elem67 = new TargetHost();
-                  _elem67.read(iprot);
-                  struct.hosts.add(_elem67);
+                  _elem83 = new TargetHost();
+                  _elem83.read(iprot);
+                  struct.hosts.add(_elem83);
                 }
                 iprot.readListEnd();
               }
@@ -657,9 +657,9 @@ public class SubmitReply implements org.apache.thrift.TBase<SubmitReply, SubmitR
         oprot.writeFieldBegin(HOSTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.hosts.size()));
-          for (TargetHost _iter69 : struct.hosts)
+          for (TargetHost _iter85 : struct.hosts)
           {
-            _iter69.write(oprot);
+            _iter85.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -688,9 +688,9 @@ public class SubmitReply implements org.apache.thrift.TBase<SubmitReply, SubmitR
       oprot.writeString(struct.moduleName);
       {
         oprot.writeI32(struct.hosts.size());
-        for (TargetHost _iter70 : struct.hosts)
+        for (TargetHost _iter86 : struct.hosts)
         {
-          _iter70.write(oprot);
+          _iter86.write(oprot);
         }
       }
     }
@@ -705,14 +705,14 @@ public class SubmitReply implements org.apache.thrift.TBase<SubmitReply, SubmitR
       struct.moduleName = iprot.readString();
       struct.setModuleNameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list71 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.hosts = new java.util.ArrayList<TargetHost>(_list71.size);
-        @org.apache.thrift.annotation.Nullable TargetHost _elem72;
-        for (int _i73 = 0; _i73 < _list71.size; ++_i73)
+        org.apache.thrift.protocol.TList _list87 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.hosts = new java.util.ArrayList<TargetHost>(_list87.size);
+        @org.apache.thrift.annotation.Nullable TargetHost _elem88;
+        for (int _i89 = 0; _i89 < _list87.size; ++_i89)
         {
-          _elem72 = new TargetHost();
-          _elem72.read(iprot);
-          struct.hosts.add(_elem72);
+          _elem88 = new TargetHost();
+          _elem88.read(iprot);
+          struct.hosts.add(_elem88);
         }
       }
       struct.setHostsIsSet(true);

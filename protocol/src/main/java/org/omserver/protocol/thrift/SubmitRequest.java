@@ -16,6 +16,7 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
   private static final org.apache.thrift.protocol.TField PARAMS_FIELD_DESC = new org.apache.thrift.protocol.TField("params", org.apache.thrift.protocol.TType.MAP, (short)4);
   private static final org.apache.thrift.protocol.TField CLIENT_ADDRESS_FIELD_DESC = new org.apache.thrift.protocol.TField("clientAddress", org.apache.thrift.protocol.TType.STRING, (short)5);
   private static final org.apache.thrift.protocol.TField ROLLING_FIELD_DESC = new org.apache.thrift.protocol.TField("rolling", org.apache.thrift.protocol.TType.STRUCT, (short)6);
+  private static final org.apache.thrift.protocol.TField SERVER_TYPE_FIELD_DESC = new org.apache.thrift.protocol.TField("serverType", org.apache.thrift.protocol.TType.STRING, (short)10);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new SubmitRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new SubmitRequestTupleSchemeFactory();
@@ -35,6 +36,11 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
    * Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel).
    */
   public @org.apache.thrift.annotation.Nullable RollingOptions rolling; // optional
+  /**
+   * Issue 4, IOMS servertype=NAME: the master resolves the name (a server group, else an application category) to
+   * its hosts whose agent is online now; targets must then be empty.
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String serverType; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -52,7 +58,12 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     /**
      * Issue 5: rolling-run settings; unset runs every host at once (bounded by run.max-parallel).
      */
-    ROLLING((short)6, "rolling");
+    ROLLING((short)6, "rolling"),
+    /**
+     * Issue 4, IOMS servertype=NAME: the master resolves the name (a server group, else an application category) to
+     * its hosts whose agent is online now; targets must then be empty.
+     */
+    SERVER_TYPE((short)10, "serverType");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -80,6 +91,8 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
           return CLIENT_ADDRESS;
         case 6: // ROLLING
           return ROLLING;
+        case 10: // SERVER_TYPE
+          return SERVER_TYPE;
         default:
           return null;
       }
@@ -125,7 +138,7 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
   // isset id assignments
   private static final int __MODULEID_ISSET_ID = 0;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.CLIENT_ADDRESS,_Fields.ROLLING};
+  private static final _Fields optionals[] = {_Fields.CLIENT_ADDRESS,_Fields.ROLLING,_Fields.SERVER_TYPE};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -144,6 +157,8 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     tmpMap.put(_Fields.ROLLING, new org.apache.thrift.meta_data.FieldMetaData("rolling", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, RollingOptions.class)));
+    tmpMap.put(_Fields.SERVER_TYPE, new org.apache.thrift.meta_data.FieldMetaData("serverType", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(SubmitRequest.class, metaDataMap);
   }
@@ -188,6 +203,9 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     if (other.isSetRolling()) {
       this.rolling = new RollingOptions(other.rolling);
     }
+    if (other.isSetServerType()) {
+      this.serverType = other.serverType;
+    }
   }
 
   @Override
@@ -204,6 +222,7 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     this.params = null;
     this.clientAddress = null;
     this.rolling = null;
+    this.serverType = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -399,6 +418,39 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     }
   }
 
+  /**
+   * Issue 4, IOMS servertype=NAME: the master resolves the name (a server group, else an application category) to
+   * its hosts whose agent is online now; targets must then be empty.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getServerType() {
+    return this.serverType;
+  }
+
+  /**
+   * Issue 4, IOMS servertype=NAME: the master resolves the name (a server group, else an application category) to
+   * its hosts whose agent is online now; targets must then be empty.
+   */
+  public SubmitRequest setServerType(@org.apache.thrift.annotation.Nullable java.lang.String serverType) {
+    this.serverType = serverType;
+    return this;
+  }
+
+  public void unsetServerType() {
+    this.serverType = null;
+  }
+
+  /** Returns true if field serverType is set (has been assigned a value) and false otherwise */
+  public boolean isSetServerType() {
+    return this.serverType != null;
+  }
+
+  public void setServerTypeIsSet(boolean value) {
+    if (!value) {
+      this.serverType = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -450,6 +502,14 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       }
       break;
 
+    case SERVER_TYPE:
+      if (value == null) {
+        unsetServerType();
+      } else {
+        setServerType((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -475,6 +535,9 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     case ROLLING:
       return getRolling();
 
+    case SERVER_TYPE:
+      return getServerType();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -499,6 +562,8 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       return isSetClientAddress();
     case ROLLING:
       return isSetRolling();
+    case SERVER_TYPE:
+      return isSetServerType();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -570,6 +635,15 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         return false;
     }
 
+    boolean this_present_serverType = true && this.isSetServerType();
+    boolean that_present_serverType = true && that.isSetServerType();
+    if (this_present_serverType || that_present_serverType) {
+      if (!(this_present_serverType && that_present_serverType))
+        return false;
+      if (!this.serverType.equals(that.serverType))
+        return false;
+    }
+
     return true;
   }
 
@@ -598,6 +672,10 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
     hashCode = hashCode * 8191 + ((isSetRolling()) ? 131071 : 524287);
     if (isSetRolling())
       hashCode = hashCode * 8191 + rolling.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetServerType()) ? 131071 : 524287);
+    if (isSetServerType())
+      hashCode = hashCode * 8191 + serverType.hashCode();
 
     return hashCode;
   }
@@ -670,6 +748,16 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetServerType(), other.isSetServerType());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetServerType()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.serverType, other.serverType);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -738,6 +826,16 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         sb.append("null");
       } else {
         sb.append(this.rolling);
+      }
+      first = false;
+    }
+    if (isSetServerType()) {
+      if (!first) sb.append(", ");
+      sb.append("serverType:");
+      if (this.serverType == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.serverType);
       }
       first = false;
     }
@@ -820,13 +918,13 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
           case 3: // TARGETS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list48 = iprot.readListBegin();
-                struct.targets = new java.util.ArrayList<java.lang.String>(_list48.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem49;
-                for (int _i50 = 0; _i50 < _list48.size; ++_i50)
+                org.apache.thrift.protocol.TList _list64 = iprot.readListBegin();
+                struct.targets = new java.util.ArrayList<java.lang.String>(_list64.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem65;
+                for (int _i66 = 0; _i66 < _list64.size; ++_i66)
                 {
-                  _elem49 = iprot.readString();
-                  struct.targets.add(_elem49);
+                  _elem65 = iprot.readString();
+                  struct.targets.add(_elem65);
                 }
                 iprot.readListEnd();
               }
@@ -838,15 +936,15 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
           case 4: // PARAMS
             if (schemeField.type == org.apache.thrift.protocol.TType.MAP) {
               {
-                org.apache.thrift.protocol.TMap _map51 = iprot.readMapBegin();
-                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map51.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _key52;
-                @org.apache.thrift.annotation.Nullable java.lang.String _val53;
-                for (int _i54 = 0; _i54 < _map51.size; ++_i54)
+                org.apache.thrift.protocol.TMap _map67 = iprot.readMapBegin();
+                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map67.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _key68;
+                @org.apache.thrift.annotation.Nullable java.lang.String _val69;
+                for (int _i70 = 0; _i70 < _map67.size; ++_i70)
                 {
-                  _key52 = iprot.readString();
-                  _val53 = iprot.readString();
-                  struct.params.put(_key52, _val53);
+                  _key68 = iprot.readString();
+                  _val69 = iprot.readString();
+                  struct.params.put(_key68, _val69);
                 }
                 iprot.readMapEnd();
               }
@@ -868,6 +966,14 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
               struct.rolling = new RollingOptions();
               struct.rolling.read(iprot);
               struct.setRollingIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 10: // SERVER_TYPE
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.serverType = iprot.readString();
+              struct.setServerTypeIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -903,9 +1009,9 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         oprot.writeFieldBegin(TARGETS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.targets.size()));
-          for (java.lang.String _iter55 : struct.targets)
+          for (java.lang.String _iter71 : struct.targets)
           {
-            oprot.writeString(_iter55);
+            oprot.writeString(_iter71);
           }
           oprot.writeListEnd();
         }
@@ -915,10 +1021,10 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter56 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter72 : struct.params.entrySet())
           {
-            oprot.writeString(_iter56.getKey());
-            oprot.writeString(_iter56.getValue());
+            oprot.writeString(_iter72.getKey());
+            oprot.writeString(_iter72.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -935,6 +1041,13 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         if (struct.isSetRolling()) {
           oprot.writeFieldBegin(ROLLING_FIELD_DESC);
           struct.rolling.write(oprot);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.serverType != null) {
+        if (struct.isSetServerType()) {
+          oprot.writeFieldBegin(SERVER_TYPE_FIELD_DESC);
+          oprot.writeString(struct.serverType);
           oprot.writeFieldEnd();
         }
       }
@@ -960,17 +1073,17 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       oprot.writeI32(struct.moduleId);
       {
         oprot.writeI32(struct.targets.size());
-        for (java.lang.String _iter57 : struct.targets)
+        for (java.lang.String _iter73 : struct.targets)
         {
-          oprot.writeString(_iter57);
+          oprot.writeString(_iter73);
         }
       }
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter58 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter74 : struct.params.entrySet())
         {
-          oprot.writeString(_iter58.getKey());
-          oprot.writeString(_iter58.getValue());
+          oprot.writeString(_iter74.getKey());
+          oprot.writeString(_iter74.getValue());
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -980,12 +1093,18 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       if (struct.isSetRolling()) {
         optionals.set(1);
       }
-      oprot.writeBitSet(optionals, 2);
+      if (struct.isSetServerType()) {
+        optionals.set(2);
+      }
+      oprot.writeBitSet(optionals, 3);
       if (struct.isSetClientAddress()) {
         oprot.writeString(struct.clientAddress);
       }
       if (struct.isSetRolling()) {
         struct.rolling.write(oprot);
+      }
+      if (struct.isSetServerType()) {
+        oprot.writeString(struct.serverType);
       }
     }
 
@@ -997,30 +1116,30 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
       struct.moduleId = iprot.readI32();
       struct.setModuleIdIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list59 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.targets = new java.util.ArrayList<java.lang.String>(_list59.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem60;
-        for (int _i61 = 0; _i61 < _list59.size; ++_i61)
+        org.apache.thrift.protocol.TList _list75 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.targets = new java.util.ArrayList<java.lang.String>(_list75.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem76;
+        for (int _i77 = 0; _i77 < _list75.size; ++_i77)
         {
-          _elem60 = iprot.readString();
-          struct.targets.add(_elem60);
+          _elem76 = iprot.readString();
+          struct.targets.add(_elem76);
         }
       }
       struct.setTargetsIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map62 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map62.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key63;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val64;
-        for (int _i65 = 0; _i65 < _map62.size; ++_i65)
+        org.apache.thrift.protocol.TMap _map78 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map78.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key79;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val80;
+        for (int _i81 = 0; _i81 < _map78.size; ++_i81)
         {
-          _key63 = iprot.readString();
-          _val64 = iprot.readString();
-          struct.params.put(_key63, _val64);
+          _key79 = iprot.readString();
+          _val80 = iprot.readString();
+          struct.params.put(_key79, _val80);
         }
       }
       struct.setParamsIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(2);
+      java.util.BitSet incoming = iprot.readBitSet(3);
       if (incoming.get(0)) {
         struct.clientAddress = iprot.readString();
         struct.setClientAddressIsSet(true);
@@ -1029,6 +1148,10 @@ public class SubmitRequest implements org.apache.thrift.TBase<SubmitRequest, Sub
         struct.rolling = new RollingOptions();
         struct.rolling.read(iprot);
         struct.setRollingIsSet(true);
+      }
+      if (incoming.get(2)) {
+        struct.serverType = iprot.readString();
+        struct.setServerTypeIsSet(true);
       }
     }
   }

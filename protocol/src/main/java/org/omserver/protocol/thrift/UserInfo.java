@@ -810,13 +810,13 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
           case 5: // GRANTED_FUNCTION_CATEGORY_IDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
-                struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list250.size);
-                int _elem251;
-                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
+                org.apache.thrift.protocol.TList _list266 = iprot.readListBegin();
+                struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list266.size);
+                int _elem267;
+                for (int _i268 = 0; _i268 < _list266.size; ++_i268)
                 {
-                  _elem251 = iprot.readI32();
-                  struct.grantedFunctionCategoryIds.add(_elem251);
+                  _elem267 = iprot.readI32();
+                  struct.grantedFunctionCategoryIds.add(_elem267);
                 }
                 iprot.readListEnd();
               }
@@ -878,9 +878,9 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
         oprot.writeFieldBegin(GRANTED_FUNCTION_CATEGORY_IDS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I32, struct.grantedFunctionCategoryIds.size()));
-          for (int _iter253 : struct.grantedFunctionCategoryIds)
+          for (int _iter269 : struct.grantedFunctionCategoryIds)
           {
-            oprot.writeI32(_iter253);
+            oprot.writeI32(_iter269);
           }
           oprot.writeListEnd();
         }
@@ -913,9 +913,9 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       oprot.writeI64(struct.createdAtMillis);
       {
         oprot.writeI32(struct.grantedFunctionCategoryIds.size());
-        for (int _iter254 : struct.grantedFunctionCategoryIds)
+        for (int _iter270 : struct.grantedFunctionCategoryIds)
         {
-          oprot.writeI32(_iter254);
+          oprot.writeI32(_iter270);
         }
       }
       oprot.writeI32(struct.openSessions);
@@ -933,13 +933,13 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       struct.createdAtMillis = iprot.readI64();
       struct.setCreatedAtMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list255 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
-        struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list255.size);
-        int _elem256;
-        for (int _i257 = 0; _i257 < _list255.size; ++_i257)
+        org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
+        struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list271.size);
+        int _elem272;
+        for (int _i273 = 0; _i273 < _list271.size; ++_i273)
         {
-          _elem256 = iprot.readI32();
-          struct.grantedFunctionCategoryIds.add(_elem256);
+          _elem272 = iprot.readI32();
+          struct.grantedFunctionCategoryIds.add(_elem272);
         }
       }
       struct.setGrantedFunctionCategoryIdsIsSet(true);

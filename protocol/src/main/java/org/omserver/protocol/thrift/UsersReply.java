@@ -339,14 +339,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
           case 1: // USERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
-                struct.users = new java.util.ArrayList<UserInfo>(_list258.size);
-                @org.apache.thrift.annotation.Nullable UserInfo _elem259;
-                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
+                org.apache.thrift.protocol.TList _list274 = iprot.readListBegin();
+                struct.users = new java.util.ArrayList<UserInfo>(_list274.size);
+                @org.apache.thrift.annotation.Nullable UserInfo _elem275;
+                for (int _i276 = 0; _i276 < _list274.size; ++_i276)
                 {
-                  _elem259 = new UserInfo();
-                  _elem259.read(iprot);
-                  struct.users.add(_elem259);
+                  _elem275 = new UserInfo();
+                  _elem275.read(iprot);
+                  struct.users.add(_elem275);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
         oprot.writeFieldBegin(USERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.users.size()));
-          for (UserInfo _iter261 : struct.users)
+          for (UserInfo _iter277 : struct.users)
           {
-            _iter261.write(oprot);
+            _iter277.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.users.size());
-        for (UserInfo _iter262 : struct.users)
+        for (UserInfo _iter278 : struct.users)
         {
-          _iter262.write(oprot);
+          _iter278.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
     public void read(org.apache.thrift.protocol.TProtocol prot, UsersReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list263 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.users = new java.util.ArrayList<UserInfo>(_list263.size);
-        @org.apache.thrift.annotation.Nullable UserInfo _elem264;
-        for (int _i265 = 0; _i265 < _list263.size; ++_i265)
+        org.apache.thrift.protocol.TList _list279 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.users = new java.util.ArrayList<UserInfo>(_list279.size);
+        @org.apache.thrift.annotation.Nullable UserInfo _elem280;
+        for (int _i281 = 0; _i281 < _list279.size; ++_i281)
         {
-          _elem264 = new UserInfo();
-          _elem264.read(iprot);
-          struct.users.add(_elem264);
+          _elem280 = new UserInfo();
+          _elem280.read(iprot);
+          struct.users.add(_elem280);
         }
       }
       struct.setUsersIsSet(true);
