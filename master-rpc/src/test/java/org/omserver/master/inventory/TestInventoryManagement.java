@@ -31,6 +31,10 @@ import org.omserver.protocol.thrift.GroupsReply;
 import org.omserver.protocol.thrift.GroupsRequest;
 import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostStatus;
+import org.omserver.protocol.thrift.InventoryExportReply;
+import org.omserver.protocol.thrift.InventoryExportRequest;
+import org.omserver.protocol.thrift.InventoryImportReply;
+import org.omserver.protocol.thrift.InventoryImportRequest;
 import org.omserver.protocol.thrift.OmsError;
 import org.omserver.protocol.thrift.ServerAction;
 import org.omserver.protocol.thrift.ServerChangeReply;
@@ -319,6 +323,48 @@ final class TestInventoryManagement
         group(new GroupChangeRequest(admin, GroupAction.ADD_MEMBERS, "all-down").setLanIps(List.of("127.0.40.3", "127.0.0.2")));
         refused(() -> client.call("submit", new SubmitRequest(admin, 2002, List.of(), Map.of()).setServerType("all-down"), new SubmitReply()),
                 ErrorCode.INVALID_REQUEST, "no host of servertype all-down (group) has its agent online: 127.0.0.2 (no agent), 127.0.40.3 (offline)");
+    }
+
+    @Test
+    void aCsvImportIsAllOrNothingWithAPerRowReportAndAViewerMayExport()
+            throws Exception
+    {
+        String bad = "lan_ip,name,function_category,app_category,tags,groups\n"
+                + "127.0.40.91,csv1,Csv.Fn,csv.app,a b,csvgroup\n"
+                + "127.0.40.300,csv2,Csv.Fn,csv.app,,\n"
+                + "127.0.40.93,=cmd|' /C calc'!A0,Csv.Fn,csv.app,,\n";
+        InventoryImportReply dry = client.call("inventoryImport", new InventoryImportRequest(admin, bad).setDryRun(true), new InventoryImportReply());
+        assertThat(dry.isImported()).isFalse();
+        assertThat(dry.getProblems()).singleElement().satisfies(p -> {
+            assertThat(p.getRow()).isEqualTo(3);
+            assertThat(p.getColumn()).isEqualTo("lan_ip");
+            assertThat(p.getMessage()).contains("is not an IP address: '127.0.40.300'");
+        });
+        refused(() -> client.call("inventoryImport", new InventoryImportRequest(admin, bad), new InventoryImportReply()), ErrorCode.INVALID_REQUEST,
+                "nothing was imported: 1 problems in 3 rows; fix them and import again:\nrow 3, column lan_ip: is not an IP address");
+        assertThat(master.catalog().inventory().findByLanIps(List.of("127.0.40.91", "127.0.40.93"))).isEmpty();
+        assertThat(master.catalog().inventory().functionCategories()).noneMatch(c -> c.name().equals("Csv.Fn"));
+        assertThat(master.catalog().audit().latest(1).getFirst()).satisfies(entry -> {
+            assertThat(entry.action()).isEqualTo("inventoryImport");
+            assertThat(entry.outcome()).isEqualTo("INVALID_REQUEST");
+        });
+        refused(() -> client.call("inventoryImport", new InventoryImportRequest(author, bad), new InventoryImportReply()), ErrorCode.FORBIDDEN,
+                "may not change the inventory");
+
+        InventoryImportReply done = client.call("inventoryImport", new InventoryImportRequest(admin, bad.replace("127.0.40.300", "127.0.40.92")),
+                new InventoryImportReply());
+        assertThat(done.isImported()).isTrue();
+        assertThat(done.getCreated()).isEqualTo(3);
+        assertThat(done.getCategoriesCreated()).isEqualTo(2);
+        assertThat(done.getGroupsCreated()).isEqualTo(1);
+        assertThat(master.catalog().inventory().group("csvgroup").orElseThrow().members()).containsExactly("127.0.40.91");
+        assertThat(master.catalog().audit().latest(1).getFirst().detail().orElseThrow()).contains("imported 3 rows: 3 servers created");
+
+        InventoryExportReply export = client.call("inventoryExport", new InventoryExportRequest(client.login("viewer", "pw-viewer").getSession()),
+                new InventoryExportReply());
+        assertThat(export.getCsv()).startsWith("lan_ip,name,wan_ip,ssh_port,ssh_user,backend,tags,function_category,app_category,groups\r\n")
+                .contains("127.0.40.91,csv1,,22,,any,a b,Csv.Fn,csv.app,csvgroup\r\n")
+                .contains("127.0.40.93,'=cmd|' /C calc'!A0,");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

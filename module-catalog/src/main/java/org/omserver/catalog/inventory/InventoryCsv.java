@@ -114,7 +114,7 @@ public final class InventoryCsv
         List<List<String>> records = new ArrayList<>();
         Optional<RowProblem> broken = records(text, records);
         if (records.isEmpty()) {
-            problems.add(new RowProblem(1, "-", "the CSV is empty; the first row must name the columns: " + String.join(",", COLUMNS)));
+            problems.add(broken.orElseGet(() -> new RowProblem(1, "-", "the CSV is empty; the first row must name the columns: " + String.join(",", COLUMNS))));
             return new Parsed(List.of(), problems, 0);
         }
         broken.ifPresent(problems::add);

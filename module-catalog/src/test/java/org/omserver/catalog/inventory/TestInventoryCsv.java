@@ -106,16 +106,15 @@ final class TestInventoryCsv
                 org.assertj.core.groups.Tuple.tuple(3, "name"),
                 org.assertj.core.groups.Tuple.tuple(4, "name"),
                 org.assertj.core.groups.Tuple.tuple(5, "lan_ip"),
-                org.assertj.core.groups.Tuple.tuple(5, "lan_ip"),
                 org.assertj.core.groups.Tuple.tuple(6, "ssh_port"),
                 org.assertj.core.groups.Tuple.tuple(7, "tags"),
                 org.assertj.core.groups.Tuple.tuple(8, "lan_ip"),
                 org.assertj.core.groups.Tuple.tuple(9, "-"));
         assertThat(parsed.problems().get(0).message()).contains("holds control characters");
         assertThat(parsed.problems().get(2).message()).contains("longer than 4096 characters");
-        assertThat(parsed.problems().get(4).message()).contains("is not a number: 'http'");
-        assertThat(parsed.problems().get(6).message()).contains("10.2.0.1 is in the file twice");
-        assertThat(parsed.problems().get(7).message()).contains("2 fields, but the header names 6 columns");
+        assertThat(parsed.problems().get(3).message()).contains("is not a number: 'http'");
+        assertThat(parsed.problems().get(5).message()).contains("10.2.0.1 is in the file twice");
+        assertThat(parsed.problems().get(6).message()).contains("2 fields, but the header names 6 columns");
     }
 
     @Test
