@@ -48,7 +48,7 @@ final class ClientCommand
     private static final String HELP = """
             Commands (IOMClient syntax, cmd=NAME,key=value,...):
               cmd=module,id=ID,serverip=IP;IP[,sys_param_1=V][,sys_param_2=V]   run a module on the listed hosts (exact IPs)
-              cmd=module,id=ID,servertype=GROUP[,...]                          run it on every host of an application category
+              cmd=module,id=ID,servertype=GROUP[,...]                          run it on a server group's hosts whose agent is online
               cmd=showversion                                                  the gateway's version
               cmd=help                                                         this text
             The master's file store:
@@ -79,7 +79,7 @@ final class ClientCommand
     @Option(names = "--hosts", paramLabel = "IP[,IP...]", description = "Target LAN IPs, comma separated, exact.")
     String hosts;
 
-    @Option(names = "--servertype", paramLabel = "GROUP", description = "Target every server of this application category.")
+    @Option(names = "--servertype", paramLabel = "GROUP", description = "Target the hosts of this server group (else application category) whose agent is online; the master resolves it.")
     String serverType;
 
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Module parameter (repeatable).")
@@ -243,17 +243,11 @@ final class ClientCommand
     private static long submit(GatewayApi api, String bearer, ClientRequest.Run run, PrintWriter err)
             throws IOException, InterruptedException, ApiError
     {
-        List<String> targets = switch (run.targets()) {
-            case ClientRequest.Hosts listed -> listed.lanIps();
-            case ClientRequest.Group group -> {
-                List<String> members = api.serversOfAppCategory(bearer, group.appCategoryName());
-                if (members.isEmpty()) {
-                    throw new IllegalArgumentException("servertype " + group.appCategoryName() + " has no servers; add servers to it first");
-                }
-                yield members;
-            }
+        // servertype is resolved by the master (the trust boundary): to the group's hosts whose agent is online
+        JsonNode started = switch (run.targets()) {
+            case ClientRequest.Hosts listed -> api.run(bearer, run.moduleId(), listed.lanIps(), run.params());
+            case ClientRequest.Group group -> api.runOnServerType(bearer, run.moduleId(), group.name(), run.params());
         };
-        JsonNode started = api.run(bearer, run.moduleId(), targets, run.params());
         long jobId = started.get("jobId").asLong();
         err.printf("job %d: module %d (%s) on %d hosts%n", jobId, started.get("moduleId").asInt(), started.get("moduleName").asText(),
                 started.get("hosts").size());

@@ -111,12 +111,64 @@ class TestClientCommand
     }
 
     @Test
-    void servertypeRunsOnEveryHostOfTheApplicationCategory()
+    void servertypeIsResolvedByTheMasterToTheGroupsOnlineAgentHostsOnly()
+            throws Exception
     {
-        Result result = client(LOGIN, "cmd=module,id=1003,servertype=" + TestingStack.GROUP);
+        // an application category of SSH hosts has no agent online: servertype refuses it and says what to do
+        Result ssh = client(LOGIN, "cmd=module,id=1003,servertype=" + TestingStack.GROUP);
+        assertThat(ssh.exitCode()).isEqualTo(ClientCommand.REFUSED);
+        assertThat(ssh.err()).contains("no host of servertype " + TestingStack.GROUP + " (application category) has its agent online",
+                "or name hosts with serverip=");
 
-        assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.outLines()).containsExactlyInAnyOrder(SSH_HOSTS.get(0) + ": " + issue, SSH_HOSTS.get(1) + ": " + issue, "All command run over.");
+        try (org.omserver.agent.daemon.AgentDaemon online = agent("127.0.40.20"); org.omserver.agent.daemon.AgentDaemon stopped = agent("127.0.40.21")) {
+            waitFor(() -> stack.master().catalog().agents().findActiveAt("127.0.40.21").flatMap(a -> a.lastHeartbeat()).isPresent());
+            var inventory = stack.master().catalog().inventory();
+            inventory.createGroup("iomsclient", "test");
+            inventory.changeMembers("iomsclient", List.of("127.0.40.20", "127.0.40.21", SSH_HOSTS.get(0)), false);
+            stopped.close();
+            stack.execute("UPDATE oms_agent SET last_heartbeat = UTC_TIMESTAMP(3) - INTERVAL 1 HOUR WHERE address = '127.0.40.21'");
+
+            Result version = client(LOGIN, "cmd=version,servertype=iomsclient");
+            assertThat(version.exitCode()).as(version.err()).isZero();
+            assertThat(version.outLines()).hasSize(2);
+            assertThat(version.outLines().getFirst()).startsWith("127.0.40.20: ");
+            assertThat(version.outLines().getLast()).isEqualTo("All command run over.");
+            assertThat(version.err()).contains("on 1 hosts");
+
+            // serverip= runs the listed hosts whatever their state: the stopped agent's host fails
+            Result listed = client(LOGIN, "cmd=version,serverip=127.0.40.20;127.0.40.21");
+            assertThat(listed.exitCode()).isEqualTo(ClientCommand.HOST_FAILED);
+            assertThat(listed.out()).contains("127.0.40.20: ", "127.0.40.21:");
+        }
+    }
+
+    private org.omserver.agent.daemon.AgentDaemon agent(String address)
+            throws Exception
+    {
+        java.nio.file.Path state = Files.createTempDirectory("omserver-client-agent");
+        org.omserver.agent.wire.EnrollmentToken token = org.omserver.master.agents.EnrollmentTokens.create(stack.master().catalog().agents(),
+                java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(10), "test");
+        java.nio.file.Path tokenFile = Files.writeString(state.resolve("token"), token.reveal());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getByName(address))) {
+            port = free.getLocalPort();
+        }
+        return org.omserver.agent.daemon.AgentDaemon.start(org.omserver.agent.daemon.AgentConfig.fromProperties(Map.of(
+                "agent.bind", address, "agent.port", Integer.toString(port), "master.port", Integer.toString(stack.master().agentPort().orElseThrow()),
+                "state.dir", state.resolve("state").toString(), "enroll.token-file", tokenFile.toString(), "heartbeat.interval", "1s")),
+                java.time.Clock.systemUTC());
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for the agents' heartbeats");
+            }
+            Thread.sleep(50);
+        }
     }
 
     @Test

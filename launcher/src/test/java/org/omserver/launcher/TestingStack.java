@@ -133,6 +133,16 @@ final class TestingStack
         }
     }
 
+    /** Runs one SQL statement on the master's database. */
+    void execute(String sql)
+            throws SQLException
+    {
+        try (Connection connection = DriverManager.getConnection(mysql.config().jdbcUrl(), mysql.config().user(), mysql.config().password());
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     private <T extends AutoCloseable> T add(T part)
     {
         parts.add(part);

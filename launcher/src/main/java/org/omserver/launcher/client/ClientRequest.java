@@ -73,12 +73,12 @@ public sealed interface ClientRequest
         }
     }
 
-    /** IOMS {@code servertype}: for now the name of an application category of the inventory. */
-    record Group(String appCategoryName) implements Targets
+    /** IOMS {@code servertype}: the name of a server group (or an application category), resolved by the master. */
+    record Group(String name) implements Targets
     {
         public Group
         {
-            requireNonNull(appCategoryName, "appCategoryName is null");
+            requireNonNull(name, "name is null");
         }
     }
 
@@ -233,14 +233,14 @@ public sealed interface ClientRequest
     static Targets targets(String serverIp, String serverType)
     {
         if ((serverIp == null) == (serverType == null)) {
-            throw new IllegalArgumentException("give the targets with exactly one of serverip=IP;IP (exact addresses) and servertype=GROUP "
-                    + "(an application category name)");
+            throw new IllegalArgumentException("give the targets with exactly one of serverip=IP;IP (exact addresses, whatever their state) and "
+                    + "servertype=GROUP (a server group's hosts whose agent is online)");
         }
         if (serverIp != null) {
             return new Hosts(IomsRequest.serverIps(serverIp));
         }
         if (serverType.length() > MAX_GROUP_NAME) {
-            throw new IllegalArgumentException("servertype is longer than " + MAX_GROUP_NAME + " characters; give an application category name");
+            throw new IllegalArgumentException("servertype is longer than " + MAX_GROUP_NAME + " characters; give a server group name");
         }
         return new Group(serverType);
     }

@@ -62,22 +62,22 @@ public final class GatewayApi
         return send("GET", "api/v1/version", null, null).get("version").asText();
     }
 
-    /** LAN IPs of the servers in the application category with exactly this name. */
-    public List<String> serversOfAppCategory(String token, String appCategoryName)
-            throws IOException, InterruptedException, ApiError
-    {
-        JsonNode servers = send("GET", "api/v1/servers?appCategoryName=" + URLEncoder.encode(appCategoryName, UTF_8), token, null).get("servers");
-        List<String> lanIps = new ArrayList<>();
-        servers.forEach(server -> lanIps.add(server.get("lanIp").asText()));
-        return List.copyOf(lanIps);
-    }
-
     /** Starts a run; the reply has jobId, moduleId, moduleName and hosts. */
     public JsonNode run(String token, int moduleId, List<String> hosts, Map<String, String> params)
             throws IOException, InterruptedException, ApiError
     {
         ObjectNode body = json.createObjectNode().put("moduleId", moduleId);
         hosts.forEach(body.putArray("hosts")::add);
+        ObjectNode values = body.putObject("params");
+        params.forEach(values::put);
+        return send("POST", "api/v1/runs", token, body);
+    }
+
+    /** IOMS servertype=NAME: the master resolves the name to the group's hosts whose agent is online. */
+    public JsonNode runOnServerType(String token, int moduleId, String serverType, Map<String, String> params)
+            throws IOException, InterruptedException, ApiError
+    {
+        ObjectNode body = json.createObjectNode().put("moduleId", moduleId).put("serverType", serverType);
         ObjectNode values = body.putObject("params");
         params.forEach(values::put);
         return send("POST", "api/v1/runs", token, body);

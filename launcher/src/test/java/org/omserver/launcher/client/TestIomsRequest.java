@@ -64,7 +64,7 @@ class TestIomsRequest
     void targetsAreExactlyOneOfServeripAndServertype()
     {
         assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=module,id=1003")))
-                .hasMessageContaining("give the targets with exactly one of serverip=IP;IP (exact addresses) and servertype=GROUP");
+                .hasMessageContaining("give the targets with exactly one of serverip=IP;IP (exact addresses, whatever their state) and servertype=GROUP");
         assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=module,id=1003,serverip=10.0.0.1,servertype=web")))
                 .hasMessageContaining("exactly one of serverip");
         assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=module,serverip=10.0.0.1")))

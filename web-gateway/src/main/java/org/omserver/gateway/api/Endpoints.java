@@ -201,9 +201,18 @@ public final class Endpoints
     {
         String token = call.bearerToken();
         call.allowQuery(Set.of());
-        Fields fields = Fields.of(call.jsonObject(), Set.of("moduleId", "hosts", "params", "rolling"));
-        SubmitRequest request = new SubmitRequest(token, fields.requiredModuleId("moduleId"), fields.requiredTextList("hosts", MAX_HOSTS),
+        Fields fields = Fields.of(call.jsonObject(), Set.of("moduleId", "hosts", "serverType", "params", "rolling"));
+        String serverType = fields.optionalText("serverType", 128);
+        if (serverType != null && fields.body().has("hosts")) {
+            throw ApiException.invalid("give either 'hosts' (run on these hosts whatever their state) or 'serverType' (a server group's online agent hosts), not both");
+        }
+        int moduleId = fields.requiredModuleId("moduleId");
+        // IOMS servertype: the master resolves the name (issue 4), the gateway only relays it
+        SubmitRequest request = new SubmitRequest(token, moduleId, serverType != null ? List.of() : fields.requiredTextList("hosts", MAX_HOSTS),
                 fields.optionalTextMap("params"));
+        if (serverType != null) {
+            request.setServerType(serverType);
+        }
         request.setClientAddress(call.clientAddress());
         RollingOptions rolling = fields.optionalRolling("rolling");
         if (rolling != null) {

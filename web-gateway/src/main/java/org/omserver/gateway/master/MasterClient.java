@@ -371,6 +371,51 @@ public final class MasterClient
         return call("agentTokenCreate", request, new CreateAgentTokenReply(), Master.Client::agentTokenCreate);
     }
 
+    // ---- inventory management (issue 4) ----
+
+    public org.omserver.protocol.thrift.ServerSearchReply serverSearch(org.omserver.protocol.thrift.ServerSearchRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("serverSearch", request, new org.omserver.protocol.thrift.ServerSearchReply(), Master.Client::serverSearch);
+    }
+
+    public org.omserver.protocol.thrift.CategoryChangeReply categoryChange(org.omserver.protocol.thrift.CategoryChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("categoryChange", request, new org.omserver.protocol.thrift.CategoryChangeReply(), Master.Client::categoryChange);
+    }
+
+    public org.omserver.protocol.thrift.ServerChangeReply serverChange(org.omserver.protocol.thrift.ServerChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("serverChange", request, new org.omserver.protocol.thrift.ServerChangeReply(), Master.Client::serverChange);
+    }
+
+    public org.omserver.protocol.thrift.GroupChangeReply groupChange(org.omserver.protocol.thrift.GroupChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("groupChange", request, new org.omserver.protocol.thrift.GroupChangeReply(), Master.Client::groupChange);
+    }
+
+    public org.omserver.protocol.thrift.InventoryImportReply inventoryImport(org.omserver.protocol.thrift.InventoryImportRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("inventoryImport", request, new org.omserver.protocol.thrift.InventoryImportReply(), Master.Client::inventoryImport);
+    }
+
+    public org.omserver.protocol.thrift.GroupsReply groups(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("groups", new org.omserver.protocol.thrift.GroupsRequest(session), new org.omserver.protocol.thrift.GroupsReply(), Master.Client::groups);
+    }
+
+    public org.omserver.protocol.thrift.InventoryExportReply inventoryExport(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("inventoryExport", new org.omserver.protocol.thrift.InventoryExportRequest(session), new org.omserver.protocol.thrift.InventoryExportReply(),
+                Master.Client::inventoryExport);
+    }
+
     @Override
     public void close()
     {
