@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 MigrateCommand.class,
                 ModuleCommand.class,
                 UsersCommand.class,
+                InventoryCommand.class,
                 ClientCommand.class,
                 AgentCommand.class,
                 AgentTokenCommand.class,

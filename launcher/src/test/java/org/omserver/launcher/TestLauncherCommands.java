@@ -156,6 +156,15 @@ class TestLauncherCommands
         assertThat(run("commands", "--config", config.toString(), "list").out()).doesNotContain("ping");
     }
 
+    @Test
+    void theHelpNamesTheInventoryCommandAndItsVerbs()
+    {
+        CommandLine omserver = Main.commandLine();
+        assertThat(omserver.getUsageMessage()).contains("inventory").contains("Manage the inventory: servers, categories, server groups");
+        assertThat(omserver.getSubcommands().get("inventory").getUsageMessage()).contains("list", "search", "show", "add", "edit", "move", "remove",
+                "categories", "category-add", "category-rename", "category-delete", "groups", "group", "import", "export");
+    }
+
     private static Path writeConfig(Path directory, String url)
     {
         try {
