@@ -89,7 +89,7 @@ class TestApi
         assertError(send("GET", "/api/v1/servers?appCategoryName=nope", admin, null), 404, "NOT_FOUND",
                 "there is no application category named 'nope'; GET /api/v1/categories lists them");
         assertError(send("GET", "/api/v1/servers?lanip=1.2.3.4", admin, null), 400, "INVALID_REQUEST",
-                "unknown query parameter 'lanip'; this address takes appCategory, appCategoryName, ip, name");
+                "unknown query parameter 'lanip'; this address takes appCategory, appCategoryName, group, ip, limit, name, offset, q, tag");
         assertError(send("GET", "/api/v1/servers?ip=1&ip=2", admin, null), 400, "INVALID_REQUEST", "query parameter 'ip' is given more than once");
         assertError(send("GET", "/api/v1/servers?appCategory=x", admin, null), 400, "INVALID_REQUEST",
                 "appCategory must be a whole number from 0 to 2147483647, was 'x'");

@@ -76,6 +76,24 @@ public final class ApiJson
         }
         json.put("appCategoryId", server.getAppCategoryId());
         json.put("backend", server.getBackend());
+        if (server.isSetPreferredBackend()) {
+            json.put("preferredBackend", server.getPreferredBackend());
+        }
+        if (server.isSetSshPort()) {
+            json.put("sshPort", server.getSshPort());
+        }
+        if (server.isSetSshUser()) {
+            json.put("sshUser", server.getSshUser());
+        }
+        if (server.isSetTags()) {
+            json.put("tags", server.getTags());
+        }
+        if (server.isSetGroups()) {
+            json.put("groups", server.getGroups());
+        }
+        if (server.isSetAgentOnline()) {
+            json.put("agentOnline", server.isAgentOnline());
+        }
         return json;
     }
 

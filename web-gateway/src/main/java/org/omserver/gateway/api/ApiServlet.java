@@ -58,7 +58,22 @@ public final class ApiServlet
             ApiRoute.of("GET", "/api/v1/files", Endpoints::files),
             ApiRoute.of("POST", "/api/v1/files/rehash", Endpoints::rehashFiles),
             ApiRoute.of("DELETE", "/api/v1/files/{name}", Endpoints::removeFile),
-            ApiRoute.of("PUT", "/api/v1/files/{name}", Endpoints::uploadFile));
+            ApiRoute.of("PUT", "/api/v1/files/{name}", Endpoints::uploadFile),
+            // inventory management (issue 4)
+            ApiRoute.of("POST", "/api/v1/servers", (e, call) -> e.inventory().createServer(call)),
+            ApiRoute.of("PUT", "/api/v1/servers/{ip}", (e, call) -> e.inventory().updateServer(call)),
+            ApiRoute.of("DELETE", "/api/v1/servers/{ip}", (e, call) -> e.inventory().deleteServer(call)),
+            ApiRoute.of("POST", "/api/v1/servers/{ip}/move", (e, call) -> e.inventory().moveServer(call)),
+            ApiRoute.of("POST", "/api/v1/categories", (e, call) -> e.inventory().createCategory(call)),
+            ApiRoute.of("PUT", "/api/v1/categories/{kind}/{id}", (e, call) -> e.inventory().renameCategory(call)),
+            ApiRoute.of("DELETE", "/api/v1/categories/{kind}/{id}", (e, call) -> e.inventory().deleteCategory(call)),
+            ApiRoute.of("GET", "/api/v1/groups", (e, call) -> e.inventory().groups(call)),
+            ApiRoute.of("POST", "/api/v1/groups", (e, call) -> e.inventory().createGroup(call)),
+            ApiRoute.of("PUT", "/api/v1/groups/{name}", (e, call) -> e.inventory().renameGroup(call)),
+            ApiRoute.of("DELETE", "/api/v1/groups/{name}", (e, call) -> e.inventory().deleteGroup(call)),
+            ApiRoute.of("POST", "/api/v1/groups/{name}/members", (e, call) -> e.inventory().changeMembers(call)),
+            ApiRoute.of("GET", "/api/v1/inventory.csv", (e, call) -> e.inventory().exportCsv(call)),
+            ApiRoute.of("POST", "/api/v1/inventory.csv", (e, call) -> e.inventory().importCsv(call)));
 
     private final transient Endpoints endpoints;
 

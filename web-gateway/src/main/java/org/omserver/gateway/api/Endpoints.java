@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
@@ -58,13 +59,21 @@ public final class Endpoints
     private final WebContext web;
     private final String openApi;
     private final Semaphore longPolls;
+    private final InventoryEndpoints inventory;
 
     public Endpoints(WebContext web)
     {
         this.web = requireNonNull(web, "web is null");
+        this.inventory = new InventoryEndpoints(web);
         this.openApi = openApiDocument();
         // long-polls hold a master connection each; like the live streams, they may not take the pages' share
         this.longPolls = new Semaphore(Math.max(1, web.config().masterMaxConnections() / 4));
+    }
+
+    /** The inventory routes (issue 4). */
+    InventoryEndpoints inventory()
+    {
+        return inventory;
     }
 
     /** The OpenAPI 3 document, as shipped in the jar. */
@@ -168,7 +177,14 @@ public final class Endpoints
             throws ApiException, MasterException, MasterUnavailableException
     {
         String token = call.bearerToken();
-        call.allowQuery(Set.of("ip", "name", "appCategory", "appCategoryName"));
+        call.allowQuery(Set.of("ip", "name", "appCategory", "appCategoryName", "q", "tag", "group", "offset", "limit"));
+        if (Stream.of("q", "tag", "group", "offset", "limit").anyMatch(name -> call.query(name) != null)) {
+            if (Stream.of("ip", "name", "appCategoryName").anyMatch(name -> call.query(name) != null)) {
+                throw ApiException.invalid("the search (q, tag, group, offset, limit, appCategory) does not combine with ip, name or appCategoryName; "
+                        + "use q for a name or IP");
+            }
+            return inventory.search(call, token);
+        }
         String ip = call.query("ip");
         String name = call.query("name");
         String appCategoryName = call.query("appCategoryName");
