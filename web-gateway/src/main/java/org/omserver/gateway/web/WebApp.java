@@ -37,6 +37,11 @@ public final class WebApp
         files.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir"), -1, -1, 1024 * 1024));
         context.addServlet(files, "/files/*");
         context.addServlet(new ServletHolder("agents", new AgentsServlet(web)), "/agents/*");
+        ServletHolder inventory = new ServletHolder("inventory", new InventoryServlet(web));
+        // the CSV import: at most 5 MiB, spooled to disk above 1 MiB; the master checks it again
+        inventory.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir"),
+                InventoryServlet.MAX_CSV_BYTES, InventoryServlet.MAX_CSV_BYTES + 64 * 1024, 1024 * 1024));
+        context.addServlet(inventory, "/inventory/*");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
         ServletHolder api = new ServletHolder("api", new ApiServlet(new Endpoints(web)));
         api.setAsyncSupported(true);
