@@ -23,6 +23,7 @@ OUT=${OUT:-$HERE/target/ssh-fanout-$(date +%Y%m%d-%H%M%S).tsv}
 export FLEET_STATE=${FLEET_STATE:-/tmp/ssh-fleet}
 S=$FLEET_STATE
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # extra JVM options for the OMServer runs, e.g. -XX:StartFlightRecording=...
 CG_CPU_CLIENT=/sys/fs/cgroup/cpu/sshfleet/client
 CG_ACCT_CLIENT=/sys/fs/cgroup/cpuacct/sshfleet-client
 CURVE="-o KexAlgorithms=curve25519-sha256"
@@ -84,12 +85,12 @@ close_control_masters() {   # ends ansible's ControlPersist ssh masters through 
 
 echo "== OMServer: a master in this process tree, H2, Thrift client; cold then warm per run" >&2
 COMMA_COUNTS=$(echo $COUNTS | tr ' ' ',')
-"$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
+"$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
     --state "$S" --counts "$COMMA_COUNTS" --runs "$RUNS" --max-parallel "$PARALLEL" --pool-max "$MAXN" \
     | grep '^RESULT' | tee -a "$OUT"
 # bounded resources: the largest N again with the default pool cap (128), one run: threads and fds follow the
 # configuration, not N (hosts beyond the cap reconnect on the warm job)
-"$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
+"$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
     --state "$S" --counts "$MAXN" --runs 1 --max-parallel "$PARALLEL" --pool-max 128 --label omserver-pool128 \
     | grep '^RESULT' | tee -a "$OUT"
 
