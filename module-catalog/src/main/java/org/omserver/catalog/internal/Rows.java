@@ -61,13 +61,13 @@ public final class Rows
         public boolean adminEdited;
     }
 
-    static final class GroupRow
+    public static final class GroupRow
     {
         public int id;
         public String groupName;
     }
 
-    static final class MemberRow
+    public static final class MemberRow
     {
         public int groupId;
         public String serverLip;
