@@ -366,7 +366,8 @@ public final class Stages
             Rolling rolling = call.rolling().orElseGet(() -> Rolling.allAtOnce(hosts.size(), runner.maxParallel()))
                     .limitedTo(module.maxParallel());
             call.setJob(runner.start(jobId, module.id(), module.name(), argv, module.timeout(), module.needsRoot(), hosts, rolling));
-            call.setDetail("job " + jobId);
+            // an earlier stage's note (a servertype's skipped hosts) stays after the job id
+            call.setDetail("job " + jobId + call.detail().map(note -> "; " + note).orElse(""));
         });
     }
 

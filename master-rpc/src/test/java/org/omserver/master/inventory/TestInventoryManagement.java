@@ -306,6 +306,8 @@ final class TestInventoryManagement
             assertThat(entry.action()).isEqualTo("submit");
             assertThat(entry.outcome()).isEqualTo("accepted");
             assertThat(entry.targets()).isEqualTo("127.0.40.2");
+            assertThat(entry.detail().orElseThrow()).isEqualTo("job " + reply.getJobId()
+                    + "; servertype iomsweb (group): 1 online of 3; skipped 127.0.0.2 (no agent), 127.0.40.3 (offline)");
         });
 
         // serverip=: the listed hosts run whatever their state (the stopped one fails as unreachable)
