@@ -55,7 +55,8 @@ import java.util.stream.Stream;
  * and runs a cold job (new connections) then a warm job (the same hosts again, pooled connections).
  *
  * <p>Usage: {@code SshFanoutBench --state /tmp/ssh-fleet --counts 10,100,500,1000 --runs 3 --max-parallel 64
- * --pool-max 1000 --label omserver} (the label names the tool in the RESULT lines). Every host's output must equal this machine's host name (the fleet is this machine), or the
+ * --pool-max 1000 --warmup-hosts 16 --label omserver} (the label names the tool in the RESULT lines; with warmup-hosts,
+ * each fresh master first runs one unmeasured job on that many extra fleet hosts beyond the largest count). Every host's output must equal this machine's host name (the fleet is this machine), or the
  * run fails.
  */
 public final class SshFanoutBench
@@ -89,10 +90,14 @@ public final class SshFanoutBench
         Database db = new Database(options.getOrDefault("db-url", H2_URL), options.getOrDefault("db-user", ""),
                 options.getOrDefault("db-password", ""), Optional.ofNullable(options.get("db-pid")).map(Long::parseLong));
         int largest = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (largest > 2000 || runs < 1 || runs > 10) {
-            throw new IllegalArgumentException("counts must be at most 2000 hosts and runs 1-10");
+        int warmupHosts = Integer.parseInt(options.getOrDefault("warmup-hosts", "0"));
+        if (largest > 2000 || runs < 1 || runs > 10 || warmupHosts < 0 || warmupHosts > 64) {
+            throw new IllegalArgumentException("counts must be at most 2000 hosts, runs 1-10 and warmup-hosts 0-64");
         }
-        List<String> fleet = fleetAddresses(state.resolve("inv").resolve(String.valueOf(largest)).resolve("hosts.txt"), largest);
+        List<String> everyHost = fleetAddresses(state.resolve("inv").resolve(String.valueOf(largest + warmupHosts)).resolve("hosts.txt"),
+                largest + warmupHosts);
+        List<String> fleet = everyHost.subList(0, largest);
+        List<String> warmup = everyHost.subList(largest, largest + warmupHosts);
         Path cpuacct = Path.of(Files.readString(state.resolve("cgroup.server")).trim()).resolve("cpuacct.usage");
         String expected = localHostName();
 
@@ -112,7 +117,7 @@ public final class SshFanoutBench
         MasterConfig config = MasterConfig.fromProperties(properties);
 
         try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC())) {
-            seed(master, fleet, db);
+            seed(master, everyHost, db);
         }
         for (int n : counts) {
             List<String> hosts = fleet.subList(0, n);
@@ -121,6 +126,11 @@ public final class SshFanoutBench
                 try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
                         Client client = new Client(master.port())) {
                     String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
+                    if (!warmup.isEmpty()) {
+                        // as a long-running master would be: database pool filled, executor and code paths used once,
+                        // on hosts outside the measured set, so the measured cold job still opens every connection
+                        runJob(client, session, warmup, expected);
+                    }
                     for (String mode : List.of("cold", "warm")) {
                         Measurement m = measure(cpuacct, db, () -> runJob(client, session, hosts, expected));
                         System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s%n", label, mode, n, run,
