@@ -1,0 +1,139 @@
+package org.omserver.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Benchmark (not a test; run by {@code bench/browser-stream.sh}): a synthetic job of N hosts, completed by the
+ * synthetic backend at a controlled rate, streamed through the real master and gateway (MariaDB included) to the job
+ * page in headless Chromium. Per N it prints one row: how long the master took, how long after the master recorded
+ * the job finished (its last host's result stored) the page showed every host finished ({@code __omsStats.allShownAt}),
+ * the page's longest gap between animation frames and its long tasks while streaming, the JS heap (CDP
+ * {@code Performance.getMetrics}) at the end and after a forced GC, and the DOM size.
+ *
+ * <p>Arguments: host counts (default {@code 1000 10000}); system properties {@code rate} (hosts/s, default 2000),
+ * {@code runs} (per N, default 1).
+ */
+public final class BrowserStreamBench
+{
+    /** Installed before the page's own scripts: frame gaps and long tasks from the first frame on. */
+    private static final String PROBE = """
+            window.__bench = { maxGap: 0, frames: 0, longTasks: 0, longestTask: 0, longTaskMillis: 0, gaps50: 0 };
+            (function () {
+              var last = 0;
+              function frame(t) {
+                if (last) { var gap = t - last; if (gap > window.__bench.maxGap) { window.__bench.maxGap = gap; } if (gap > 50) { window.__bench.gaps50++; } }
+                last = t; window.__bench.frames++;
+                if (!window.__bench.stop) { requestAnimationFrame(frame); }
+              }
+              requestAnimationFrame(frame);
+              try {
+                new PerformanceObserver(function (list) {
+                  list.getEntries().forEach(function (e) {
+                    window.__bench.longTasks++; window.__bench.longTaskMillis += e.duration;
+                    if (e.duration > window.__bench.longestTask) { window.__bench.longestTask = e.duration; }
+                  });
+                }).observe({ type: 'longtask', buffered: true });
+              } catch (e) { window.__bench.longTasks = -1; }
+            })();
+            """;
+    private static final Duration WAIT = Duration.ofMinutes(5);
+
+    private BrowserStreamBench() {}
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        List<Integer> counts = new ArrayList<>();
+        for (String arg : args.length == 0 ? new String[] {"1000", "10000"} : args) {
+            counts.add(Integer.parseInt(arg));
+        }
+        int rate = Integer.getInteger("rate", 2000);
+        int runs = Integer.getInteger("runs", 1);
+        List<String> rows = new ArrayList<>();
+        String header = String.format(Locale.ROOT, "%6s %6s %8s %9s %9s %9s %11s %11s %10s %12s %9s %9s %6s %8s",
+                "hosts", "rate/s", "events", "master s", "opened s", "page s", "lag last ms", "max gap ms", "gaps>50ms", "long tasks", "longest", "heap MiB", "GC'd", "DOM");
+        for (int n : counts) {
+            for (int run = 0; run < runs; run++) {
+                String row = measure(n, rate);
+                System.out.println(header);
+                System.out.println(row);
+                rows.add(row);
+            }
+        }
+        System.out.println();
+        System.out.println(header);
+        rows.forEach(System.out::println);
+        System.out.println("master s = job created to finished (master clock); opened s = job created to the job page's navigation start; page s = job created to the first frame showing every host "
+                + "finished; lag last = that frame minus the master's finish time; gaps/long tasks while the page streamed; heap = CDP "
+                + "JSHeapUsedSize at the end and after a forced GC; DOM = element count; cores=" + Runtime.getRuntime().availableProcessors());
+    }
+
+    private static String measure(int hosts, int rate)
+            throws Exception
+    {
+        try (TestingFleet fleet = new TestingFleet(hosts, Map.of("run.max-parallel", "500", "rpc.worker-threads", "64",
+                "executor.synthetic.hosts-per-second", String.valueOf(rate), "executor.synthetic.failure-ratio", "0.02"));
+                TestingChromium browser = TestingChromium.start()) {
+            browser.cdp("Performance.enable", Map.of());
+            browser.cdp("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PROBE));
+            browser.navigate(fleet.gatewayUri().resolve("/login"));
+            browser.script("document.querySelector('[name=username]').value = 'admin';"
+                    + "document.querySelector('[name=password]').value = arguments[0];"
+                    + "document.querySelector('form').submit();", TestingStack.PASSWORD);
+            browser.await("the run page", WAIT, "return location.pathname", path -> path.asText().equals("/"));
+            // the run page lists every server; the history page is lighter and has the session's form token too
+            browser.navigate(fleet.gatewayUri().resolve("/jobs"));
+            browser.script("var form = document.createElement('form'); form.method = 'post'; form.action = '/run';"
+                    + "function add(name, value) { var i = document.createElement('input'); i.type = 'hidden'; i.name = name; i.value = value; form.appendChild(i); }"
+                    + "add('csrf', document.querySelector('[name=csrf]').value); add('moduleId', '1003');"
+                    + "arguments[0].forEach(ip => add('target', ip)); document.body.appendChild(form); form.submit();", fleet.hosts());
+            browser.await("the job page", WAIT, "return location.pathname", path -> path.asText().matches("/jobs/\\d+"));
+            // polled sparingly: each poll is a script run on the page's main thread
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (browser.script("return window.__omsStats ? window.__omsStats.allShownAt : 0").asDouble() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the page did not show every host finished within " + WAIT);
+                }
+                Thread.sleep(500);
+            }
+            JsonNode stats = browser.script("window.__bench.stop = true; return {oms: window.__omsStats, bench: window.__bench,"
+                    + " dom: document.getElementsByTagName('*').length, opened: performance.timeOrigin}");
+            JsonNode summary = new ObjectMapper().readTree(browser.script("var r = new XMLHttpRequest();"
+                    + "r.open('GET', location.pathname + '/summary.json', false); r.send(); return r.responseText;").asText());
+            double heap = metric(browser.cdp("Performance.getMetrics", Map.of()), "JSHeapUsedSize");
+            browser.cdp("HeapProfiler.collectGarbage", Map.of());
+            double heapAfterGc = metric(browser.cdp("Performance.getMetrics", Map.of()), "JSHeapUsedSize");
+
+            JsonNode oms = stats.get("oms");
+            JsonNode bench = stats.get("bench");
+            if (oms.path("gaps").asInt() != 0 || oms.path("duplicates").asInt() != 0 || oms.path("renderedDone").asInt() != hosts) {
+                throw new IllegalStateException("the page lost or repeated events: " + oms);
+            }
+            long created = summary.get("createdAtMillis").asLong();
+            long finished = summary.get("finishedAtMillis").asLong();
+            double shown = oms.get("allShownAt").asDouble();
+            return String.format(Locale.ROOT, "%6d %6d %8d %9.2f %9.2f %9.2f %11.0f %11.1f %10d %5d/%6.0f %9.1f %9.1f %6.1f %8d",
+                    hosts, rate, oms.get("events").asLong(), (finished - created) / 1000.0,
+                    (stats.get("opened").asDouble() - created) / 1000.0, (shown - created) / 1000.0, shown - finished,
+                    bench.get("maxGap").asDouble(), bench.get("gaps50").asInt(), bench.get("longTasks").asInt(), bench.get("longTaskMillis").asDouble(),
+                    bench.get("longestTask").asDouble(), heap / (1 << 20), heapAfterGc / (1 << 20), stats.get("dom").asInt());
+        }
+    }
+
+    private static double metric(JsonNode reply, String name)
+    {
+        for (JsonNode metric : reply.path("metrics")) {
+            if (metric.path("name").asText().equals(name)) {
+                return metric.path("value").asDouble();
+            }
+        }
+        throw new IllegalStateException("no metric " + name + " in " + reply);
+    }
+}
