@@ -24,8 +24,19 @@ public final class BrowserStreamBench
 {
     /** Installed before the page's own scripts: frame gaps and long tasks from the first frame on. */
     private static final String PROBE = """
-            window.__bench = { maxGap: 0, frames: 0, longTasks: 0, longestTask: 0, longTaskMillis: 0, gaps50: 0 };
+            window.__bench = { maxGap: 0, frames: 0, longTasks: 0, longestTask: 0, longestTaskAt: 0, longTaskMillis: 0, gaps50: 0, streamOpenAt: 0, tasks: [] };
             (function () {
+              function now() { return performance.timeOrigin + performance.now(); }
+              // when the page's event stream first opened (the page's own EventSource, unchanged otherwise)
+              var Native = window.EventSource;
+              function Probed(url, options) {
+                var source = new Native(url, options);
+                source.addEventListener('open', function () { if (!window.__bench.streamOpenAt) { window.__bench.streamOpenAt = now(); } });
+                return source;
+              }
+              Probed.prototype = Native.prototype;
+              Probed.CONNECTING = Native.CONNECTING; Probed.OPEN = Native.OPEN; Probed.CLOSED = Native.CLOSED;
+              window.EventSource = Probed;
               var last = 0;
               function frame(t) {
                 if (last) { var gap = t - last; if (gap > window.__bench.maxGap) { window.__bench.maxGap = gap; } if (gap > 50) { window.__bench.gaps50++; } }
@@ -37,7 +48,8 @@ public final class BrowserStreamBench
                 new PerformanceObserver(function (list) {
                   list.getEntries().forEach(function (e) {
                     window.__bench.longTasks++; window.__bench.longTaskMillis += e.duration;
-                    if (e.duration > window.__bench.longestTask) { window.__bench.longestTask = e.duration; }
+                    if (e.duration > window.__bench.longestTask) { window.__bench.longestTask = e.duration; window.__bench.longestTaskAt = performance.timeOrigin + e.startTime; }
+                    window.__bench.tasks.push([Math.round(performance.timeOrigin + e.startTime), Math.round(e.duration)]);
                   });
                 }).observe({ type: 'longtask', buffered: true });
               } catch (e) { window.__bench.longTasks = -1; }
@@ -57,8 +69,8 @@ public final class BrowserStreamBench
         int rate = Integer.getInteger("rate", 2000);
         int runs = Integer.getInteger("runs", 1);
         List<String> rows = new ArrayList<>();
-        String header = String.format(Locale.ROOT, "%6s %6s %8s %9s %9s %9s %11s %11s %10s %12s %9s %9s %6s %8s",
-                "hosts", "rate/s", "events", "master s", "opened s", "page s", "lag last ms", "max gap ms", "gaps>50ms", "long tasks", "longest", "heap MiB", "GC'd", "DOM");
+        String header = String.format(Locale.ROOT, "%6s %6s %8s %9s %9s %9s %9s %11s %11s %10s %12s %9s %9s %6s %8s",
+                "hosts", "rate/s", "events", "master s", "opened s", "stream s", "page s", "lag last ms", "max gap ms", "gaps>50ms", "long tasks", "longest", "heap MiB", "GC'd", "DOM");
         for (int n : counts) {
             for (int run = 0; run < runs; run++) {
                 String row = measure(n, rate);
@@ -70,7 +82,7 @@ public final class BrowserStreamBench
         System.out.println();
         System.out.println(header);
         rows.forEach(System.out::println);
-        System.out.println("master s = job created to finished (master clock); opened s = job created to the job page's navigation start; page s = job created to the first frame showing every host "
+        System.out.println("master s = job created to finished (master clock); opened s = job created to the job page's navigation start; stream s = to its event stream's open; page s = job created to the first frame showing every host "
                 + "finished; lag last = that frame minus the master's finish time; gaps/long tasks while the page streamed; heap = CDP "
                 + "JSHeapUsedSize at the end and after a forced GC; DOM = element count; cores=" + Runtime.getRuntime().availableProcessors());
     }
@@ -111,17 +123,39 @@ public final class BrowserStreamBench
             browser.cdp("HeapProfiler.collectGarbage", Map.of());
             double heapAfterGc = metric(browser.cdp("Performance.getMetrics", Map.of()), "JSHeapUsedSize");
 
+            // the same job page opened again once the job has ended: the whole stream replayed as fast as it goes
+            browser.navigate(fleet.gatewayUri().resolve(browser.script("return location.pathname").asText()));
+            deadline = System.nanoTime() + WAIT.toNanos();
+            while (browser.script("return window.__omsStats ? window.__omsStats.allShownAt : 0").asDouble() == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the reopened page did not show every host finished within " + WAIT);
+                }
+                Thread.sleep(200);
+            }
+            JsonNode replay = browser.script("return {shown: window.__omsStats.allShownAt, open: window.__bench.streamOpenAt, "
+                    + "events: window.__omsStats.events, gaps: window.__omsStats.gaps + window.__omsStats.duplicates, maxGap: window.__bench.maxGap}");
+            double replaySeconds = (replay.get("shown").asDouble() - replay.get("open").asDouble()) / 1000.0;
+            if (replay.get("gaps").asInt() != 0 || replay.get("events").asLong() != stats.get("oms").get("events").asLong()) {
+                throw new IllegalStateException("the replay lost or repeated events: " + replay);
+            }
+            System.out.printf(Locale.ROOT, "replay of the ended job: %d events in %.2f s after the stream opened (%.0f events/s), max frame gap %.1f ms%n",
+                    replay.get("events").asLong(), replaySeconds, replay.get("events").asLong() / replaySeconds, replay.get("maxGap").asDouble());
+
             JsonNode oms = stats.get("oms");
             JsonNode bench = stats.get("bench");
             if (oms.path("gaps").asInt() != 0 || oms.path("duplicates").asInt() != 0 || oms.path("renderedDone").asInt() != hosts) {
                 throw new IllegalStateException("the page lost or repeated events: " + oms);
             }
             long created = summary.get("createdAtMillis").asLong();
+            StringBuilder tasks = new StringBuilder();
+            bench.get("tasks").forEach(task -> tasks.append(String.format(Locale.ROOT, " %.2fs:%dms", (task.get(0).asLong() - created) / 1000.0, task.get(1).asInt())));
+            System.out.println("long tasks (start after job created: duration):" + tasks);
             long finished = summary.get("finishedAtMillis").asLong();
             double shown = oms.get("allShownAt").asDouble();
-            return String.format(Locale.ROOT, "%6d %6d %8d %9.2f %9.2f %9.2f %11.0f %11.1f %10d %5d/%6.0f %9.1f %9.1f %6.1f %8d",
+            return String.format(Locale.ROOT, "%6d %6d %8d %9.2f %9.2f %9.2f %9.2f %11.0f %11.1f %10d %5d/%6.0f %9.1f %9.1f %6.1f %8d",
                     hosts, rate, oms.get("events").asLong(), (finished - created) / 1000.0,
-                    (stats.get("opened").asDouble() - created) / 1000.0, (shown - created) / 1000.0, shown - finished,
+                    (stats.get("opened").asDouble() - created) / 1000.0, (bench.get("streamOpenAt").asDouble() - created) / 1000.0,
+                    (shown - created) / 1000.0, shown - finished,
                     bench.get("maxGap").asDouble(), bench.get("gaps50").asInt(), bench.get("longTasks").asInt(), bench.get("longTaskMillis").asDouble(),
                     bench.get("longestTask").asDouble(), heap / (1 << 20), heapAfterGc / (1 << 20), stats.get("dom").asInt());
         }
