@@ -6,7 +6,8 @@
 #   COUNTS="10000" RATE=5000 RUNS=3 bench/browser-stream.sh
 #
 # Needs what the tests need: MariaDB on 127.0.0.1:3306 (or OMSERVER_TEST_MYSQL_*), Debian chromium and chromium-driver.
-# Environment: COUNTS (1000 10000), RATE (2000 hosts/s), RUNS (1 per N), SKIP_BUILD (0), OUT (a copy of the output).
+# Environment: COUNTS (1000 10000), RATE (2000 hosts/s), RUNS (1 per N), PROFILE (0; 1: CPU profile of the page's
+# JavaScript, by function), SKIP_BUILD (0), OUT (a copy of the output).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,6 +15,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 COUNTS=${COUNTS:-1000 10000}
 RATE=${RATE:-2000}
 RUNS=${RUNS:-1}
+PROFILE=${PROFILE:-0}
 OUT=${OUT:-$HERE/target/browser-stream-$(date +%Y%m%d-%H%M%S).txt}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 export MAVEN_OPTS=${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}
@@ -35,5 +37,5 @@ fi
 mkdir -p "$(dirname "$OUT")"
 cd "$ROOT/launcher"
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" -Xmx2g -Drate="$RATE" -Druns="$RUNS" -Dlogback.configurationFile="$HERE/src/main/resources/logback.xml" \
+"$JAVA_HOME/bin/java" -Xmx2g -Drate="$RATE" -Druns="$RUNS" -Dprofile="$([ "$PROFILE" = 1 ] && echo true || echo false)" -Dlogback.configurationFile="$HERE/src/main/resources/logback.xml" \
     -cp "target/test-classes:target/classes:$(cat "$CP_FILE")" org.omserver.launcher.BrowserStreamBench $COUNTS | tee "$OUT"

@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code Performance.getMetrics}) at the end and after a forced GC, and the DOM size.
  *
  * <p>Arguments: host counts (default {@code 1000 10000}); system properties {@code rate} (hosts/s, default 2000),
- * {@code runs} (per N, default 1).
+ * {@code runs} (per N, default 1), {@code profile} (true: also a CPU profile of the page's JavaScript from submit to
+ * the last host shown, summarized by function).
  */
 public final class BrowserStreamBench
 {
@@ -102,6 +103,12 @@ public final class BrowserStreamBench
             browser.await("the run page", WAIT, "return location.pathname", path -> path.asText().equals("/"));
             // the run page lists every server; the history page is lighter and has the session's form token too
             browser.navigate(fleet.gatewayUri().resolve("/jobs"));
+            boolean profile = Boolean.getBoolean("profile");
+            if (profile) {
+                browser.cdp("Profiler.enable", Map.of());
+                browser.cdp("Profiler.setSamplingInterval", Map.of("interval", 500));
+                browser.cdp("Profiler.start", Map.of());
+            }
             browser.script("var form = document.createElement('form'); form.method = 'post'; form.action = '/run';"
                     + "function add(name, value) { var i = document.createElement('input'); i.type = 'hidden'; i.name = name; i.value = value; form.appendChild(i); }"
                     + "add('csrf', document.querySelector('[name=csrf]').value); add('moduleId', '1003');"
@@ -114,6 +121,9 @@ public final class BrowserStreamBench
                     throw new IllegalStateException("the page did not show every host finished within " + WAIT);
                 }
                 Thread.sleep(500);
+            }
+            if (profile) {
+                printProfile(browser.cdp("Profiler.stop", Map.of()).get("profile"));
             }
             JsonNode stats = browser.script("window.__bench.stop = true; return {oms: window.__omsStats, bench: window.__bench,"
                     + " dom: document.getElementsByTagName('*').length, opened: performance.timeOrigin}");
@@ -159,6 +169,25 @@ public final class BrowserStreamBench
                     bench.get("maxGap").asDouble(), bench.get("gaps50").asInt(), bench.get("longTasks").asInt(), bench.get("longTaskMillis").asDouble(),
                     bench.get("longestTask").asDouble(), heap / (1 << 20), heapAfterGc / (1 << 20), stats.get("dom").asInt());
         }
+    }
+
+    /** The page's main-thread JavaScript self time by function, largest first (-Dprofile=true). */
+    private static void printProfile(JsonNode profile)
+    {
+        Map<String, Double> self = new java.util.HashMap<>();
+        long samples = profile.get("samples").size();
+        double perSample = (profile.get("endTime").asDouble() - profile.get("startTime").asDouble()) / 1000.0 / Math.max(1, samples);
+        for (JsonNode node : profile.get("nodes")) {
+            JsonNode frame = node.get("callFrame");
+            String url = frame.path("url").asText();
+            String name = (frame.path("functionName").asText().isEmpty() ? "(anonymous)" : frame.path("functionName").asText())
+                    + (url.isEmpty() ? "" : " " + url.substring(url.lastIndexOf('/') + 1) + ":" + (frame.path("lineNumber").asInt() + 1));
+            self.merge(name, node.path("hitCount").asDouble() * perSample, Double::sum);
+        }
+        double total = self.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "profile of the job page's main thread: %.0f ms sampled; self time by function:%n", total);
+        self.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+                .forEach(entry -> System.out.printf(Locale.ROOT, "  %8.1f ms %5.1f %%  %s%n", entry.getValue(), 100 * entry.getValue() / total, entry.getKey()));
     }
 
     private static double metric(JsonNode reply, String name)
