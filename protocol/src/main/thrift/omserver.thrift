@@ -591,7 +591,9 @@ struct ScheduleInfo {
   13: optional i64 lastRunMillis,
   14: optional i64 lastJobId,
   /** What happened at the last due time: "started job 12", "skipped: job 11 still running", or the refusal. */
-  15: optional string lastOutcome
+  15: optional string lastOutcome,
+  /** The next due times after nextRunMillis (up to 4), from the cron expression; unset while paused. */
+  16: optional list<i64> laterRunsMillis
 }
 
 struct CreateScheduleRequest {

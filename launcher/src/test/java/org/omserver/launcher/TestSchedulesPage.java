@@ -89,6 +89,7 @@ class TestSchedulesPage
                 "9003 echo a word", "2 servers: " + String.join(", ", TestingStack.SSH_HOSTS), "<code>word = hello</code>", "batches of 1",
                 "<td class=\"schedule-overlap\">queue</td>", "never", "action=\"/schedules/" + scheduleId + "/pause\"");
         assertThat(nextRun(list, scheduleId)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d[05]:00Z");
+        assertThat(list).containsPattern("<span class=\"help schedule-later\">then (\\d{4}-[0-9T:-]+:\\d[05]:00Z, ){3}\\d{4}-[0-9T:-]+:\\d[05]:00Z</span>");
 
         // due now: the master runs it, and the list links the job it started
         stack.execute("UPDATE oms_schedule SET next_run_at = '2000-01-01 00:00:00' WHERE id = " + scheduleId);
@@ -167,7 +168,7 @@ class TestSchedulesPage
 
     private static String nextRun(String page, String scheduleId)
     {
-        Matcher matcher = Pattern.compile("data-id=\"" + scheduleId + "\">[\\s\\S]*?<td class=\"schedule-next\">([^<]*)</td>").matcher(page);
+        Matcher matcher = Pattern.compile("data-id=\"" + scheduleId + "\">[\\s\\S]*?<span class=\"schedule-next\">([^<]*)</span>").matcher(page);
         assertThat(matcher.find()).as(page).isTrue();
         return matcher.group(1);
     }

@@ -1597,13 +1597,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 5: // LAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
-                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list282.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem283;
-                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
+                org.apache.thrift.protocol.TList _list290 = iprot.readListBegin();
+                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list290.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem291;
+                for (int _i292 = 0; _i292 < _list290.size; ++_i292)
                 {
-                  _elem283 = iprot.readString();
-                  struct.lanIps.add(_elem283);
+                  _elem291 = iprot.readString();
+                  struct.lanIps.add(_elem291);
                 }
                 iprot.readListEnd();
               }
@@ -1615,13 +1615,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 6: // WAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list285 = iprot.readListBegin();
-                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list285.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem286;
-                for (int _i287 = 0; _i287 < _list285.size; ++_i287)
+                org.apache.thrift.protocol.TList _list293 = iprot.readListBegin();
+                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list293.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem294;
+                for (int _i295 = 0; _i295 < _list293.size; ++_i295)
                 {
-                  _elem286 = iprot.readString();
-                  struct.wanIps.add(_elem286);
+                  _elem294 = iprot.readString();
+                  struct.wanIps.add(_elem294);
                 }
                 iprot.readListEnd();
               }
@@ -1763,9 +1763,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(LAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.lanIps.size()));
-          for (java.lang.String _iter288 : struct.lanIps)
+          for (java.lang.String _iter296 : struct.lanIps)
           {
-            oprot.writeString(_iter288);
+            oprot.writeString(_iter296);
           }
           oprot.writeListEnd();
         }
@@ -1775,9 +1775,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(WAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.wanIps.size()));
-          for (java.lang.String _iter289 : struct.wanIps)
+          for (java.lang.String _iter297 : struct.wanIps)
           {
-            oprot.writeString(_iter289);
+            oprot.writeString(_iter297);
           }
           oprot.writeListEnd();
         }
@@ -1849,16 +1849,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       oprot.writeString(struct.hostname);
       {
         oprot.writeI32(struct.lanIps.size());
-        for (java.lang.String _iter290 : struct.lanIps)
+        for (java.lang.String _iter298 : struct.lanIps)
         {
-          oprot.writeString(_iter290);
+          oprot.writeString(_iter298);
         }
       }
       {
         oprot.writeI32(struct.wanIps.size());
-        for (java.lang.String _iter291 : struct.wanIps)
+        for (java.lang.String _iter299 : struct.wanIps)
         {
-          oprot.writeString(_iter291);
+          oprot.writeString(_iter299);
         }
       }
       oprot.writeString(struct.os);
@@ -1907,24 +1907,24 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       struct.hostname = iprot.readString();
       struct.setHostnameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list292 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list292.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem293;
-        for (int _i294 = 0; _i294 < _list292.size; ++_i294)
+        org.apache.thrift.protocol.TList _list300 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list300.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem301;
+        for (int _i302 = 0; _i302 < _list300.size; ++_i302)
         {
-          _elem293 = iprot.readString();
-          struct.lanIps.add(_elem293);
+          _elem301 = iprot.readString();
+          struct.lanIps.add(_elem301);
         }
       }
       struct.setLanIpsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list295 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list295.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem296;
-        for (int _i297 = 0; _i297 < _list295.size; ++_i297)
+        org.apache.thrift.protocol.TList _list303 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list303.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem304;
+        for (int _i305 = 0; _i305 < _list303.size; ++_i305)
         {
-          _elem296 = iprot.readString();
-          struct.wanIps.add(_elem296);
+          _elem304 = iprot.readString();
+          struct.wanIps.add(_elem304);
         }
       }
       struct.setWanIpsIsSet(true);

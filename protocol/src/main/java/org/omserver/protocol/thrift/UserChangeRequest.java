@@ -817,13 +817,13 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
           case 5: // FUNCTION_CATEGORY_IDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list266 = iprot.readListBegin();
-                struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list266.size);
-                int _elem267;
-                for (int _i268 = 0; _i268 < _list266.size; ++_i268)
+                org.apache.thrift.protocol.TList _list274 = iprot.readListBegin();
+                struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list274.size);
+                int _elem275;
+                for (int _i276 = 0; _i276 < _list274.size; ++_i276)
                 {
-                  _elem267 = iprot.readI32();
-                  struct.functionCategoryIds.add(_elem267);
+                  _elem275 = iprot.readI32();
+                  struct.functionCategoryIds.add(_elem275);
                 }
                 iprot.readListEnd();
               }
@@ -883,9 +883,9 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
           oprot.writeFieldBegin(FUNCTION_CATEGORY_IDS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I32, struct.functionCategoryIds.size()));
-            for (int _iter269 : struct.functionCategoryIds)
+            for (int _iter277 : struct.functionCategoryIds)
             {
-              oprot.writeI32(_iter269);
+              oprot.writeI32(_iter277);
             }
             oprot.writeListEnd();
           }
@@ -937,9 +937,9 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       if (struct.isSetFunctionCategoryIds()) {
         {
           oprot.writeI32(struct.functionCategoryIds.size());
-          for (int _iter270 : struct.functionCategoryIds)
+          for (int _iter278 : struct.functionCategoryIds)
           {
-            oprot.writeI32(_iter270);
+            oprot.writeI32(_iter278);
           }
         }
       }
@@ -964,13 +964,13 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       }
       if (incoming.get(1)) {
         {
-          org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
-          struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list271.size);
-          int _elem272;
-          for (int _i273 = 0; _i273 < _list271.size; ++_i273)
+          org.apache.thrift.protocol.TList _list279 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
+          struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list279.size);
+          int _elem280;
+          for (int _i281 = 0; _i281 < _list279.size; ++_i281)
           {
-            _elem272 = iprot.readI32();
-            struct.functionCategoryIds.add(_elem272);
+            _elem280 = iprot.readI32();
+            struct.functionCategoryIds.add(_elem280);
           }
         }
         struct.setFunctionCategoryIdsIsSet(true);

@@ -810,13 +810,13 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
           case 5: // GRANTED_FUNCTION_CATEGORY_IDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
-                struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list250.size);
-                int _elem251;
-                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
+                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
+                struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list258.size);
+                int _elem259;
+                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
                 {
-                  _elem251 = iprot.readI32();
-                  struct.grantedFunctionCategoryIds.add(_elem251);
+                  _elem259 = iprot.readI32();
+                  struct.grantedFunctionCategoryIds.add(_elem259);
                 }
                 iprot.readListEnd();
               }
@@ -878,9 +878,9 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
         oprot.writeFieldBegin(GRANTED_FUNCTION_CATEGORY_IDS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I32, struct.grantedFunctionCategoryIds.size()));
-          for (int _iter253 : struct.grantedFunctionCategoryIds)
+          for (int _iter261 : struct.grantedFunctionCategoryIds)
           {
-            oprot.writeI32(_iter253);
+            oprot.writeI32(_iter261);
           }
           oprot.writeListEnd();
         }
@@ -913,9 +913,9 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       oprot.writeI64(struct.createdAtMillis);
       {
         oprot.writeI32(struct.grantedFunctionCategoryIds.size());
-        for (int _iter254 : struct.grantedFunctionCategoryIds)
+        for (int _iter262 : struct.grantedFunctionCategoryIds)
         {
-          oprot.writeI32(_iter254);
+          oprot.writeI32(_iter262);
         }
       }
       oprot.writeI32(struct.openSessions);
@@ -933,13 +933,13 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       struct.createdAtMillis = iprot.readI64();
       struct.setCreatedAtMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list255 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
-        struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list255.size);
-        int _elem256;
-        for (int _i257 = 0; _i257 < _list255.size; ++_i257)
+        org.apache.thrift.protocol.TList _list263 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
+        struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list263.size);
+        int _elem264;
+        for (int _i265 = 0; _i265 < _list263.size; ++_i265)
         {
-          _elem256 = iprot.readI32();
-          struct.grantedFunctionCategoryIds.add(_elem256);
+          _elem264 = iprot.readI32();
+          struct.grantedFunctionCategoryIds.add(_elem264);
         }
       }
       struct.setGrantedFunctionCategoryIdsIsSet(true);

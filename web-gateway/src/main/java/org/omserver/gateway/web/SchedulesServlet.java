@@ -218,6 +218,7 @@ final class SchedulesServlet
         row.put("overlap", schedule.getOverlap().name().toLowerCase(java.util.Locale.ROOT));
         row.put("paused", schedule.isPaused());
         row.put("nextRun", schedule.isSetNextRunMillis() ? time(schedule.getNextRunMillis()) : "");
+        row.put("laterRuns", schedule.isSetLaterRunsMillis() ? schedule.getLaterRunsMillis().stream().map(SchedulesServlet::time).toList() : List.of());
         row.put("lastRun", schedule.isSetLastRunMillis() ? time(schedule.getLastRunMillis()) : "");
         row.put("lastJob", schedule.isSetLastJobId() ? String.valueOf(schedule.getLastJobId()) : "");
         row.put("lastOutcome", schedule.isSetLastOutcome() ? schedule.getLastOutcome() : "");
