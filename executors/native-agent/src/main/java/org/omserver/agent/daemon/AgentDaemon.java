@@ -180,8 +180,8 @@ public final class AgentDaemon
             AgentIdentity identity = identity(config, intake, facts);
             Optional<UpdateState> update = lastUpdate(config);
             String address = intake.announce(identity, facts, update.map(AgentDaemon::report)).getAddress();
-            log.info("agent {} version {} announced to the master at {}:{}; the master calls it at {}:{}", identity.agentId(), version(), config.masterHost(),
-                    config.masterPort(), address, socket.getPort());
+            log.info("agent {} announced to the master at {}:{} as version {}; the master calls it at {}:{}", identity.agentId(), config.masterHost(),
+                    config.masterPort(), version(), address, socket.getPort());
             if (supervised()) {
                 markAnnounced(config);
             }
