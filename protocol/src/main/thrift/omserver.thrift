@@ -849,7 +849,9 @@ struct AgentInfo {
   13: optional double cpuPercent,
   14: optional i64 memoryUsed,
   15: optional i64 memoryTotal,
-  16: required i32 cores
+  16: required i32 cores,
+  /** Only in agentMetrics (the agent page): its last self-update, e.g. "ROLLED_BACK from 1.0.0 to 3.0.0 at …: why". */
+  17: optional string lastUpdate
 }
 
 struct AgentsRequest {

@@ -159,6 +159,12 @@ final class TestSelfUpdate
         assertThat(last.rolledBack()).isTrue();
         assertThat(last.to()).isEqualTo("3.0.0");
         assertThat(last.packageName()).isEqualTo("broken-3.0.0.zip");
+        try (TestingMasterClient client = master.client()) {
+            String session = client.login("admin", "pw-admin").getSession();
+            String shown = client.call("agentMetrics", new org.omserver.protocol.thrift.AgentMetricsRequest(session, agentId),
+                    new org.omserver.protocol.thrift.AgentMetricsReply()).getAgent().getLastUpdate();
+            assertThat(shown).startsWith("ROLLED_BACK from 1.0.0 to 3.0.0 (package broken-3.0.0.zip)").contains("rolled back to 1.0.0");
+        }
         assertThat(master.catalog().audit().latest(500)).anySatisfy(entry -> {
             assertThat(entry.action()).isEqualTo("agent.update");
             assertThat(entry.outcome()).isEqualTo("rolled-back");
