@@ -48,9 +48,10 @@ final class TestAgentSupervisor
         new UpdateState(UpdateState.State.PENDING, "1.0.0", "2.0.0", "agent-2.0.0.zip", Instant.now(), "").write(state);
         Files.writeString(tmp.resolve("token"), "omt1.0123456789abcdef." + "A".repeat(43));
 
-        try (ServerSocket silentMaster = new ServerSocket(0, 50, InetAddress.getByName(ADDRESS))) {
-            List<Socket> held = new ArrayList<>();
-            Thread accepting = Thread.ofVirtual().start(() -> {
+        ServerSocket silentMaster = new ServerSocket(0, 50, InetAddress.getByName(ADDRESS));
+        List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            Thread.ofVirtual().start(() -> {
                 try {
                     while (true) {
                         held.add(silentMaster.accept());
@@ -76,9 +77,10 @@ final class TestAgentSupervisor
             UpdateState after = UpdateState.read(state).orElseThrow();
             assertThat(after.state()).isEqualTo(UpdateState.State.ROLLED_BACK);
             assertThat(after.detail()).isEqualTo("version 2.0.0 did not announce itself to the master within 2 s; rolled back to 1.0.0");
+        }
+        finally {
             silentMaster.close();
-            accepting.join();
-            for (Socket socket : held) {
+            for (Socket socket : List.copyOf(held)) {
                 socket.close();
             }
         }
