@@ -67,6 +67,7 @@ final class Rows
         public String role;
         public boolean enabled;
         public LocalDateTime createdAt;
+        public LocalDateTime lastLoginAt;
     }
 
     static final class JobRow
