@@ -23,6 +23,8 @@ OUT=${OUT:-$HERE/target/ssh-fanout-$(date +%Y%m%d-%H%M%S).tsv}
 export FLEET_STATE=${FLEET_STATE:-/tmp/ssh-fleet}
 S=$FLEET_STATE
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+DB=${DB:-mariadb}    # the master's catalog: mariadb (a fresh database omserver_bench on 127.0.0.1:3306, as deployed) or h2 (embedded)
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # extra JVM options for the OMServer runs, e.g. -XX:StartFlightRecording=...
 CG_CPU_CLIENT=/sys/fs/cgroup/cpu/sshfleet/client
 CG_ACCT_CLIENT=/sys/fs/cgroup/cpuacct/sshfleet-client
 CURVE="-o KexAlgorithms=curve25519-sha256"
@@ -41,6 +43,17 @@ for n in $PEER_COUNTS; do
     [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le "$MAXN" ] || die "PEER_COUNTS: $n is not 1..$MAXN (the largest of COUNTS)"
 done
 [[ "$RUNS" =~ ^[1-9]$ ]] || die "RUNS must be 1..9"
+case "$DB" in
+    h2) DB_ARGS=() ;;
+    mariadb)
+        mariadb-admin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1 \
+            || die "MariaDB does not answer on 127.0.0.1:3306 as root: start it (start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd) or use DB=h2"
+        mariadb --protocol=tcp -h127.0.0.1 -P3306 -uroot -e 'DROP DATABASE IF EXISTS omserver_bench; CREATE DATABASE omserver_bench CHARACTER SET utf8mb4' \
+            || die "cannot create the database omserver_bench"
+        DB_PID=$(pidof mariadbd || pidof mysqld) || die "cannot find the MariaDB server process (for its CPU time)"
+        DB_ARGS=(--db-url "jdbc:mysql://127.0.0.1:3306/omserver_bench" --db-user root --db-password "" --db-pid "${DB_PID%% *}") ;;
+    *) die "DB must be mariadb or h2" ;;
+esac
 [[ "$PEER_RUNS_LARGE" =~ ^[1-9]$ ]] || die "PEER_RUNS_LARGE must be 1..9"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -82,14 +95,14 @@ close_control_masters() {   # ends ansible's ControlPersist ssh masters through 
     done
 }
 
-echo "== OMServer: a master in this process tree, H2, Thrift client; cold then warm per run" >&2
+echo "== OMServer: a master in this process tree, catalog in $DB, Thrift client; cold then warm per run" >&2
 COMMA_COUNTS=$(echo $COUNTS | tr ' ' ',')
-"$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
+"$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench "${DB_ARGS[@]}" \
     --state "$S" --counts "$COMMA_COUNTS" --runs "$RUNS" --max-parallel "$PARALLEL" --pool-max "$MAXN" \
     | grep '^RESULT' | tee -a "$OUT"
 # bounded resources: the largest N again with the default pool cap (128), one run: threads and fds follow the
 # configuration, not N (hosts beyond the cap reconnect on the warm job)
-"$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
+"$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench "${DB_ARGS[@]}" \
     --state "$S" --counts "$MAXN" --runs 1 --max-parallel "$PARALLEL" --pool-max 128 --label omserver-pool128 \
     | grep '^RESULT' | tee -a "$OUT"
 

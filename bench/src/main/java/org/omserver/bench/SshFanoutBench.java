@@ -43,13 +43,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
  * The "ours" half of bench/ssh-fanout.sh: runs {@code hostname} on the first N hosts of the loopback fleet through a
- * real master (in-process, H2, Thrift client, v2 envelopes, the ssh backend) and prints one {@code RESULT} line per
+ * real master (in-process, H2 or MariaDB, Thrift client, v2 envelopes, the ssh backend) and prints one {@code RESULT} line per
  * measured job: wall time from submit to the last event, this process's CPU, the fleet's sshd CPU (its cpuacct
- * cgroup), peak platform threads, file descriptors and heap. Each run starts a fresh master (empty connection pool)
+ * cgroup), peak platform threads, file descriptors and heap, and the database server's CPU when the catalog is in
+ * MySQL/MariaDB ({@code --db-url}, {@code --db-user}, {@code --db-password}, {@code --db-pid}; default: embedded H2). Each run starts a fresh master (empty connection pool)
  * and runs a cold job (new connections) then a warm job (the same hosts again, pooled connections).
  *
  * <p>Usage: {@code SshFanoutBench --state /tmp/ssh-fleet --counts 10,100,500,1000 --runs 3 --max-parallel 64
@@ -59,7 +61,7 @@ import java.util.stream.Stream;
 public final class SshFanoutBench
 {
     private static final String SECRET = "ssh fan-out benchmark secret, loopback only";
-    private static final String DB_URL = "jdbc:h2:mem:omserver-bench;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+    private static final String H2_URL = "jdbc:h2:mem:omserver-bench;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
     private static final int MODULE_ID = 9001;
     private static final int FLEET_PORT = 2222;
     private static final String FLEET_USER = "sshfleet";
@@ -82,6 +84,10 @@ public final class SshFanoutBench
         String maxParallel = options.getOrDefault("max-parallel", "64");
         String poolMax = options.getOrDefault("pool-max", "1000");
         String label = options.getOrDefault("label", "omserver");
+        // the database: embedded H2 (the demo's) or, as a master is deployed, a MySQL/MariaDB server whose CPU is
+        // read from /proc/<db-pid>/stat and reported apart (it shares the cores with everything else)
+        Database db = new Database(options.getOrDefault("db-url", H2_URL), options.getOrDefault("db-user", ""),
+                options.getOrDefault("db-password", ""), Optional.ofNullable(options.get("db-pid")).map(Long::parseLong));
         int largest = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
         if (largest > 2000 || runs < 1 || runs > 10) {
             throw new IllegalArgumentException("counts must be at most 2000 hosts and runs 1-10");
@@ -92,7 +98,11 @@ public final class SshFanoutBench
 
         Map<String, String> properties = new HashMap<>();
         properties.put("master.port", "0");
-        properties.put("db.url", DB_URL);
+        properties.put("db.url", db.url());
+        if (!db.user().isEmpty()) {
+            properties.put("db.user", db.user());
+            properties.put("db.password", db.password());
+        }
         properties.put("run.max-parallel", maxParallel);
         properties.put("executor.ssh.private-key", state.resolve("client/id_ed25519").toString());
         properties.put("executor.ssh.known-hosts", state.resolve("known_hosts").toString());
@@ -102,7 +112,7 @@ public final class SshFanoutBench
         MasterConfig config = MasterConfig.fromProperties(properties);
 
         try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC())) {
-            seed(master, fleet);
+            seed(master, fleet, db);
         }
         for (int n : counts) {
             List<String> hosts = fleet.subList(0, n);
@@ -112,9 +122,10 @@ public final class SshFanoutBench
                         Client client = new Client(master.port())) {
                     String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
                     for (String mode : List.of("cold", "warm")) {
-                        Measurement m = measure(cpuacct, () -> runJob(client, session, hosts, expected));
-                        System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d%n", label, mode, n, run,
-                                m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB());
+                        Measurement m = measure(cpuacct, db, () -> runJob(client, session, hosts, expected));
+                        System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s%n", label, mode, n, run,
+                                m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB(),
+                                m.dbCpuMillis().isPresent() ? String.valueOf(m.dbCpuMillis().getAsLong()) : "");
                         System.out.flush();
                     }
                 }
@@ -122,7 +133,34 @@ public final class SshFanoutBench
         }
     }
 
-    private static void seed(MasterServer master, List<String> fleet)
+    /** Where the master keeps its catalog; {@code pid} is the database server's process when it is not in this JVM. */
+    private record Database(String url, String user, String password, Optional<Long> pid)
+    {
+        Connection connect()
+                throws SQLException
+        {
+            return user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+        }
+
+        /** CPU time (user + system) of the database server process so far, when it is one. */
+        OptionalLong cpuMillis()
+                throws IOException
+        {
+            if (pid.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            String stat = Files.readString(Path.of("/proc", pid.get().toString(), "stat"));
+            // the fields after the parenthesised command name: state is field 3, utime 14 and stime 15
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return OptionalLong.of(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+        }
+    }
+
+    // USER_HZ: 100 on every Linux architecture this runs on
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private static void seed(MasterServer master, List<String> fleet, Database db)
             throws SQLException
     {
         if (master.catalog().users().find("admin").isPresent()) {
@@ -136,7 +174,7 @@ public final class SshFanoutBench
         }
         master.catalog().users().create("admin", PASSWORD.toCharArray(), Role.ADMIN);
         // no repository writes modules yet (authoring is its own issue): the bench module goes in with SQL
-        try (Connection connection = DriverManager.getConnection(DB_URL); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO module_list (ID, module_name, module_caption, module_extend, backend, param_schema, command_template, "
                     + "timeout_seconds, needs_root, enabled) VALUES (" + MODULE_ID + ", 'bench hostname', 'Prints the host name.', NULL, 'any', '[]', "
                     + "'[\"hostname\"]', 60, FALSE, TRUE)");
@@ -186,10 +224,11 @@ public final class SshFanoutBench
                 throws Exception;
     }
 
-    private record Measurement(long wallMillis, long clientCpuMillis, long sshdCpuMillis, int ok, int peakThreads, long peakFds, long peakHeapMiB) {}
+    private record Measurement(long wallMillis, long clientCpuMillis, long sshdCpuMillis, int ok, int peakThreads, long peakFds, long peakHeapMiB,
+            OptionalLong dbCpuMillis) {}
 
     /** Runs {@code job} while a sampler records peak threads, fds and heap every 20 ms. */
-    private static Measurement measure(Path cpuacct, Job job)
+    private static Measurement measure(Path cpuacct, Database db, Job job)
             throws Exception
     {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -197,16 +236,18 @@ public final class SshFanoutBench
         Sampler sampler = new Sampler(threads);
         Thread samplerThread = Thread.ofPlatform().name("bench-sampler").daemon(true).start(sampler);
         long sshd0 = Long.parseLong(Files.readString(cpuacct).trim());
+        OptionalLong db0 = db.cpuMillis();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         int ok = job.run();
         long wall = System.nanoTime() - wall0;
         long cpu = os.getProcessCpuTime() - cpu0;
         long sshd = Long.parseLong(Files.readString(cpuacct).trim()) - sshd0;
+        OptionalLong db1 = db.cpuMillis();
         sampler.stop = true;
         samplerThread.join();
         return new Measurement(wall / 1_000_000, cpu / 1_000_000, sshd / 1_000_000, ok, sampler.peakThreads, sampler.peakFds,
-                sampler.peakHeap / (1024 * 1024));
+                sampler.peakHeap / (1024 * 1024), db0.isPresent() ? OptionalLong.of(db1.getAsLong() - db0.getAsLong()) : OptionalLong.empty());
     }
 
     private static final class Sampler

@@ -30,6 +30,7 @@ import org.omserver.catalog.job.HostResultRecord;
 import org.omserver.catalog.job.HostCounts;
 import org.omserver.catalog.job.HostSummaryRecord;
 import org.omserver.catalog.job.JobQuery;
+import org.omserver.catalog.job.JobHostResult;
 import org.omserver.catalog.job.JobRecord;
 import org.omserver.catalog.job.JobRepository;
 import org.omserver.catalog.job.JobSummaryRecord;
@@ -345,6 +346,26 @@ abstract class AbstractTestCatalog
         assertThat(catalog.jobs().find(id).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
         assertThatThrownBy(() -> catalog.jobs().setStatus(987654321L, JobStatus.FINISHED)).hasMessageContaining("no job 987654321");
         assertThat(catalog.jobs().find(987654321L)).isEmpty();
+    }
+
+    @Test
+    void hostResultsOfSeveralJobsAreStoredInOneTransactionAllOrNone()
+    {
+        JobRecord template = new JobRecord(0, Instant.now(), "alice", 1001, Map.of(), List.of("10.0.0.1", "10.0.0.2"), JobStatus.RUNNING);
+        long first = catalog.jobs().create(template);
+        long second = catalog.jobs().create(template);
+        HostResultRecord one = new HostResultRecord("10.0.0.1", "web1", true, OptionalInt.of(0), Optional.empty(), "", Duration.ofMillis(3),
+                "web1\n", "", false);
+        HostResultRecord two = new HostResultRecord("10.0.0.2", "web2", false, OptionalInt.of(1), Optional.of("EXIT_CODE"), "", Duration.ofMillis(4),
+                "", "no such file\n", false);
+        catalog.jobs().addHostResults(List.of(new JobHostResult(first, one), new JobHostResult(first, two), new JobHostResult(second, one)));
+        assertThat(catalog.jobs().hostResults(first)).containsExactly(one, two);
+        assertThat(catalog.jobs().hostResults(second)).containsExactly(one);
+
+        // a batch with one row breaking the key stores nothing of it
+        assertThatThrownBy(() -> catalog.jobs().addHostResults(List.of(new JobHostResult(second, two), new JobHostResult(second, one))))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(catalog.jobs().hostResults(second)).containsExactly(one);
     }
 
     @Test

@@ -30,8 +30,8 @@ import static java.util.Objects.requireNonNull;
  * {@code maxInFlight} at once (never more than {@code run.max-parallel}), each host on its own virtual thread, so a
  * slow host holds back nobody but its own batch. Before each launch the dispatcher checks whether the job was
  * cancelled or its failure threshold exceeded; hosts it does not launch finish SKIPPED. Each host's result goes to
- * the job's event sequence and to the database as soon as it arrives; the job row gets its final status and host
- * counts after the last host.
+ * the job's event sequence and to the database as soon as it arrives (hosts finishing together share one commit:
+ * {@link ResultWriter}); the job row gets its final status and host counts after the last host.
  */
 public final class JobRunner
         implements AutoCloseable
@@ -41,6 +41,7 @@ public final class JobRunner
 
     private final Backends backends;
     private final JobRepository repository;
+    private final ResultWriter results;
     private final JobRegistry registry;
     private final int maxParallel;
     private final Clock clock;
@@ -52,6 +53,7 @@ public final class JobRunner
     {
         this.backends = requireNonNull(backends, "backends is null");
         this.repository = requireNonNull(repository, "repository is null");
+        this.results = new ResultWriter(repository);
         this.registry = requireNonNull(registry, "registry is null");
         this.maxParallel = maxParallel;
         this.clock = requireNonNull(clock, "clock is null");
@@ -200,7 +202,7 @@ public final class JobRunner
         // a cancelled or interrupted host thread still stores its result: an interrupt would close the JDBC socket
         boolean interrupted = Thread.interrupted();
         try {
-            repository.addHostResult(job.id(), claim.get().record());
+            results.store(job.id(), claim.get().record());
             if (claim.get().last()) {
                 JobStatus status = finalStatus(job);
                 repository.finish(job.id(), status, job.progress().counts(), job.stopReason());
