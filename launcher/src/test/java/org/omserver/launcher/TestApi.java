@@ -463,6 +463,47 @@ class TestApi
         assertThat(stack.master().catalog().modules().find(1003).orElseThrow().enabled()).isTrue();
     }
 
+    @Test
+    void usersAndTheAuditLogAreReadOverTheApiWithPagingBothWays()
+            throws Exception
+    {
+        String viewer = token("viewer");
+        JsonNode users = ok(send("GET", "/api/v1/users", admin, null)).get("users");
+        JsonNode viewerRow = null;
+        for (JsonNode user : users) {
+            if (user.get("username").asText().equals("viewer")) {
+                viewerRow = user;
+            }
+        }
+        assertThat(viewerRow).isNotNull();
+        assertThat(viewerRow.get("role").asText()).isEqualTo("viewer");
+        assertThat(viewerRow.get("lastLoginMillis").asLong()).isPositive();
+        assertThat(viewerRow.get("openSessions").asInt()).isPositive();
+        assertError(send("GET", "/api/v1/users", viewer, null), 403, "FORBIDDEN", "");
+        assertError(send("GET", "/api/v1/audit", viewer, null), 403, "FORBIDDEN", "");
+
+        for (int i = 0; i < 5; i++) {
+            stack.master().catalog().audit().record(new org.omserver.catalog.audit.AuditEntry(java.time.Instant.now(), "api-auditee", "127.0.41.9",
+                    "submit", java.util.OptionalInt.empty(), "{}", "", "accepted", java.util.Optional.of("row " + i)));
+        }
+        List<Long> ids = new ArrayList<>();
+        JsonNode page = ok(send("GET", "/api/v1/audit?actor=api-auditee&limit=2", admin, null));
+        page.get("records").forEach(record -> ids.add(record.get("id").asLong()));
+        JsonNode older = ok(send("GET", "/api/v1/audit?actor=api-auditee&limit=2&before=" + page.get("nextBefore").asLong(), admin, null));
+        older.get("records").forEach(record -> ids.add(record.get("id").asLong()));
+        assertThat(ids).hasSize(4).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        JsonNode newer = ok(send("GET", "/api/v1/audit?actor=api-auditee&limit=2&after=" + ids.get(2), admin, null));
+        assertThat(newer.get("records").findValuesAsText("actor")).containsOnly("api-auditee");
+        assertThat(newer.get("records").get(0).get("id").asLong()).isEqualTo(ids.get(0));
+        assertThat(newer.get("records").get(1).get("id").asLong()).isEqualTo(ids.get(1));
+        assertError(send("GET", "/api/v1/audit?before=9&after=2", admin, null), 400, "INVALID_REQUEST", "not both");
+        assertError(send("GET", "/api/v1/audit?outcome=maybe", admin, null), 400, "INVALID_REQUEST", "outcome must be accepted, refused or an error code");
+
+        JsonNode ended = ok(send("DELETE", "/api/v1/users/viewer/sessions", admin, null));
+        assertThat(ended.get("sessionsEnded").asInt()).isPositive();
+        assertError(send("GET", "/api/v1/modules", viewer, null), 401, "UNAUTHENTICATED", "");
+    }
+
     private String token(String username)
             throws Exception
     {

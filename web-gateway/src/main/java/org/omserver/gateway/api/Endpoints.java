@@ -570,6 +570,9 @@ public final class Endpoints
             row.put("createdAtMillis", user.getCreatedAtMillis());
             row.put("grantedFunctionCategoryIds", user.getGrantedFunctionCategoryIds());
             row.put("openSessions", user.getOpenSessions());
+            if (user.isSetLastLoginMillis()) {
+                row.put("lastLoginMillis", user.getLastLoginMillis());
+            }
             return row;
         }).toList()));
     }
@@ -591,9 +594,10 @@ public final class Endpoints
             throws ApiException, MasterException, MasterUnavailableException
     {
         String token = call.bearerToken();
-        call.allowQuery(Set.of("before", "limit", "actor", "action", "outcome", "since", "until", "text"));
+        call.allowQuery(Set.of("before", "after", "limit", "actor", "action", "outcome", "since", "until", "text"));
         var request = new org.omserver.protocol.thrift.AuditQueryRequest(token);
         call.numberQuery("before", 1, Long.MAX_VALUE / 2).ifPresent(request::setBeforeId);
+        call.numberQuery("after", 0, Long.MAX_VALUE / 2).ifPresent(request::setAfterId);
         call.numberQuery("limit", 1, 500).ifPresent(limit -> request.setLimit((int) limit));
         for (String name : List.of("actor", "action", "outcome", "text")) {
             String value = call.query(name);
