@@ -164,6 +164,7 @@ public final class Stages
         return Stage.named("createSession", call -> {
             Principal principal = call.requirePrincipal();
             Session session = sessions.create(principal.username(), principal.role());
+            catalog.users().recordLogin(principal.username());
             call.setReply(new LoginReply(session.token(), session.username(), Replies.role(session.role()), session.expiresAt().toEpochMilli()));
         });
     }
