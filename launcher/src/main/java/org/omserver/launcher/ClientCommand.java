@@ -65,8 +65,8 @@ final class ClientCommand
               cmd=cronremove,cron=min;hour;day;month;weekday;abs-path;process-name  (or entry=ID from cronlist)
               cmd=password,account=NAME,password=SECRET                        change an OS account's password (agent as root)
               cmd=unzip,unzipfile=/path/a.zip,path=/dest                        extract under the agent's allow.unzip-roots
-              cmd=downloads,file=NAME,path=DIR                                 copy a stored file to the hosts, checksum verified (module 2010)
-            Not available yet: updateself.""";
+              cmd=updateself,package=NAME                                      update the agents from a signed package (module 2050)
+              cmd=downloads,file=NAME,path=DIR                                 copy a stored file to the hosts, checksum verified (module 2010)""";
 
     @Spec
     CommandSpec spec;
