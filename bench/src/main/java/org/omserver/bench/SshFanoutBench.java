@@ -55,7 +55,9 @@ import java.util.stream.Stream;
  * and runs a cold job (new connections) then a warm job (the same hosts again, pooled connections).
  *
  * <p>Usage: {@code SshFanoutBench --state /tmp/ssh-fleet --counts 10,100,500,1000 --runs 3 --max-parallel 64
- * --pool-max 1000 --label omserver} (the label names the tool in the RESULT lines). Every host's output must equal this machine's host name (the fleet is this machine), or the
+ * --pool-max 1000 --warmup-hosts 16 --label omserver} (the label names the tool in the RESULT lines; with warmup-hosts,
+ * each fresh master first runs one unmeasured job on that many extra fleet hosts beyond the largest count; with
+ * jit-warmup K, K rounds on up to 500 hosts come first, labelled {@code <label>-jit-warmup}). Every host's output must equal this machine's host name (the fleet is this machine), or the
  * run fails.
  */
 public final class SshFanoutBench
@@ -89,10 +91,15 @@ public final class SshFanoutBench
         Database db = new Database(options.getOrDefault("db-url", H2_URL), options.getOrDefault("db-user", ""),
                 options.getOrDefault("db-password", ""), Optional.ofNullable(options.get("db-pid")).map(Long::parseLong));
         int largest = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (largest > 2000 || runs < 1 || runs > 10) {
-            throw new IllegalArgumentException("counts must be at most 2000 hosts and runs 1-10");
+        int warmupHosts = Integer.parseInt(options.getOrDefault("warmup-hosts", "0"));
+        int jitWarmupRounds = Integer.parseInt(options.getOrDefault("jit-warmup", "0"));
+        if (largest > 2000 || runs < 1 || runs > 10 || warmupHosts < 0 || warmupHosts > 64 || jitWarmupRounds < 0 || jitWarmupRounds > 10) {
+            throw new IllegalArgumentException("counts must be at most 2000 hosts, runs 1-10, warmup-hosts 0-64 and jit-warmup 0-10");
         }
-        List<String> fleet = fleetAddresses(state.resolve("inv").resolve(String.valueOf(largest)).resolve("hosts.txt"), largest);
+        List<String> everyHost = fleetAddresses(state.resolve("inv").resolve(String.valueOf(largest + warmupHosts)).resolve("hosts.txt"),
+                largest + warmupHosts);
+        List<String> fleet = everyHost.subList(0, largest);
+        List<String> warmup = everyHost.subList(largest, largest + warmupHosts);
         Path cpuacct = Path.of(Files.readString(state.resolve("cgroup.server")).trim()).resolve("cpuacct.usage");
         String expected = localHostName();
 
@@ -112,23 +119,40 @@ public final class SshFanoutBench
         MasterConfig config = MasterConfig.fromProperties(properties);
 
         try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC())) {
-            seed(master, fleet, db);
+            seed(master, everyHost, db);
+        }
+        // the JIT's warm-up, as a master that has been serving jobs for a while has had it: rounds on up to 500 hosts,
+        // printed under their own label (what the first jobs after a start cost) and left out of the measured rows
+        List<String> jitHosts = fleet.subList(0, Math.min(largest, 500));
+        for (int round = 1; round <= jitWarmupRounds; round++) {
+            measuredRun(config, cpuacct, db, warmup, jitHosts, round, label + "-jit-warmup", expected);
         }
         for (int n : counts) {
-            List<String> hosts = fleet.subList(0, n);
             for (int run = 1; run <= runs; run++) {
-                // a fresh master per run: its ssh executor starts with an empty pool, so the first job is cold
-                try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
-                        Client client = new Client(master.port())) {
-                    String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
-                    for (String mode : List.of("cold", "warm")) {
-                        Measurement m = measure(cpuacct, db, () -> runJob(client, session, hosts, expected));
-                        System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s%n", label, mode, n, run,
-                                m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB(),
-                                m.dbCpuMillis().isPresent() ? String.valueOf(m.dbCpuMillis().getAsLong()) : "");
-                        System.out.flush();
-                    }
-                }
+                measuredRun(config, cpuacct, db, warmup, fleet.subList(0, n), run, label, expected);
+            }
+        }
+    }
+
+    /** A fresh master (its ssh executor starts with an empty pool), a cold job (new connections), then a warm one. */
+    private static void measuredRun(MasterConfig config, Path cpuacct, Database db, List<String> warmup, List<String> hosts, int run, String label,
+            String expected)
+            throws Exception
+    {
+        try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
+                Client client = new Client(master.port())) {
+            String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
+            if (!warmup.isEmpty()) {
+                // as a long-running master would be: database pool filled, executor and code paths used once,
+                // on hosts outside the measured set, so the measured cold job still opens every connection
+                runJob(client, session, warmup, expected);
+            }
+            for (String mode : List.of("cold", "warm")) {
+                Measurement m = measure(cpuacct, db, () -> runJob(client, session, hosts, expected));
+                System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s%n", label, mode, hosts.size(), run,
+                        m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB(),
+                        m.dbCpuMillis().isPresent() ? String.valueOf(m.dbCpuMillis().getAsLong()) : "");
+                System.out.flush();
             }
         }
     }

@@ -118,6 +118,16 @@ final class TestingStack
         return directory.resolve("release");
     }
 
+    /** Runs one SQL statement on the stack's database (tests that set up rows the pages cannot make). */
+    void execute(String sql)
+            throws SQLException
+    {
+        try (Connection connection = DriverManager.getConnection(mysql.config().jdbcUrl(), mysql.config().user(), mysql.config().password());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.executeUpdate();
+        }
+    }
+
     private void insertModule(int id, String name, String commandTemplate)
             throws SQLException
     {
@@ -130,16 +140,6 @@ final class TestingStack
             insert.setString(3, "Test module: " + name);
             insert.setString(4, commandTemplate);
             insert.executeUpdate();
-        }
-    }
-
-    /** Runs one SQL statement on the master's database. */
-    void execute(String sql)
-            throws SQLException
-    {
-        try (Connection connection = DriverManager.getConnection(mysql.config().jdbcUrl(), mysql.config().user(), mysql.config().password());
-                java.sql.Statement statement = connection.createStatement()) {
-            statement.execute(sql);
         }
     }
 

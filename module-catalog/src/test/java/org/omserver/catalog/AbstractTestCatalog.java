@@ -126,6 +126,18 @@ abstract class AbstractTestCatalog
         assertThat(catalog.agents().deleteMetricsBefore(now.plusSeconds(90))).isEqualTo(1);
         assertThat(catalog.agents().metrics("agt-catalog", now)).extracting(AgentMetric::cpuPercent).containsExactly(50.0);
 
+        // the last self-update an agent reported, with the version and time of its announcement
+        assertThat(catalog.agents().updateStatus("agt-catalog").orElseThrow().lastUpdate()).isEmpty();
+        org.omserver.catalog.agent.AgentUpdate update = new org.omserver.catalog.agent.AgentUpdate("ROLLED_BACK", "0.1.1", "0.2.0", "agent-0.2.0.zip",
+                now.plusSeconds(10), "version 0.2.0 exited with code 1 before it announced itself; rolled back to 0.1.1");
+        catalog.agents().recordUpdate("agt-catalog", update);
+        org.omserver.catalog.agent.AgentUpdateStatus status = catalog.agents().updateStatus("agt-catalog").orElseThrow();
+        assertThat(status.agentVersion()).isEqualTo("0.1.1");
+        assertThat(status.announcedAt()).contains(now);
+        assertThat(status.lastUpdate()).contains(update);
+        assertThat(status.lastUpdate().orElseThrow().rolledBack()).isTrue();
+        assertThat(catalog.agents().updateStatus("agt-CATALOG")).isEmpty();
+
         assertThat(catalog.agents().revoke("agt-catalog", now.plusSeconds(200))).isTrue();
         assertThat(catalog.agents().revoke("agt-catalog", now.plusSeconds(300))).isFalse();
         assertThat(catalog.agents().findActiveAt("10.9.9.9")).isEmpty();

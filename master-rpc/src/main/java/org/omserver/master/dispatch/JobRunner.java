@@ -99,13 +99,14 @@ public final class JobRunner
     {
         Semaphore slots = new Semaphore(Math.min(rolling.maxInFlight(), maxParallel));
         int next = 0;
+        int batchIndex = 0;
         try {
             while (next < hosts.size()) {
-                List<PlannedHost> batch = hosts.subList(next, Math.min(hosts.size(), next + rolling.batchSize()));
+                List<PlannedHost> batch = hosts.subList(next, Math.min(hosts.size(), next + rolling.batchSize(batchIndex)));
                 CountDownLatch batchDone = new CountDownLatch(batch.size());
                 for (PlannedHost host : batch) {
                     slots.acquire();
-                    if (stopLaunching(job, rolling)) {
+                    if (stopLaunching(job, rolling, host == batch.get(0) ? batchIndex - 1 : batchIndex)) {
                         slots.release();
                         return;
                     }
@@ -128,6 +129,7 @@ public final class JobRunner
                     next++;
                 }
                 batchDone.await();
+                batchIndex++;
             }
         }
         catch (InterruptedException e) {
@@ -140,8 +142,11 @@ public final class JobRunner
         }
     }
 
-    /** True when no more hosts may start: the job was cancelled, the master is closing, or too many hosts failed. */
-    private boolean stopLaunching(Job job, Rolling rolling)
+    /**
+     * True when no more hosts may start: the job was cancelled, the master is closing, or too many hosts failed.
+     * {@code lastBatch} is the batch whose failure would stop this launch (0 is the first, the canary when there is one).
+     */
+    private boolean stopLaunching(Job job, Rolling rolling, int lastBatch)
     {
         if (closing || job.cancelled()) {
             return true;
@@ -150,7 +155,9 @@ public final class JobRunner
             int failed = job.progress().failed();
             int threshold = rolling.failureThreshold().getAsInt();
             if (failed > threshold) {
-                job.stop("stopped: " + failed + " failures exceeded the threshold of " + threshold);
+                job.stop(rolling.canary() && lastBatch == 0 ? "stopped: the canary host failed; no other host was touched"
+                        : rolling.canary() ? "stopped: batch " + lastBatch + " after the canary had a failed host; no further host was launched"
+                        : "stopped: " + failed + " failures exceeded the threshold of " + threshold);
                 log.info("job {}: {}", job.id(), job.stopReason().orElseThrow());
                 return true;
             }

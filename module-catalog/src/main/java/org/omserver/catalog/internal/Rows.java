@@ -81,6 +81,7 @@ public final class Rows
         public String role;
         public boolean enabled;
         public LocalDateTime createdAt;
+        public LocalDateTime lastLoginAt;
     }
 
     public static final class JobRow

@@ -708,14 +708,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
           case 4: // POINTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list322 = iprot.readListBegin();
-                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list322.size);
-                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem323;
-                for (int _i324 = 0; _i324 < _list322.size; ++_i324)
+                org.apache.thrift.protocol.TList _list330 = iprot.readListBegin();
+                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list330.size);
+                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem331;
+                for (int _i332 = 0; _i332 < _list330.size; ++_i332)
                 {
-                  _elem323 = new AgentMetricPoint();
-                  _elem323.read(iprot);
-                  struct.points.add(_elem323);
+                  _elem331 = new AgentMetricPoint();
+                  _elem331.read(iprot);
+                  struct.points.add(_elem331);
                 }
                 iprot.readListEnd();
               }
@@ -772,9 +772,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
         oprot.writeFieldBegin(POINTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.points.size()));
-          for (AgentMetricPoint _iter325 : struct.points)
+          for (AgentMetricPoint _iter333 : struct.points)
           {
-            _iter325.write(oprot);
+            _iter333.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -806,9 +806,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       oprot.writeI64(struct.toMillis);
       {
         oprot.writeI32(struct.points.size());
-        for (AgentMetricPoint _iter326 : struct.points)
+        for (AgentMetricPoint _iter334 : struct.points)
         {
-          _iter326.write(oprot);
+          _iter334.write(oprot);
         }
       }
       oprot.writeI64(struct.bucketMillis);
@@ -825,14 +825,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       struct.toMillis = iprot.readI64();
       struct.setToMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list327 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list327.size);
-        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem328;
-        for (int _i329 = 0; _i329 < _list327.size; ++_i329)
+        org.apache.thrift.protocol.TList _list335 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list335.size);
+        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem336;
+        for (int _i337 = 0; _i337 < _list335.size; ++_i337)
         {
-          _elem328 = new AgentMetricPoint();
-          _elem328.read(iprot);
-          struct.points.add(_elem328);
+          _elem336 = new AgentMetricPoint();
+          _elem336.read(iprot);
+          struct.points.add(_elem336);
         }
       }
       struct.setPointsIsSet(true);

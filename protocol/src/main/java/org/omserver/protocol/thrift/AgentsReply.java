@@ -507,14 +507,14 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
           case 1: // AGENTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list314 = iprot.readListBegin();
-                struct.agents = new java.util.ArrayList<AgentInfo>(_list314.size);
-                @org.apache.thrift.annotation.Nullable AgentInfo _elem315;
-                for (int _i316 = 0; _i316 < _list314.size; ++_i316)
+                org.apache.thrift.protocol.TList _list322 = iprot.readListBegin();
+                struct.agents = new java.util.ArrayList<AgentInfo>(_list322.size);
+                @org.apache.thrift.annotation.Nullable AgentInfo _elem323;
+                for (int _i324 = 0; _i324 < _list322.size; ++_i324)
                 {
-                  _elem315 = new AgentInfo();
-                  _elem315.read(iprot);
-                  struct.agents.add(_elem315);
+                  _elem323 = new AgentInfo();
+                  _elem323.read(iprot);
+                  struct.agents.add(_elem323);
                 }
                 iprot.readListEnd();
               }
@@ -565,9 +565,9 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
         oprot.writeFieldBegin(AGENTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.agents.size()));
-          for (AgentInfo _iter317 : struct.agents)
+          for (AgentInfo _iter325 : struct.agents)
           {
-            _iter317.write(oprot);
+            _iter325.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -599,9 +599,9 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.agents.size());
-        for (AgentInfo _iter318 : struct.agents)
+        for (AgentInfo _iter326 : struct.agents)
         {
-          _iter318.write(oprot);
+          _iter326.write(oprot);
         }
       }
       oprot.writeI64(struct.nowMillis);
@@ -612,14 +612,14 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
     public void read(org.apache.thrift.protocol.TProtocol prot, AgentsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list319 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.agents = new java.util.ArrayList<AgentInfo>(_list319.size);
-        @org.apache.thrift.annotation.Nullable AgentInfo _elem320;
-        for (int _i321 = 0; _i321 < _list319.size; ++_i321)
+        org.apache.thrift.protocol.TList _list327 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.agents = new java.util.ArrayList<AgentInfo>(_list327.size);
+        @org.apache.thrift.annotation.Nullable AgentInfo _elem328;
+        for (int _i329 = 0; _i329 < _list327.size; ++_i329)
         {
-          _elem320 = new AgentInfo();
-          _elem320.read(iprot);
-          struct.agents.add(_elem320);
+          _elem328 = new AgentInfo();
+          _elem328.read(iprot);
+          struct.agents.add(_elem328);
         }
       }
       struct.setAgentsIsSet(true);

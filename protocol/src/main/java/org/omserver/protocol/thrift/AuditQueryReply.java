@@ -432,14 +432,14 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
           case 1: // RECORDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list290 = iprot.readListBegin();
-                struct.records = new java.util.ArrayList<AuditRecord>(_list290.size);
-                @org.apache.thrift.annotation.Nullable AuditRecord _elem291;
-                for (int _i292 = 0; _i292 < _list290.size; ++_i292)
+                org.apache.thrift.protocol.TList _list298 = iprot.readListBegin();
+                struct.records = new java.util.ArrayList<AuditRecord>(_list298.size);
+                @org.apache.thrift.annotation.Nullable AuditRecord _elem299;
+                for (int _i300 = 0; _i300 < _list298.size; ++_i300)
                 {
-                  _elem291 = new AuditRecord();
-                  _elem291.read(iprot);
-                  struct.records.add(_elem291);
+                  _elem299 = new AuditRecord();
+                  _elem299.read(iprot);
+                  struct.records.add(_elem299);
                 }
                 iprot.readListEnd();
               }
@@ -476,9 +476,9 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
         oprot.writeFieldBegin(RECORDS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.records.size()));
-          for (AuditRecord _iter293 : struct.records)
+          for (AuditRecord _iter301 : struct.records)
           {
-            _iter293.write(oprot);
+            _iter301.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -509,9 +509,9 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.records.size());
-        for (AuditRecord _iter294 : struct.records)
+        for (AuditRecord _iter302 : struct.records)
         {
-          _iter294.write(oprot);
+          _iter302.write(oprot);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -528,14 +528,14 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
     public void read(org.apache.thrift.protocol.TProtocol prot, AuditQueryReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list295 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.records = new java.util.ArrayList<AuditRecord>(_list295.size);
-        @org.apache.thrift.annotation.Nullable AuditRecord _elem296;
-        for (int _i297 = 0; _i297 < _list295.size; ++_i297)
+        org.apache.thrift.protocol.TList _list303 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.records = new java.util.ArrayList<AuditRecord>(_list303.size);
+        @org.apache.thrift.annotation.Nullable AuditRecord _elem304;
+        for (int _i305 = 0; _i305 < _list303.size; ++_i305)
         {
-          _elem296 = new AuditRecord();
-          _elem296.read(iprot);
-          struct.records.add(_elem296);
+          _elem304 = new AuditRecord();
+          _elem304.read(iprot);
+          struct.records.add(_elem304);
         }
       }
       struct.setRecordsIsSet(true);

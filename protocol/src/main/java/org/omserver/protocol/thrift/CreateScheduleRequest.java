@@ -1068,13 +1068,13 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
           case 5: // TARGETS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list216 = iprot.readListBegin();
-                struct.targets = new java.util.ArrayList<java.lang.String>(_list216.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem217;
-                for (int _i218 = 0; _i218 < _list216.size; ++_i218)
+                org.apache.thrift.protocol.TList _list224 = iprot.readListBegin();
+                struct.targets = new java.util.ArrayList<java.lang.String>(_list224.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem225;
+                for (int _i226 = 0; _i226 < _list224.size; ++_i226)
                 {
-                  _elem217 = iprot.readString();
-                  struct.targets.add(_elem217);
+                  _elem225 = iprot.readString();
+                  struct.targets.add(_elem225);
                 }
                 iprot.readListEnd();
               }
@@ -1086,15 +1086,15 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
           case 6: // PARAMS
             if (schemeField.type == org.apache.thrift.protocol.TType.MAP) {
               {
-                org.apache.thrift.protocol.TMap _map219 = iprot.readMapBegin();
-                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map219.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _key220;
-                @org.apache.thrift.annotation.Nullable java.lang.String _val221;
-                for (int _i222 = 0; _i222 < _map219.size; ++_i222)
+                org.apache.thrift.protocol.TMap _map227 = iprot.readMapBegin();
+                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map227.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _key228;
+                @org.apache.thrift.annotation.Nullable java.lang.String _val229;
+                for (int _i230 = 0; _i230 < _map227.size; ++_i230)
                 {
-                  _key220 = iprot.readString();
-                  _val221 = iprot.readString();
-                  struct.params.put(_key220, _val221);
+                  _key228 = iprot.readString();
+                  _val229 = iprot.readString();
+                  struct.params.put(_key228, _val229);
                 }
                 iprot.readMapEnd();
               }
@@ -1169,9 +1169,9 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
         oprot.writeFieldBegin(TARGETS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.targets.size()));
-          for (java.lang.String _iter223 : struct.targets)
+          for (java.lang.String _iter231 : struct.targets)
           {
-            oprot.writeString(_iter223);
+            oprot.writeString(_iter231);
           }
           oprot.writeListEnd();
         }
@@ -1181,10 +1181,10 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter224 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter232 : struct.params.entrySet())
           {
-            oprot.writeString(_iter224.getKey());
-            oprot.writeString(_iter224.getValue());
+            oprot.writeString(_iter232.getKey());
+            oprot.writeString(_iter232.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -1235,17 +1235,17 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
       oprot.writeI32(struct.moduleId);
       {
         oprot.writeI32(struct.targets.size());
-        for (java.lang.String _iter225 : struct.targets)
+        for (java.lang.String _iter233 : struct.targets)
         {
-          oprot.writeString(_iter225);
+          oprot.writeString(_iter233);
         }
       }
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter226 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter234 : struct.params.entrySet())
         {
-          oprot.writeString(_iter226.getKey());
-          oprot.writeString(_iter226.getValue());
+          oprot.writeString(_iter234.getKey());
+          oprot.writeString(_iter234.getValue());
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -1282,26 +1282,26 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
       struct.moduleId = iprot.readI32();
       struct.setModuleIdIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list227 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.targets = new java.util.ArrayList<java.lang.String>(_list227.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem228;
-        for (int _i229 = 0; _i229 < _list227.size; ++_i229)
+        org.apache.thrift.protocol.TList _list235 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.targets = new java.util.ArrayList<java.lang.String>(_list235.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem236;
+        for (int _i237 = 0; _i237 < _list235.size; ++_i237)
         {
-          _elem228 = iprot.readString();
-          struct.targets.add(_elem228);
+          _elem236 = iprot.readString();
+          struct.targets.add(_elem236);
         }
       }
       struct.setTargetsIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map230 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map230.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key231;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val232;
-        for (int _i233 = 0; _i233 < _map230.size; ++_i233)
+        org.apache.thrift.protocol.TMap _map238 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map238.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key239;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val240;
+        for (int _i241 = 0; _i241 < _map238.size; ++_i241)
         {
-          _key231 = iprot.readString();
-          _val232 = iprot.readString();
-          struct.params.put(_key231, _val232);
+          _key239 = iprot.readString();
+          _val240 = iprot.readString();
+          struct.params.put(_key239, _val240);
         }
       }
       struct.setParamsIsSet(true);

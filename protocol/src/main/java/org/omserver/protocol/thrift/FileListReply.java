@@ -419,14 +419,14 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
           case 1: // FILES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list242 = iprot.readListBegin();
-                struct.files = new java.util.ArrayList<StoredFileInfo>(_list242.size);
-                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem243;
-                for (int _i244 = 0; _i244 < _list242.size; ++_i244)
+                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
+                struct.files = new java.util.ArrayList<StoredFileInfo>(_list250.size);
+                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem251;
+                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
                 {
-                  _elem243 = new StoredFileInfo();
-                  _elem243.read(iprot);
-                  struct.files.add(_elem243);
+                  _elem251 = new StoredFileInfo();
+                  _elem251.read(iprot);
+                  struct.files.add(_elem251);
                 }
                 iprot.readListEnd();
               }
@@ -466,9 +466,9 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
         oprot.writeFieldBegin(FILES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.files.size()));
-          for (StoredFileInfo _iter245 : struct.files)
+          for (StoredFileInfo _iter253 : struct.files)
           {
-            _iter245.write(oprot);
+            _iter253.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -497,9 +497,9 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.files.size());
-        for (StoredFileInfo _iter246 : struct.files)
+        for (StoredFileInfo _iter254 : struct.files)
         {
-          _iter246.write(oprot);
+          _iter254.write(oprot);
         }
       }
       oprot.writeI64(struct.maxFileBytes);
@@ -509,14 +509,14 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
     public void read(org.apache.thrift.protocol.TProtocol prot, FileListReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list247 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.files = new java.util.ArrayList<StoredFileInfo>(_list247.size);
-        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem248;
-        for (int _i249 = 0; _i249 < _list247.size; ++_i249)
+        org.apache.thrift.protocol.TList _list255 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.files = new java.util.ArrayList<StoredFileInfo>(_list255.size);
+        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem256;
+        for (int _i257 = 0; _i257 < _list255.size; ++_i257)
         {
-          _elem248 = new StoredFileInfo();
-          _elem248.read(iprot);
-          struct.files.add(_elem248);
+          _elem256 = new StoredFileInfo();
+          _elem256.read(iprot);
+          struct.files.add(_elem256);
         }
       }
       struct.setFilesIsSet(true);

@@ -454,14 +454,14 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
           case 1: // FILES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
-                struct.files = new java.util.ArrayList<StoredFileInfo>(_list250.size);
-                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem251;
-                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
+                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
+                struct.files = new java.util.ArrayList<StoredFileInfo>(_list258.size);
+                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem259;
+                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
                 {
-                  _elem251 = new StoredFileInfo();
-                  _elem251.read(iprot);
-                  struct.files.add(_elem251);
+                  _elem259 = new StoredFileInfo();
+                  _elem259.read(iprot);
+                  struct.files.add(_elem259);
                 }
                 iprot.readListEnd();
               }
@@ -473,13 +473,13 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
           case 2: // CHANGED
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list253 = iprot.readListBegin();
-                struct.changed = new java.util.ArrayList<java.lang.String>(_list253.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem254;
-                for (int _i255 = 0; _i255 < _list253.size; ++_i255)
+                org.apache.thrift.protocol.TList _list261 = iprot.readListBegin();
+                struct.changed = new java.util.ArrayList<java.lang.String>(_list261.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem262;
+                for (int _i263 = 0; _i263 < _list261.size; ++_i263)
                 {
-                  _elem254 = iprot.readString();
-                  struct.changed.add(_elem254);
+                  _elem262 = iprot.readString();
+                  struct.changed.add(_elem262);
                 }
                 iprot.readListEnd();
               }
@@ -508,9 +508,9 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
         oprot.writeFieldBegin(FILES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.files.size()));
-          for (StoredFileInfo _iter256 : struct.files)
+          for (StoredFileInfo _iter264 : struct.files)
           {
-            _iter256.write(oprot);
+            _iter264.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -520,9 +520,9 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
         oprot.writeFieldBegin(CHANGED_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.changed.size()));
-          for (java.lang.String _iter257 : struct.changed)
+          for (java.lang.String _iter265 : struct.changed)
           {
-            oprot.writeString(_iter257);
+            oprot.writeString(_iter265);
           }
           oprot.writeListEnd();
         }
@@ -548,16 +548,16 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.files.size());
-        for (StoredFileInfo _iter258 : struct.files)
+        for (StoredFileInfo _iter266 : struct.files)
         {
-          _iter258.write(oprot);
+          _iter266.write(oprot);
         }
       }
       {
         oprot.writeI32(struct.changed.size());
-        for (java.lang.String _iter259 : struct.changed)
+        for (java.lang.String _iter267 : struct.changed)
         {
-          oprot.writeString(_iter259);
+          oprot.writeString(_iter267);
         }
       }
     }
@@ -566,25 +566,25 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
     public void read(org.apache.thrift.protocol.TProtocol prot, FileRehashReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list260 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.files = new java.util.ArrayList<StoredFileInfo>(_list260.size);
-        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem261;
-        for (int _i262 = 0; _i262 < _list260.size; ++_i262)
+        org.apache.thrift.protocol.TList _list268 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.files = new java.util.ArrayList<StoredFileInfo>(_list268.size);
+        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem269;
+        for (int _i270 = 0; _i270 < _list268.size; ++_i270)
         {
-          _elem261 = new StoredFileInfo();
-          _elem261.read(iprot);
-          struct.files.add(_elem261);
+          _elem269 = new StoredFileInfo();
+          _elem269.read(iprot);
+          struct.files.add(_elem269);
         }
       }
       struct.setFilesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list263 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.changed = new java.util.ArrayList<java.lang.String>(_list263.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem264;
-        for (int _i265 = 0; _i265 < _list263.size; ++_i265)
+        org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.changed = new java.util.ArrayList<java.lang.String>(_list271.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem272;
+        for (int _i273 = 0; _i273 < _list271.size; ++_i273)
         {
-          _elem264 = iprot.readString();
-          struct.changed.add(_elem264);
+          _elem272 = iprot.readString();
+          struct.changed.add(_elem272);
         }
       }
       struct.setChangedIsSet(true);

@@ -801,13 +801,13 @@ public class GroupChangeRequest implements org.apache.thrift.TBase<GroupChangeRe
           case 5: // LAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list362 = iprot.readListBegin();
-                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list362.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem363;
-                for (int _i364 = 0; _i364 < _list362.size; ++_i364)
+                org.apache.thrift.protocol.TList _list370 = iprot.readListBegin();
+                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list370.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem371;
+                for (int _i372 = 0; _i372 < _list370.size; ++_i372)
                 {
-                  _elem363 = iprot.readString();
-                  struct.lanIps.add(_elem363);
+                  _elem371 = iprot.readString();
+                  struct.lanIps.add(_elem371);
                 }
                 iprot.readListEnd();
               }
@@ -867,9 +867,9 @@ public class GroupChangeRequest implements org.apache.thrift.TBase<GroupChangeRe
           oprot.writeFieldBegin(LAN_IPS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.lanIps.size()));
-            for (java.lang.String _iter365 : struct.lanIps)
+            for (java.lang.String _iter373 : struct.lanIps)
             {
-              oprot.writeString(_iter365);
+              oprot.writeString(_iter373);
             }
             oprot.writeListEnd();
           }
@@ -921,9 +921,9 @@ public class GroupChangeRequest implements org.apache.thrift.TBase<GroupChangeRe
       if (struct.isSetLanIps()) {
         {
           oprot.writeI32(struct.lanIps.size());
-          for (java.lang.String _iter366 : struct.lanIps)
+          for (java.lang.String _iter374 : struct.lanIps)
           {
-            oprot.writeString(_iter366);
+            oprot.writeString(_iter374);
           }
         }
       }
@@ -948,13 +948,13 @@ public class GroupChangeRequest implements org.apache.thrift.TBase<GroupChangeRe
       }
       if (incoming.get(1)) {
         {
-          org.apache.thrift.protocol.TList _list367 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-          struct.lanIps = new java.util.ArrayList<java.lang.String>(_list367.size);
-          @org.apache.thrift.annotation.Nullable java.lang.String _elem368;
-          for (int _i369 = 0; _i369 < _list367.size; ++_i369)
+          org.apache.thrift.protocol.TList _list375 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+          struct.lanIps = new java.util.ArrayList<java.lang.String>(_list375.size);
+          @org.apache.thrift.annotation.Nullable java.lang.String _elem376;
+          for (int _i377 = 0; _i377 < _list375.size; ++_i377)
           {
-            _elem368 = iprot.readString();
-            struct.lanIps.add(_elem368);
+            _elem376 = iprot.readString();
+            struct.lanIps.add(_elem376);
           }
         }
         struct.setLanIpsIsSet(true);

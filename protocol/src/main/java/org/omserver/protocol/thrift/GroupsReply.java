@@ -339,14 +339,14 @@ public class GroupsReply implements org.apache.thrift.TBase<GroupsReply, GroupsR
           case 1: // GROUPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list354 = iprot.readListBegin();
-                struct.groups = new java.util.ArrayList<ServerGroupInfo>(_list354.size);
-                @org.apache.thrift.annotation.Nullable ServerGroupInfo _elem355;
-                for (int _i356 = 0; _i356 < _list354.size; ++_i356)
+                org.apache.thrift.protocol.TList _list362 = iprot.readListBegin();
+                struct.groups = new java.util.ArrayList<ServerGroupInfo>(_list362.size);
+                @org.apache.thrift.annotation.Nullable ServerGroupInfo _elem363;
+                for (int _i364 = 0; _i364 < _list362.size; ++_i364)
                 {
-                  _elem355 = new ServerGroupInfo();
-                  _elem355.read(iprot);
-                  struct.groups.add(_elem355);
+                  _elem363 = new ServerGroupInfo();
+                  _elem363.read(iprot);
+                  struct.groups.add(_elem363);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class GroupsReply implements org.apache.thrift.TBase<GroupsReply, GroupsR
         oprot.writeFieldBegin(GROUPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.groups.size()));
-          for (ServerGroupInfo _iter357 : struct.groups)
+          for (ServerGroupInfo _iter365 : struct.groups)
           {
-            _iter357.write(oprot);
+            _iter365.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class GroupsReply implements org.apache.thrift.TBase<GroupsReply, GroupsR
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.groups.size());
-        for (ServerGroupInfo _iter358 : struct.groups)
+        for (ServerGroupInfo _iter366 : struct.groups)
         {
-          _iter358.write(oprot);
+          _iter366.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class GroupsReply implements org.apache.thrift.TBase<GroupsReply, GroupsR
     public void read(org.apache.thrift.protocol.TProtocol prot, GroupsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list359 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.groups = new java.util.ArrayList<ServerGroupInfo>(_list359.size);
-        @org.apache.thrift.annotation.Nullable ServerGroupInfo _elem360;
-        for (int _i361 = 0; _i361 < _list359.size; ++_i361)
+        org.apache.thrift.protocol.TList _list367 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.groups = new java.util.ArrayList<ServerGroupInfo>(_list367.size);
+        @org.apache.thrift.annotation.Nullable ServerGroupInfo _elem368;
+        for (int _i369 = 0; _i369 < _list367.size; ++_i369)
         {
-          _elem360 = new ServerGroupInfo();
-          _elem360.read(iprot);
-          struct.groups.add(_elem360);
+          _elem368 = new ServerGroupInfo();
+          _elem368.read(iprot);
+          struct.groups.add(_elem368);
         }
       }
       struct.setGroupsIsSet(true);

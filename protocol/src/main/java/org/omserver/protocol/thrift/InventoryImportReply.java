@@ -859,14 +859,14 @@ public class InventoryImportReply implements org.apache.thrift.TBase<InventoryIm
           case 7: // PROBLEMS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list370 = iprot.readListBegin();
-                struct.problems = new java.util.ArrayList<ImportProblem>(_list370.size);
-                @org.apache.thrift.annotation.Nullable ImportProblem _elem371;
-                for (int _i372 = 0; _i372 < _list370.size; ++_i372)
+                org.apache.thrift.protocol.TList _list378 = iprot.readListBegin();
+                struct.problems = new java.util.ArrayList<ImportProblem>(_list378.size);
+                @org.apache.thrift.annotation.Nullable ImportProblem _elem379;
+                for (int _i380 = 0; _i380 < _list378.size; ++_i380)
                 {
-                  _elem371 = new ImportProblem();
-                  _elem371.read(iprot);
-                  struct.problems.add(_elem371);
+                  _elem379 = new ImportProblem();
+                  _elem379.read(iprot);
+                  struct.problems.add(_elem379);
                 }
                 iprot.readListEnd();
               }
@@ -931,9 +931,9 @@ public class InventoryImportReply implements org.apache.thrift.TBase<InventoryIm
         oprot.writeFieldBegin(PROBLEMS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.problems.size()));
-          for (ImportProblem _iter373 : struct.problems)
+          for (ImportProblem _iter381 : struct.problems)
           {
-            _iter373.write(oprot);
+            _iter381.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -965,9 +965,9 @@ public class InventoryImportReply implements org.apache.thrift.TBase<InventoryIm
       oprot.writeI32(struct.groupsCreated);
       {
         oprot.writeI32(struct.problems.size());
-        for (ImportProblem _iter374 : struct.problems)
+        for (ImportProblem _iter382 : struct.problems)
         {
-          _iter374.write(oprot);
+          _iter382.write(oprot);
         }
       }
     }
@@ -988,14 +988,14 @@ public class InventoryImportReply implements org.apache.thrift.TBase<InventoryIm
       struct.groupsCreated = iprot.readI32();
       struct.setGroupsCreatedIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list375 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.problems = new java.util.ArrayList<ImportProblem>(_list375.size);
-        @org.apache.thrift.annotation.Nullable ImportProblem _elem376;
-        for (int _i377 = 0; _i377 < _list375.size; ++_i377)
+        org.apache.thrift.protocol.TList _list383 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.problems = new java.util.ArrayList<ImportProblem>(_list383.size);
+        @org.apache.thrift.annotation.Nullable ImportProblem _elem384;
+        for (int _i385 = 0; _i385 < _list383.size; ++_i385)
         {
-          _elem376 = new ImportProblem();
-          _elem376.read(iprot);
-          struct.problems.add(_elem376);
+          _elem384 = new ImportProblem();
+          _elem384.read(iprot);
+          struct.problems.add(_elem384);
         }
       }
       struct.setProblemsIsSet(true);

@@ -339,14 +339,14 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
           case 1: // SCHEDULES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list234 = iprot.readListBegin();
-                struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list234.size);
-                @org.apache.thrift.annotation.Nullable ScheduleInfo _elem235;
-                for (int _i236 = 0; _i236 < _list234.size; ++_i236)
+                org.apache.thrift.protocol.TList _list242 = iprot.readListBegin();
+                struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list242.size);
+                @org.apache.thrift.annotation.Nullable ScheduleInfo _elem243;
+                for (int _i244 = 0; _i244 < _list242.size; ++_i244)
                 {
-                  _elem235 = new ScheduleInfo();
-                  _elem235.read(iprot);
-                  struct.schedules.add(_elem235);
+                  _elem243 = new ScheduleInfo();
+                  _elem243.read(iprot);
+                  struct.schedules.add(_elem243);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
         oprot.writeFieldBegin(SCHEDULES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.schedules.size()));
-          for (ScheduleInfo _iter237 : struct.schedules)
+          for (ScheduleInfo _iter245 : struct.schedules)
           {
-            _iter237.write(oprot);
+            _iter245.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.schedules.size());
-        for (ScheduleInfo _iter238 : struct.schedules)
+        for (ScheduleInfo _iter246 : struct.schedules)
         {
-          _iter238.write(oprot);
+          _iter246.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
     public void read(org.apache.thrift.protocol.TProtocol prot, SchedulesReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list239 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list239.size);
-        @org.apache.thrift.annotation.Nullable ScheduleInfo _elem240;
-        for (int _i241 = 0; _i241 < _list239.size; ++_i241)
+        org.apache.thrift.protocol.TList _list247 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list247.size);
+        @org.apache.thrift.annotation.Nullable ScheduleInfo _elem248;
+        for (int _i249 = 0; _i249 < _list247.size; ++_i249)
         {
-          _elem240 = new ScheduleInfo();
-          _elem240.read(iprot);
-          struct.schedules.add(_elem240);
+          _elem248 = new ScheduleInfo();
+          _elem248.read(iprot);
+          struct.schedules.add(_elem248);
         }
       }
       struct.setSchedulesIsSet(true);

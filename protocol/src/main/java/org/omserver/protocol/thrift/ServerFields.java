@@ -891,13 +891,13 @@ public class ServerFields implements org.apache.thrift.TBase<ServerFields, Serve
           case 6: // TAGS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list330 = iprot.readListBegin();
-                struct.tags = new java.util.ArrayList<java.lang.String>(_list330.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem331;
-                for (int _i332 = 0; _i332 < _list330.size; ++_i332)
+                org.apache.thrift.protocol.TList _list338 = iprot.readListBegin();
+                struct.tags = new java.util.ArrayList<java.lang.String>(_list338.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem339;
+                for (int _i340 = 0; _i340 < _list338.size; ++_i340)
                 {
-                  _elem331 = iprot.readString();
-                  struct.tags.add(_elem331);
+                  _elem339 = iprot.readString();
+                  struct.tags.add(_elem339);
                 }
                 iprot.readListEnd();
               }
@@ -967,9 +967,9 @@ public class ServerFields implements org.apache.thrift.TBase<ServerFields, Serve
           oprot.writeFieldBegin(TAGS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.tags.size()));
-            for (java.lang.String _iter333 : struct.tags)
+            for (java.lang.String _iter341 : struct.tags)
             {
-              oprot.writeString(_iter333);
+              oprot.writeString(_iter341);
             }
             oprot.writeListEnd();
           }
@@ -1026,9 +1026,9 @@ public class ServerFields implements org.apache.thrift.TBase<ServerFields, Serve
       if (struct.isSetTags()) {
         {
           oprot.writeI32(struct.tags.size());
-          for (java.lang.String _iter334 : struct.tags)
+          for (java.lang.String _iter342 : struct.tags)
           {
-            oprot.writeString(_iter334);
+            oprot.writeString(_iter342);
           }
         }
       }
@@ -1058,13 +1058,13 @@ public class ServerFields implements org.apache.thrift.TBase<ServerFields, Serve
       }
       if (incoming.get(3)) {
         {
-          org.apache.thrift.protocol.TList _list335 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-          struct.tags = new java.util.ArrayList<java.lang.String>(_list335.size);
-          @org.apache.thrift.annotation.Nullable java.lang.String _elem336;
-          for (int _i337 = 0; _i337 < _list335.size; ++_i337)
+          org.apache.thrift.protocol.TList _list343 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+          struct.tags = new java.util.ArrayList<java.lang.String>(_list343.size);
+          @org.apache.thrift.annotation.Nullable java.lang.String _elem344;
+          for (int _i345 = 0; _i345 < _list343.size; ++_i345)
           {
-            _elem336 = iprot.readString();
-            struct.tags.add(_elem336);
+            _elem344 = iprot.readString();
+            struct.tags.add(_elem344);
           }
         }
         struct.setTagsIsSet(true);

@@ -529,13 +529,13 @@ public class ServerGroupInfo implements org.apache.thrift.TBase<ServerGroupInfo,
           case 3: // MEMBERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list346 = iprot.readListBegin();
-                struct.members = new java.util.ArrayList<java.lang.String>(_list346.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem347;
-                for (int _i348 = 0; _i348 < _list346.size; ++_i348)
+                org.apache.thrift.protocol.TList _list354 = iprot.readListBegin();
+                struct.members = new java.util.ArrayList<java.lang.String>(_list354.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem355;
+                for (int _i356 = 0; _i356 < _list354.size; ++_i356)
                 {
-                  _elem347 = iprot.readString();
-                  struct.members.add(_elem347);
+                  _elem355 = iprot.readString();
+                  struct.members.add(_elem355);
                 }
                 iprot.readListEnd();
               }
@@ -575,9 +575,9 @@ public class ServerGroupInfo implements org.apache.thrift.TBase<ServerGroupInfo,
         oprot.writeFieldBegin(MEMBERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.members.size()));
-          for (java.lang.String _iter349 : struct.members)
+          for (java.lang.String _iter357 : struct.members)
           {
-            oprot.writeString(_iter349);
+            oprot.writeString(_iter357);
           }
           oprot.writeListEnd();
         }
@@ -605,9 +605,9 @@ public class ServerGroupInfo implements org.apache.thrift.TBase<ServerGroupInfo,
       oprot.writeString(struct.name);
       {
         oprot.writeI32(struct.members.size());
-        for (java.lang.String _iter350 : struct.members)
+        for (java.lang.String _iter358 : struct.members)
         {
-          oprot.writeString(_iter350);
+          oprot.writeString(_iter358);
         }
       }
     }
@@ -620,13 +620,13 @@ public class ServerGroupInfo implements org.apache.thrift.TBase<ServerGroupInfo,
       struct.name = iprot.readString();
       struct.setNameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list351 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.members = new java.util.ArrayList<java.lang.String>(_list351.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem352;
-        for (int _i353 = 0; _i353 < _list351.size; ++_i353)
+        org.apache.thrift.protocol.TList _list359 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.members = new java.util.ArrayList<java.lang.String>(_list359.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem360;
+        for (int _i361 = 0; _i361 < _list359.size; ++_i361)
         {
-          _elem352 = iprot.readString();
-          struct.members.add(_elem352);
+          _elem360 = iprot.readString();
+          struct.members.add(_elem360);
         }
       }
       struct.setMembersIsSet(true);

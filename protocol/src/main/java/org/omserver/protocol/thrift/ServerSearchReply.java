@@ -519,14 +519,14 @@ public class ServerSearchReply implements org.apache.thrift.TBase<ServerSearchRe
           case 1: // SERVERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list338 = iprot.readListBegin();
-                struct.servers = new java.util.ArrayList<ServerInfo>(_list338.size);
-                @org.apache.thrift.annotation.Nullable ServerInfo _elem339;
-                for (int _i340 = 0; _i340 < _list338.size; ++_i340)
+                org.apache.thrift.protocol.TList _list346 = iprot.readListBegin();
+                struct.servers = new java.util.ArrayList<ServerInfo>(_list346.size);
+                @org.apache.thrift.annotation.Nullable ServerInfo _elem347;
+                for (int _i348 = 0; _i348 < _list346.size; ++_i348)
                 {
-                  _elem339 = new ServerInfo();
-                  _elem339.read(iprot);
-                  struct.servers.add(_elem339);
+                  _elem347 = new ServerInfo();
+                  _elem347.read(iprot);
+                  struct.servers.add(_elem347);
                 }
                 iprot.readListEnd();
               }
@@ -577,9 +577,9 @@ public class ServerSearchReply implements org.apache.thrift.TBase<ServerSearchRe
         oprot.writeFieldBegin(SERVERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.servers.size()));
-          for (ServerInfo _iter341 : struct.servers)
+          for (ServerInfo _iter349 : struct.servers)
           {
-            _iter341.write(oprot);
+            _iter349.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -611,9 +611,9 @@ public class ServerSearchReply implements org.apache.thrift.TBase<ServerSearchRe
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.servers.size());
-        for (ServerInfo _iter342 : struct.servers)
+        for (ServerInfo _iter350 : struct.servers)
         {
-          _iter342.write(oprot);
+          _iter350.write(oprot);
         }
       }
       oprot.writeI32(struct.total);
@@ -624,14 +624,14 @@ public class ServerSearchReply implements org.apache.thrift.TBase<ServerSearchRe
     public void read(org.apache.thrift.protocol.TProtocol prot, ServerSearchReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list343 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.servers = new java.util.ArrayList<ServerInfo>(_list343.size);
-        @org.apache.thrift.annotation.Nullable ServerInfo _elem344;
-        for (int _i345 = 0; _i345 < _list343.size; ++_i345)
+        org.apache.thrift.protocol.TList _list351 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.servers = new java.util.ArrayList<ServerInfo>(_list351.size);
+        @org.apache.thrift.annotation.Nullable ServerInfo _elem352;
+        for (int _i353 = 0; _i353 < _list351.size; ++_i353)
         {
-          _elem344 = new ServerInfo();
-          _elem344.read(iprot);
-          struct.servers.add(_elem344);
+          _elem352 = new ServerInfo();
+          _elem352.read(iprot);
+          struct.servers.add(_elem352);
         }
       }
       struct.setServersIsSet(true);

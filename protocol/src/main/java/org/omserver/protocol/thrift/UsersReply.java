@@ -339,14 +339,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
           case 1: // USERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list274 = iprot.readListBegin();
-                struct.users = new java.util.ArrayList<UserInfo>(_list274.size);
-                @org.apache.thrift.annotation.Nullable UserInfo _elem275;
-                for (int _i276 = 0; _i276 < _list274.size; ++_i276)
+                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
+                struct.users = new java.util.ArrayList<UserInfo>(_list282.size);
+                @org.apache.thrift.annotation.Nullable UserInfo _elem283;
+                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
                 {
-                  _elem275 = new UserInfo();
-                  _elem275.read(iprot);
-                  struct.users.add(_elem275);
+                  _elem283 = new UserInfo();
+                  _elem283.read(iprot);
+                  struct.users.add(_elem283);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
         oprot.writeFieldBegin(USERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.users.size()));
-          for (UserInfo _iter277 : struct.users)
+          for (UserInfo _iter285 : struct.users)
           {
-            _iter277.write(oprot);
+            _iter285.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.users.size());
-        for (UserInfo _iter278 : struct.users)
+        for (UserInfo _iter286 : struct.users)
         {
-          _iter278.write(oprot);
+          _iter286.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
     public void read(org.apache.thrift.protocol.TProtocol prot, UsersReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list279 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.users = new java.util.ArrayList<UserInfo>(_list279.size);
-        @org.apache.thrift.annotation.Nullable UserInfo _elem280;
-        for (int _i281 = 0; _i281 < _list279.size; ++_i281)
+        org.apache.thrift.protocol.TList _list287 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.users = new java.util.ArrayList<UserInfo>(_list287.size);
+        @org.apache.thrift.annotation.Nullable UserInfo _elem288;
+        for (int _i289 = 0; _i289 < _list287.size; ++_i289)
         {
-          _elem280 = new UserInfo();
-          _elem280.read(iprot);
-          struct.users.add(_elem280);
+          _elem288 = new UserInfo();
+          _elem288.read(iprot);
+          struct.users.add(_elem288);
         }
       }
       struct.setUsersIsSet(true);
