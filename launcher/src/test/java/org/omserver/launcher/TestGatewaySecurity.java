@@ -141,7 +141,7 @@ final class TestGatewaySecurity
             if (route.method().equals("GET") || route.path().equals("/api/v1/tokens") && route.method().equals("POST")) {
                 continue;
             }
-            String path = route.path().replace("{id}", "1003").replace("{name}", "admin").replace("{ip}", "127.0.0.1");
+            String path = route.path().replace("{id}", "1003").replace("{name}", "admin").replace("{ip}", "127.0.0.1").replace("{kind}", "app");
             HttpResponse<String> reply = admin.send(route.method(), path, "application/json", "{}");
             assertThat(reply.statusCode()).as(route.method() + " " + path + ": " + reply.body()).isEqualTo(401);
             assertThat(reply.body()).contains("\"code\":\"UNAUTHENTICATED\"");
