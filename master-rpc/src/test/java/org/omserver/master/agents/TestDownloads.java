@@ -26,6 +26,9 @@ import org.omserver.protocol.thrift.EventKind;
 import org.omserver.protocol.thrift.EventsReply;
 import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostStatus;
+import org.omserver.protocol.thrift.RollingOptions;
+import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.SubmitRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +53,7 @@ final class TestDownloads
             throws Exception
     {
         this.dir = dir;
-        master = new TestingMaster(Map.of("files.dir", dir.resolve("store").toString()));
+        master = new TestingMaster(Map.of("files.dir", dir.resolve("store").toString(), "executor.agent.transfer-timeout", "7m"));
         store = master.server().files().orElseThrow();
         root = dir.resolve("deploy");
         Files.createDirectories(root.resolve("app"));
@@ -136,14 +139,47 @@ final class TestDownloads
         assertNoPartialFiles();
     }
 
+    @Test
+    void aTransferRunsUnderTheTransferTimeoutAndACommandUnderTheCommandTimeout()
+            throws Exception
+    {
+        byte[] content = bytes(1024 * 1024 + 5, 4);
+        put("big.bin", content);
+        RollingOptions shortCommands = new RollingOptions().setCommandTimeoutSeconds(2);
+        long download = submit(new SubmitRequest(null, 2010, List.of(ONE), Map.of("file", "big.bin", "path", root.resolve("app").toString()))
+                .setRolling(shortCommands));
+        long version = submit(new SubmitRequest(null, 2002, List.of(ONE), Map.of()).setRolling(shortCommands));
+        assertThat(finished(events(download), ONE).getStatus()).isEqualTo(HostStatus.SUCCESS);
+        assertThat(finished(events(version), ONE).getStatus()).isEqualTo(HostStatus.SUCCESS);
+        assertThat(Files.readAllBytes(root.resolve("app/big.bin"))).isEqualTo(content);
+        // the agent was given executor.agent.transfer-timeout (7 min) for the download, the 2 s command timeout for version
+        assertThat(agents.getFirst().log()).containsPattern("job " + download + " run \\S+ started: built-in downloads, timeout 420000 ms")
+                .containsPattern("job " + version + " run \\S+ started: built-in version, timeout 2000 ms");
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private List<HostEvent> downloads(String file, String path, String host)
             throws Exception
     {
+        return events(submit(new SubmitRequest(null, 2010, List.of(host), Map.of("file", file, "path", path))));
+    }
+
+    /** Submits as admin (the request's session is filled in); returns the job id. */
+    private long submit(SubmitRequest request)
+            throws Exception
+    {
+        try (TestingMasterClient client = master.client()) {
+            request.setSession(client.login("admin", "pw-admin").getSession());
+            return client.call("submit", request, new SubmitReply()).getJobId();
+        }
+    }
+
+    private List<HostEvent> events(long job)
+            throws Exception
+    {
         try (TestingMasterClient client = master.client()) {
             String session = client.login("admin", "pw-admin").getSession();
-            long job = client.submit(session, 2010, List.of(host), Map.of("file", file, "path", path)).getJobId();
             List<HostEvent> all = new ArrayList<>();
             long cursor = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
