@@ -918,6 +918,46 @@ struct CreateAgentTokenReply {
 
 // ---- the service ----------------------------------------------------------------------------
 
+// ---- enrollment requests (issue 3): agents that asked without a token, decided by an admin ----
+struct AgentRequestInfo {
+  1: required string requestId,
+  /** The address the request came from: where the agent will be called. */
+  2: required string address,
+  3: required string hostname,
+  4: required string os,
+  5: required i32 agentPort,
+  /** SHA256:<base64> of the agent's public key; the agent logs the same line. */
+  6: required string keyFingerprint,
+  /** PENDING, APPROVED or REJECTED */
+  7: required string state,
+  8: required i64 requestedAtMillis,
+  9: optional i64 decidedAtMillis,
+  10: optional string decidedBy,
+  /** The agent created by the approval. */
+  11: optional string agentId
+}
+
+struct AgentRequestsRequest {
+  1: required string session
+}
+
+struct AgentRequestsReply {
+  /** Pending first, then decided ones, newest first. */
+  1: required list<AgentRequestInfo> requests
+}
+
+struct AgentRequestDecideRequest {
+  1: required string session,
+  2: required string requestId,
+  /** True approves (the agent is created and trusted), false rejects. */
+  3: required bool approve,
+  4: optional string clientAddress
+}
+
+struct AgentRequestDecideReply {
+  1: required AgentRequestInfo request
+}
+
 service Master {
   /** OMServer legacy call; errors come back inside the (encrypted) reply text. */
   string runCommands(1: string token),
@@ -1005,5 +1045,11 @@ service Master {
   /** RevokeAgentRequest -> RevokeAgentReply (admin) */
   string agentRevoke(1: string sealed) throws (1: OmsError error),
   /** CreateAgentTokenRequest -> CreateAgentTokenReply (admin) */
-  string agentTokenCreate(1: string sealed) throws (1: OmsError error)
+  string agentTokenCreate(1: string sealed) throws (1: OmsError error),
+
+  // ---- enrollment requests (issue 3) ----
+  /** AgentRequestsRequest -> AgentRequestsReply (admin) */
+  string agentRequests(1: string sealed) throws (1: OmsError error),
+  /** AgentRequestDecideRequest -> AgentRequestDecideReply (admin) */
+  string agentRequestDecide(1: string sealed) throws (1: OmsError error)
 }

@@ -273,6 +273,20 @@ public final class TestingMaster
     }
 
     @Override
+    public String agentRequests(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentRequests");
+    }
+
+    @Override
+    public String agentRequestDecide(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentRequestDecide");
+    }
+
+    @Override
     public String moduleCreate(String sealed)
             throws OmsError
     {

@@ -34,7 +34,10 @@ import org.omserver.protocol.thrift.FileRemoveRequest;
 import org.omserver.protocol.thrift.FileUploadBeginRequest;
 import org.omserver.protocol.thrift.FileUploadChunkRequest;
 import org.omserver.protocol.thrift.FileUploadCommitRequest;
+import org.omserver.master.agents.AgentRequestStages;
 import org.omserver.master.agents.AgentStages;
+import org.omserver.protocol.thrift.AgentRequestDecideRequest;
+import org.omserver.protocol.thrift.AgentRequestsRequest;
 import org.omserver.protocol.thrift.AgentMetricsRequest;
 import org.omserver.protocol.thrift.AgentsRequest;
 import org.omserver.protocol.thrift.CreateAgentTokenRequest;
@@ -85,12 +88,13 @@ public final class MasterHandler
     private final FileStages files;
     private final UserStages users;
     private final AgentStages agentStages;
+    private final AgentRequestStages agentRequests;
     private final LegacyCall legacy;
     private final Supplier<String> peer;
     private final Clock clock;
 
     public MasterHandler(Pipeline pipeline, Stages stages, JobStages jobStages, ScheduleStages scheduleStages, AuthoringStages authoring,
-            FileStages files, UserStages users, AgentStages agentStages, LegacyCall legacy, Supplier<String> peer, Clock clock)
+            FileStages files, UserStages users, AgentStages agentStages, AgentRequestStages agentRequests, LegacyCall legacy, Supplier<String> peer, Clock clock)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.stages = requireNonNull(stages, "stages is null");
@@ -100,6 +104,7 @@ public final class MasterHandler
         this.files = requireNonNull(files, "files is null");
         this.users = requireNonNull(users, "users is null");
         this.agentStages = requireNonNull(agentStages, "agentStages is null");
+        this.agentRequests = requireNonNull(agentRequests, "agentRequests is null");
         this.legacy = requireNonNull(legacy, "legacy is null");
         this.peer = requireNonNull(peer, "peer is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -614,6 +619,35 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(MANAGE_AGENTS),
                 agentStages.createToken(),
+                stages.encode()));
+    }
+
+    // ---- enrollment requests (issue 3): admin only; every call audited ----
+
+    @Override
+    public String agentRequests(String sealed)
+            throws OmsError
+    {
+        return run("agentRequests", false, List.of(
+                stages.decode(sealed, AgentRequestsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentRequests.list(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentRequestDecide(String sealed)
+            throws OmsError
+    {
+        return run("agentRequestDecide", true, List.of(
+                stages.decode(sealed, AgentRequestDecideRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentRequests.decide(),
                 stages.encode()));
     }
 
