@@ -365,6 +365,19 @@ public final class MasterClient
         return call("agentRevoke", request, new RevokeAgentReply(), Master.Client::agentRevoke);
     }
 
+    public org.omserver.protocol.thrift.AgentRequestsReply agentRequests(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentRequests", new org.omserver.protocol.thrift.AgentRequestsRequest(session), new org.omserver.protocol.thrift.AgentRequestsReply(),
+                Master.Client::agentRequests);
+    }
+
+    public org.omserver.protocol.thrift.AgentRequestDecideReply agentRequestDecide(org.omserver.protocol.thrift.AgentRequestDecideRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentRequestDecide", request, new org.omserver.protocol.thrift.AgentRequestDecideReply(), Master.Client::agentRequestDecide);
+    }
+
     public CreateAgentTokenReply agentTokenCreate(CreateAgentTokenRequest request)
             throws MasterException, MasterUnavailableException
     {
