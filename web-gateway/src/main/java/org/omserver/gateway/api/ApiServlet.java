@@ -58,7 +58,11 @@ public final class ApiServlet
             ApiRoute.of("GET", "/api/v1/files", Endpoints::files),
             ApiRoute.of("POST", "/api/v1/files/rehash", Endpoints::rehashFiles),
             ApiRoute.of("DELETE", "/api/v1/files/{name}", Endpoints::removeFile),
-            ApiRoute.of("PUT", "/api/v1/files/{name}", Endpoints::uploadFile));
+            ApiRoute.of("PUT", "/api/v1/files/{name}", Endpoints::uploadFile),
+            // native agents (issue 3)
+            ApiRoute.of("GET", "/api/v1/agents", Endpoints::agents),
+            ApiRoute.of("GET", "/api/v1/agents/{id}", Endpoints::agentDetail),
+            ApiRoute.of("DELETE", "/api/v1/agents/{id}", Endpoints::revokeAgent));
 
     private final transient Endpoints endpoints;
 
