@@ -958,6 +958,42 @@ struct AgentRequestDecideReply {
   1: required AgentRequestInfo request
 }
 
+// ---- the master's command allow-list (issue 3): oms_command_allow, what module 2003 (command) may run ----
+struct CommandAllowEntry {
+  1: required i32 id,
+  /** The program, compared exactly with the first word. */
+  2: required string program,
+  /** One regular expression per argument position, separated by spaces; a last one followed by ... repeats. */
+  3: required string patterns,
+  4: required string note,
+  5: required string createdBy,
+  6: required i64 createdAtMillis
+}
+
+struct CommandAllowListRequest {
+  1: required string session
+}
+
+struct CommandAllowListReply {
+  1: required list<CommandAllowEntry> entries
+}
+
+struct CommandAllowChangeRequest {
+  1: required string session,
+  /** "add" (program, args, note) or "remove" (id) */
+  2: required string action,
+  3: optional string program,
+  4: optional string patterns,
+  5: optional string note,
+  6: optional i32 id,
+  7: optional string clientAddress
+}
+
+struct CommandAllowChangeReply {
+  /** The list after the change. */
+  1: required list<CommandAllowEntry> entries
+}
+
 service Master {
   /** OMServer legacy call; errors come back inside the (encrypted) reply text. */
   string runCommands(1: string token),
@@ -1051,5 +1087,11 @@ service Master {
   /** AgentRequestsRequest -> AgentRequestsReply (admin) */
   string agentRequests(1: string sealed) throws (1: OmsError error),
   /** AgentRequestDecideRequest -> AgentRequestDecideReply (admin) */
-  string agentRequestDecide(1: string sealed) throws (1: OmsError error)
+  string agentRequestDecide(1: string sealed) throws (1: OmsError error),
+
+  // ---- command allow-list (issue 3) ----
+  /** CommandAllowListRequest -> CommandAllowListReply (every role) */
+  string commandAllowList(1: string sealed) throws (1: OmsError error),
+  /** CommandAllowChangeRequest -> CommandAllowChangeReply (admin) */
+  string commandAllowChange(1: string sealed) throws (1: OmsError error)
 }

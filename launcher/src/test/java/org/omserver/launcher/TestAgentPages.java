@@ -184,6 +184,39 @@ final class TestAgentPages
         assertThat(admin.get("/agents").body()).contains("admin at ").contains("→ " + approved.agentId().orElseThrow());
     }
 
+    @Test
+    void theCommandAllowListIsShownToEveryoneAndChangedByAdminsWithBadEntriesRefused()
+            throws Exception
+    {
+        String page = viewer.get("/commands").body();
+        assertThat(page).contains("<code>uptime</code>").doesNotContain("action=\"/commands/add\"");
+        assertThat(viewer.post("/commands/add", List.of("csrf", viewerCsrf, "program", "rm", "patterns", ".*")).statusCode()).isEqualTo(403);
+        int before = stack.master().catalog().commandAllowList().list().size();
+
+        HttpResponse<String> broken = admin.post("/commands/add", List.of("csrf", adminCsrf, "program", "grep", "patterns", "(unclosed"));
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(stack.master().catalog().commandAllowList().list()).hasSize(before);
+
+        assertThat(admin.post("/commands/add", List.of("csrf", adminCsrf, "program", "hostname", "patterns", "", "note", "<b>names</b>")).statusCode())
+                .isEqualTo(303);
+        var added = stack.master().catalog().commandAllowList().list().stream().filter(e -> e.program().equals("hostname")).findFirst().orElseThrow();
+        assertThat(admin.get("/commands").body()).contains("&lt;b&gt;names&lt;/b&gt;").doesNotContain("<b>names</b>")
+                .contains("action=\"/commands/" + added.id() + "/remove\"");
+        assertThat(admin.post("/commands/" + added.id() + "/remove", List.of()).statusCode()).isEqualTo(403);
+        assertThat(admin.post("/commands/" + added.id() + "/remove", List.of("csrf", adminCsrf)).statusCode()).isEqualTo(303);
+        assertThat(stack.master().catalog().commandAllowList().list()).hasSize(before);
+        HttpResponse<String> gone = admin.post("/commands/" + added.id() + "/remove", List.of("csrf", adminCsrf));
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(stack.master().catalog().audit().latest(50)).anySatisfy(entry -> {
+            assertThat(entry.action()).isEqualTo("commandAllowChange");
+            assertThat(entry.outcome()).isEqualTo("accepted");
+            assertThat(entry.detail().orElse("")).contains("add hostname");
+        }).anySatisfy(entry -> {
+            assertThat(entry.action()).isEqualTo("commandAllowChange");
+            assertThat(entry.outcome()).isEqualTo("INVALID_REQUEST");
+        });
+    }
+
     private void request(String id, String address, String hostname)
     {
         stack.master().catalog().agents().addRequest(new AgentRequestRecord(id, new byte[44], address, 11520, hostname, List.of(address), List.of(), List.of(),

@@ -287,6 +287,20 @@ public final class TestingMaster
     }
 
     @Override
+    public String commandAllowList(String sealed)
+            throws OmsError
+    {
+        throw notServed("commandAllowList");
+    }
+
+    @Override
+    public String commandAllowChange(String sealed)
+            throws OmsError
+    {
+        throw notServed("commandAllowChange");
+    }
+
+    @Override
     public String moduleCreate(String sealed)
             throws OmsError
     {

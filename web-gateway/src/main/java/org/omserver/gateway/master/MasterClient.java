@@ -378,6 +378,19 @@ public final class MasterClient
         return call("agentRequestDecide", request, new org.omserver.protocol.thrift.AgentRequestDecideReply(), Master.Client::agentRequestDecide);
     }
 
+    public org.omserver.protocol.thrift.CommandAllowListReply commandAllowList(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("commandAllowList", new org.omserver.protocol.thrift.CommandAllowListRequest(session), new org.omserver.protocol.thrift.CommandAllowListReply(),
+                Master.Client::commandAllowList);
+    }
+
+    public org.omserver.protocol.thrift.CommandAllowChangeReply commandAllowChange(org.omserver.protocol.thrift.CommandAllowChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("commandAllowChange", request, new org.omserver.protocol.thrift.CommandAllowChangeReply(), Master.Client::commandAllowChange);
+    }
+
     public CreateAgentTokenReply agentTokenCreate(CreateAgentTokenRequest request)
             throws MasterException, MasterUnavailableException
     {

@@ -37,6 +37,7 @@ public final class WebApp
         files.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir"), -1, -1, 1024 * 1024));
         context.addServlet(files, "/files/*");
         context.addServlet(new ServletHolder("agents", new AgentsServlet(web)), "/agents/*");
+        context.addServlet(new ServletHolder("commands", new CommandsServlet(web)), "/commands/*");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
         ServletHolder api = new ServletHolder("api", new ApiServlet(new Endpoints(web)));
         api.setAsyncSupported(true);
