@@ -26,3 +26,14 @@ CREATE TABLE oms_agent_request (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE INDEX oms_agent_request_address ON oms_agent_request (address, state);
+
+-- Module 1005, "sync application file", works now: through the master's file store and the agent's sync built-in.
+-- The master names only the application; each agent's sync map (sync.<app>.file|dir|then, defaults in its jar's
+-- sync-apps.properties) says which stored file goes to which fixed directory and which argument vector runs after it.
+UPDATE module_list
+SET module_caption = 'Copies an application''s file from the master''s file store to its fixed place on each host (the agent''s sync map), checksum verified and atomically, then runs its follow-up command (an argument vector on the agent''s allow-list, never a shell line). Agent hosts only; the file must be in the store under the name the map gives.',
+    backend = 'agent',
+    command_template = '["omserver:sync","${sys_param_1}"]',
+    needs_root = FALSE,
+    enabled = TRUE
+WHERE ID = 1005;

@@ -57,7 +57,11 @@ final class TestDownloads
         store = master.server().files().orElseThrow();
         root = dir.resolve("deploy");
         Files.createDirectories(root.resolve("app"));
-        agents.add(agent(ONE, Map.of("allow.builtins", "all", "allow.download-roots", root.toString())));
+        // module 1005's map on this agent: two applications into the root, one with a follow-up outside the allow-list
+        agents.add(agent(ONE, Map.of("allow.builtins", "all", "allow.download-roots", root.toString(),
+                "sync.nginx_config.file", "nginx.conf", "sync.nginx_config.dir", root.resolve("app").toString(),
+                "sync.nginx_config.then", "echo reloaded nginx",
+                "sync.resin.file", "resin.conf", "sync.resin.dir", root.resolve("app").toString(), "sync.resin.then", "rm -rf /")));
         agents.add(agent(NO_ROOTS, Map.of("allow.builtins", "all")));
     }
 
@@ -155,6 +159,33 @@ final class TestDownloads
         // the agent was given executor.agent.transfer-timeout (7 min) for the download, the 2 s command timeout for version
         assertThat(agents.getFirst().log()).containsPattern("job " + download + " run \\S+ started: built-in downloads, timeout 420000 ms")
                 .containsPattern("job " + version + " run \\S+ started: built-in version, timeout 2000 ms");
+    }
+
+    @Test
+    void module1005SyncsAnApplicationFileToItsFixedPlaceThenRunsItsFollowUp()
+            throws Exception
+    {
+        byte[] content = "worker_processes 4;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        put("nginx.conf", content);
+        List<HostEvent> events = events(submit(new SubmitRequest(null, 1005, List.of(ONE), Map.of("sys_param_1", "nginx_config"))));
+        String out = text(events, ONE, EventKind.STDOUT);
+        assertThat(finished(events, ONE).getStatus()).as(out + text(events, ONE, EventKind.STDERR)).isEqualTo(HostStatus.SUCCESS);
+        assertThat(Files.readAllBytes(root.resolve("app/nginx.conf"))).isEqualTo(content);
+        assertThat(out).contains("nginx.conf -> " + root.resolve("app").toRealPath().resolve("nginx.conf"))
+                .contains("then: echo reloaded nginx\n").endsWith("reloaded nginx\n");
+
+        // a follow-up the agent's allow-list does not hold: refused before anything is written
+        put("resin.conf", content);
+        HostEvent refused = finished(events(submit(new SubmitRequest(null, 1005, List.of(ONE), Map.of("sys_param_1", "resin")))), ONE);
+        assertThat(refused.getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(refused.getFailureMessage()).contains("the follow-up of resin is not allowed");
+        assertThat(root.resolve("app/resin.conf")).doesNotExist();
+
+        // the default place of syslog (/etc) is outside this agent's download roots
+        HostEvent outside = finished(events(submit(new SubmitRequest(null, 1005, List.of(ONE), Map.of("sys_param_1", "syslog")))), ONE);
+        assertThat(outside.getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(outside.getFailureMessage()).contains("is outside this agent's download roots");
+        assertNoPartialFiles();
     }
 
     // ---- helpers ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ public record AgentBackendConfig(Duration connectTimeout, Duration callTimeout, 
         int maxIdlePerHost, int maxFrameBytes, Duration transferTimeout)
 {
     /** The built-ins that move files and run under {@code transfer-timeout}: the first element of their argument vector. */
-    public static final Set<String> TRANSFERS = Set.of("omserver:downloads");
+    public static final Set<String> TRANSFERS = Set.of("omserver:downloads", "omserver:sync");
     private static final Set<String> KEYS = Set.of("connect-timeout", "call-timeout", "poll-wait", "envelope-window", "max-concurrent",
             "max-idle-per-host", "max-frame-bytes", "transfer-timeout");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");

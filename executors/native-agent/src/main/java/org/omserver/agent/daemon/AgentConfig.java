@@ -47,7 +47,8 @@ public record AgentConfig(
         Set<String> builtins,
         List<Path> downloadRoots,
         HostCommandsConfig hostCommands,
-        Optional<Duration> askApproval)
+        Optional<Duration> askApproval,
+        SyncApps syncApps)
 {
     private static final Pattern ALLOW_KEY = Pattern.compile("allow\\.([a-z0-9][a-z0-9_-]{0,63})\\.(program|args)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
@@ -70,6 +71,7 @@ public record AgentConfig(
         downloadRoots = List.copyOf(requireNonNull(downloadRoots, "downloadRoots is null"));
         requireNonNull(hostCommands, "hostCommands is null");
         requireNonNull(askApproval, "askApproval is null");
+        requireNonNull(syncApps, "syncApps is null");
     }
 
     public static AgentConfig fromProperties(Map<String, String> properties)
@@ -119,10 +121,11 @@ public record AgentConfig(
             if (matcher.matches()) {
                 addEntry(entries, matcher, properties.get(key));
             }
-            else {
+            else if (!SyncApps.KEY.matcher(key).matches()) {
                 p.problems.add("unknown key '" + key + "'; see executors/native-agent/README.md for the keys the agent reads");
             }
         }
+        SyncApps syncApps = SyncApps.from(properties, p.problems);
         AllowList allowList = AllowList.NOTHING;
         try {
             allowList = AllowList.fromEntries(entries);
@@ -135,7 +138,7 @@ public record AgentConfig(
                     + (p.problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", p.problems));
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
-                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands, askApproval);
+                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands, askApproval, syncApps);
     }
 
     /** {@code allow.download-roots}: absolute directories separated by commas, where the downloads built-in may write. */

@@ -105,7 +105,9 @@ public final class AgentDaemon
         AtomicReference<Builtins> self = new AtomicReference<>();
         List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(VERSION, hostname, () -> self.get().enabled()));
         all.addAll(hostCommands(config, cron));
-        all.add(new DownloadsBuiltin(config.downloadRoots(), files));
+        DownloadsBuiltin downloads = new DownloadsBuiltin(config.downloadRoots(), files);
+        all.add(downloads);
+        all.add(new SyncBuiltin(config.syncApps(), downloads, config.allowList()));
         self.set(Builtins.of(all, config.builtins()));
         return self.get();
     }

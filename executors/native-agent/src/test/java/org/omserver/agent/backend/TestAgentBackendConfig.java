@@ -16,7 +16,7 @@ final class TestAgentBackendConfig
     {
         assertThat(AgentBackendConfig.from(ExecutorConfig.empty()).transferTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(AgentBackendConfig.from(new ExecutorConfig(Map.of("transfer-timeout", "90m"))).transferTimeout()).isEqualTo(Duration.ofMinutes(90));
-        assertThat(AgentBackendConfig.TRANSFERS).containsExactly("omserver:downloads");
+        assertThat(AgentBackendConfig.TRANSFERS).containsExactlyInAnyOrder("omserver:downloads", "omserver:sync");
     }
 
     @Test
