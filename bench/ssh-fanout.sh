@@ -23,6 +23,14 @@ OUT=${OUT:-$HERE/target/ssh-fanout-$(date +%Y%m%d-%H%M%S).tsv}
 export FLEET_STATE=${FLEET_STATE:-/tmp/ssh-fleet}
 S=$FLEET_STATE
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+DB=${DB:-mariadb}    # the master's catalog: mariadb (a fresh database omserver_bench on 127.0.0.1:3306, as deployed) or h2 (embedded)
+# each fresh master first runs one unmeasured job on this many extra hosts (beyond the largest N), so a measured
+# cold job is what a long-running master pays for hosts it has no connection to, not its own start-up
+WARMUP_HOSTS=${WARMUP_HOSTS:-16}
+# rounds (fresh master, cold + warm job on up to 500 hosts) run first so the JIT has compiled the hot paths, as in a
+# master that has been up a while; reported as omserver-jit-warmup, apart from the measured rows
+JIT_WARMUP=${JIT_WARMUP:-3}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # extra JVM options for the OMServer runs, e.g. -XX:StartFlightRecording=...
 CG_CPU_CLIENT=/sys/fs/cgroup/cpu/sshfleet/client
 CG_ACCT_CLIENT=/sys/fs/cgroup/cpuacct/sshfleet-client
 CURVE="-o KexAlgorithms=curve25519-sha256"
@@ -41,6 +49,19 @@ for n in $PEER_COUNTS; do
     [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le "$MAXN" ] || die "PEER_COUNTS: $n is not 1..$MAXN (the largest of COUNTS)"
 done
 [[ "$RUNS" =~ ^[1-9]$ ]] || die "RUNS must be 1..9"
+[[ "$WARMUP_HOSTS" =~ ^[0-9]+$ ]] && [ "$WARMUP_HOSTS" -le 64 ] || die "WARMUP_HOSTS must be 0..64"
+[[ "$JIT_WARMUP" =~ ^[0-9]$ ]] || die "JIT_WARMUP must be 0..9"
+case "$DB" in
+    h2) DB_ARGS=() ;;
+    mariadb)
+        mariadb-admin --protocol=tcp -h127.0.0.1 -P3306 -uroot ping >/dev/null 2>&1 \
+            || die "MariaDB does not answer on 127.0.0.1:3306 as root: start it (start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd) or use DB=h2"
+        mariadb --protocol=tcp -h127.0.0.1 -P3306 -uroot -e 'DROP DATABASE IF EXISTS omserver_bench; CREATE DATABASE omserver_bench CHARACTER SET utf8mb4' \
+            || die "cannot create the database omserver_bench"
+        DB_PID=$(pidof mariadbd || pidof mysqld) || die "cannot find the MariaDB server process (for its CPU time)"
+        DB_ARGS=(--db-url "jdbc:mysql://127.0.0.1:3306/omserver_bench" --db-user root --db-password "" --db-pid "${DB_PID%% *}") ;;
+    *) die "DB must be mariadb or h2" ;;
+esac
 [[ "$PEER_RUNS_LARGE" =~ ^[1-9]$ ]] || die "PEER_RUNS_LARGE must be 1..9"
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -52,8 +73,8 @@ fi
 rmdir "$CG_ACCT_CLIENT" 2>/dev/null || true
 trap '"$FLEET_SH" down; rmdir "$CG_ACCT_CLIENT" 2>/dev/null || true' EXIT
 # the fleet's sshd and the tools get equal CPU weight, both far above the neighbours' builds
-FLEET_CPU_SPLIT=1 "$FLEET_SH" up "$MAXN"
-for n in $COUNTS; do "$FLEET_SH" inventory "$n" >/dev/null; done
+FLEET_CPU_SPLIT=1 "$FLEET_SH" up $((MAXN + WARMUP_HOSTS))
+for n in $COUNTS $((MAXN + WARMUP_HOSTS)); do "$FLEET_SH" inventory "$n" >/dev/null; done
 SSHD_ACCT="$(cat "$S/cgroup.server")/cpuacct.usage"
 mkdir -p "$CG_ACCT_CLIENT"
 echo $$ > "$CG_CPU_CLIENT/cgroup.procs"
@@ -82,15 +103,15 @@ close_control_masters() {   # ends ansible's ControlPersist ssh masters through 
     done
 }
 
-echo "== OMServer: a master in this process tree, H2, Thrift client; cold then warm per run" >&2
+echo "== OMServer: a master in this process tree, catalog in $DB, Thrift client; cold then warm per run" >&2
 COMMA_COUNTS=$(echo $COUNTS | tr ' ' ',')
-"$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
-    --state "$S" --counts "$COMMA_COUNTS" --runs "$RUNS" --max-parallel "$PARALLEL" --pool-max "$MAXN" \
+"$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench "${DB_ARGS[@]}" \
+    --state "$S" --counts "$COMMA_COUNTS" --runs "$RUNS" --max-parallel "$PARALLEL" --pool-max $((MAXN + WARMUP_HOSTS)) --warmup-hosts "$WARMUP_HOSTS" --jit-warmup "$JIT_WARMUP" \
     | grep '^RESULT' | tee -a "$OUT"
 # bounded resources: the largest N again with the default pool cap (128), one run: threads and fds follow the
 # configuration, not N (hosts beyond the cap reconnect on the warm job)
-"$JAVA_HOME/bin/java" -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench \
-    --state "$S" --counts "$MAXN" --runs 1 --max-parallel "$PARALLEL" --pool-max 128 --label omserver-pool128 \
+"$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench "${DB_ARGS[@]}" \
+    --state "$S" --counts "$MAXN" --runs 1 --max-parallel "$PARALLEL" --pool-max 128 --warmup-hosts "$WARMUP_HOSTS" --jit-warmup "$JIT_WARMUP" --label omserver-pool128 \
     | grep '^RESULT' | tee -a "$OUT"
 
 for n in $PEER_COUNTS; do

@@ -57,8 +57,24 @@ struct EnrollReply {
   3: required string address
 }
 
+// The agent's last self-update (updateself), as kept in its state directory across the restart.
+struct UpdateReport {
+  // PENDING (swapped, new version not yet confirmed healthy), UPDATED or ROLLED_BACK
+  1: required string state,
+  2: required string fromVersion,
+  3: required string toVersion,
+  // the package's name in the master's file store
+  4: required string packageName,
+  // when the update began, the agent's clock
+  5: required i64 atMillis,
+  // for ROLLED_BACK: why the new version failed its health check
+  6: required string detail
+}
+
 struct AnnounceRequest {
-  1: required HostFacts facts
+  1: required HostFacts facts,
+  // every announcement of an agent that has updated itself at least once carries its last update
+  2: optional UpdateReport update
 }
 
 struct AnnounceReply {

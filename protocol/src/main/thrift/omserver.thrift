@@ -591,7 +591,9 @@ struct ScheduleInfo {
   13: optional i64 lastRunMillis,
   14: optional i64 lastJobId,
   /** What happened at the last due time: "started job 12", "skipped: job 11 still running", or the refusal. */
-  15: optional string lastOutcome
+  15: optional string lastOutcome,
+  /** The next due times after nextRunMillis (up to 4), from the cron expression; unset while paused. */
+  16: optional list<i64> laterRunsMillis
 }
 
 struct CreateScheduleRequest {
@@ -727,7 +729,9 @@ struct UserInfo {
   /** Operators: the function categories whose hosts they may run modules on (ids of server_fun_categ). */
   5: required list<i32> grantedFunctionCategoryIds,
   /** Master sessions (browser logins and API tokens) open now. */
-  6: required i32 openSessions
+  6: required i32 openSessions,
+  /** The last successful login (page or API token); unset when the user never logged in. */
+  7: optional i64 lastLoginMillis
 }
 
 struct UsersRequest {
@@ -757,13 +761,15 @@ struct UserChangeRequest {
   3: required UserAction action,
   4: optional Role role,
   5: optional list<i32> functionCategoryIds,
-  6: optional string clientAddress
+  6: optional string clientAddress,
+  /** CREATE and RESET_PASSWORD: a password the admin chose (checked against the policy) instead of a generated one. Never audited. */
+  7: optional string password
 }
 
 struct UserChangeReply {
   /** The user after the change; for DELETE, as it was. */
   1: required UserInfo user,
-  /** CREATE and RESET_PASSWORD: the new password, shown once and stored nowhere in clear. */
+  /** CREATE and RESET_PASSWORD without a chosen password: the new password, shown once and stored nowhere in clear. */
   2: optional string generatedPassword,
   /** Sessions (browser and API tokens) the change ended. */
   3: required i32 sessionsEnded
@@ -808,7 +814,9 @@ struct AuditQueryRequest {
   7: optional i64 sinceMillis,
   8: optional i64 untilMillis,
   /** Contained (any case) in params, targets or detail; at most 256 characters. */
-  9: optional string text
+  9: optional string text,
+  /** The page just newer than this id (the "newer" link): the limit records above it, still newest first. Not with beforeId. */
+  10: optional i64 afterId
 }
 
 struct AuditRecord {
@@ -849,7 +857,9 @@ struct AgentInfo {
   13: optional double cpuPercent,
   14: optional i64 memoryUsed,
   15: optional i64 memoryTotal,
-  16: required i32 cores
+  16: required i32 cores,
+  /** Only in agentMetrics (the agent page): its last self-update, e.g. "ROLLED_BACK from 1.0.0 to 3.0.0 at …: why". */
+  17: optional string lastUpdate
 }
 
 struct AgentsRequest {

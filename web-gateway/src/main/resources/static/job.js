@@ -40,7 +40,7 @@
   var ended = false;
   var masterGroups = null;      // the master's exact groups, read once the job has ended
   var serverMatches = null;     // lanIp set from the master's output search (null: filter in the page)
-  var stats = window.__omsStats = { events: 0, frames: 0, lastEventAt: 0, lastRenderAt: 0, renderedDone: 0, rows: 0, total: total };
+  var stats = window.__omsStats = { events: 0, frames: 0, lastEventAt: 0, lastRenderAt: 0, allShownAt: 0, renderedDone: 0, rows: 0, total: total };
 
   function now() { return performance.timeOrigin + performance.now(); }
 
@@ -160,6 +160,8 @@
     stats.lastRenderAt = now();
     stats.renderedDone = counts.success + counts.failed + counts.skipped;
     stats.total = total;
+    // the first frame that showed every host finished (the browser benchmark compares it with the master's end time)
+    if (!stats.allShownAt && total > 0 && stats.renderedDone === total) { stats.allShownAt = stats.lastRenderAt; }
   }
 
   function drawProgress() {
@@ -430,6 +432,7 @@
   stats.duplicates = 0;
   stats.reconnects = 0;
   var source = null;
+  var runningShown = false;     // whether #state says running… (a failure or reconnect message replaces it)
   function connect(cursor) {
     source = new EventSource(base + '/events' + (cursor ? '?cursor=' + cursor : ''));
     source.addEventListener('host', function (message) {
@@ -437,7 +440,8 @@
       if (event.seq <= stats.lastSeq) { stats.duplicates++; return; }
       if (event.seq !== stats.lastSeq + 1) { stats.gaps++; }
       stats.lastSeq = event.seq;
-      if (!ended && el.state.textContent !== 'running…') { el.state.textContent = 'running…'; el.state.className = ''; }
+      // a flag, not a read of the DOM: this runs for every one of a job's events (40,000 for 10,000 hosts)
+      if (!ended && !runningShown) { el.state.textContent = 'running…'; el.state.className = ''; runningShown = true; }
       apply(event);
       schedule();
     });
@@ -456,10 +460,12 @@
     source.addEventListener('failure', function (message) {
       var f = JSON.parse(message.data);
       el.state.textContent = f.message;
+      runningShown = false;
       if (f.final) { source.close(); }
     });
     source.onerror = function () {
       if (ended) { return; }
+      runningShown = false;
       el.state.textContent = source.readyState === EventSource.CLOSED
           ? 'connection to the gateway lost; reload the page to resume' : 'reconnecting…';
     };

@@ -1,10 +1,18 @@
 package org.omserver.bench;
 
+import org.apache.thrift.TBase;
 import org.apache.thrift.TException;
+import org.apache.thrift.protocol.TBinaryProtocol;
+import org.apache.thrift.transport.TSocket;
+import org.apache.thrift.transport.layered.TFramedTransport;
 import org.omserver.catalog.inventory.Server;
 import org.omserver.catalog.user.Role;
 import org.omserver.master.config.MasterConfig;
 import org.omserver.master.rpc.MasterServer;
+import org.omserver.protocol.SealedMessages;
+import org.omserver.protocol.envelope.EnvelopeException;
+import org.omserver.protocol.envelope.ReplayCache;
+import org.omserver.protocol.envelope.SealedEnvelope;
 import org.omserver.protocol.envelope.SharedSecret;
 import org.omserver.protocol.thrift.EventKind;
 import org.omserver.protocol.thrift.EventsReply;
@@ -13,11 +21,13 @@ import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostStatus;
 import org.omserver.protocol.thrift.LoginReply;
 import org.omserver.protocol.thrift.LoginRequest;
+import org.omserver.protocol.thrift.Master;
 import org.omserver.protocol.thrift.SubmitReply;
 import org.omserver.protocol.thrift.SubmitRequest;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,27 +37,33 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * The "ours" half of bench/ssh-fanout.sh: runs {@code hostname} on the first N hosts of the loopback fleet through a
- * real master (in-process, H2, Thrift client, v2 envelopes, the ssh backend) and prints one {@code RESULT} line per
+ * real master (in-process, H2 or MariaDB, Thrift client, v2 envelopes, the ssh backend) and prints one {@code RESULT} line per
  * measured job: wall time from submit to the last event, this process's CPU, the fleet's sshd CPU (its cpuacct
- * cgroup), peak platform threads, file descriptors and heap. Each run starts a fresh master (empty connection pool)
+ * cgroup), peak platform threads, file descriptors and heap, and the database server's CPU when the catalog is in
+ * MySQL/MariaDB ({@code --db-url}, {@code --db-user}, {@code --db-password}, {@code --db-pid}; default: embedded H2). Each run starts a fresh master (empty connection pool)
  * and runs a cold job (new connections) then a warm job (the same hosts again, pooled connections).
  *
  * <p>Usage: {@code SshFanoutBench --state /tmp/ssh-fleet --counts 10,100,500,1000 --runs 3 --max-parallel 64
- * --pool-max 1000 --label omserver} (the label names the tool in the RESULT lines). Every host's output must equal this machine's host name (the fleet is this machine), or the
+ * --pool-max 1000 --warmup-hosts 16 --label omserver} (the label names the tool in the RESULT lines; with warmup-hosts,
+ * each fresh master first runs one unmeasured job on that many extra fleet hosts beyond the largest count; with
+ * jit-warmup K, K rounds on up to 500 hosts come first, labelled {@code <label>-jit-warmup}). Every host's output must equal this machine's host name (the fleet is this machine), or the
  * run fails.
  */
 public final class SshFanoutBench
 {
     private static final String SECRET = "ssh fan-out benchmark secret, loopback only";
-    private static final String DB_URL = "jdbc:h2:mem:omserver-bench;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+    private static final String H2_URL = "jdbc:h2:mem:omserver-bench;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
     private static final int MODULE_ID = 9001;
     private static final int FLEET_PORT = 2222;
     private static final String FLEET_USER = "sshfleet";
@@ -63,24 +79,37 @@ public final class SshFanoutBench
     public static void main(String[] args)
             throws Exception
     {
-        Map<String, String> options = Options.parse(args);
+        Map<String, String> options = parse(args);
         Path state = Path.of(options.getOrDefault("state", "/tmp/ssh-fleet"));
         List<Integer> counts = Arrays.stream(options.getOrDefault("counts", "10,100").split(",")).map(Integer::parseInt).toList();
         int runs = Integer.parseInt(options.getOrDefault("runs", "3"));
         String maxParallel = options.getOrDefault("max-parallel", "64");
         String poolMax = options.getOrDefault("pool-max", "1000");
         String label = options.getOrDefault("label", "omserver");
+        // the database: embedded H2 (the demo's) or, as a master is deployed, a MySQL/MariaDB server whose CPU is
+        // read from /proc/<db-pid>/stat and reported apart (it shares the cores with everything else)
+        Database db = new Database(options.getOrDefault("db-url", H2_URL), options.getOrDefault("db-user", ""),
+                options.getOrDefault("db-password", ""), Optional.ofNullable(options.get("db-pid")).map(Long::parseLong));
         int largest = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (largest > 2000 || runs < 1 || runs > 10) {
-            throw new IllegalArgumentException("counts must be at most 2000 hosts and runs 1-10");
+        int warmupHosts = Integer.parseInt(options.getOrDefault("warmup-hosts", "0"));
+        int jitWarmupRounds = Integer.parseInt(options.getOrDefault("jit-warmup", "0"));
+        if (largest > 2000 || runs < 1 || runs > 10 || warmupHosts < 0 || warmupHosts > 64 || jitWarmupRounds < 0 || jitWarmupRounds > 10) {
+            throw new IllegalArgumentException("counts must be at most 2000 hosts, runs 1-10, warmup-hosts 0-64 and jit-warmup 0-10");
         }
-        List<String> fleet = fleetAddresses(state.resolve("inv").resolve(String.valueOf(largest)).resolve("hosts.txt"), largest);
+        List<String> everyHost = fleetAddresses(state.resolve("inv").resolve(String.valueOf(largest + warmupHosts)).resolve("hosts.txt"),
+                largest + warmupHosts);
+        List<String> fleet = everyHost.subList(0, largest);
+        List<String> warmup = everyHost.subList(largest, largest + warmupHosts);
         Path cpuacct = Path.of(Files.readString(state.resolve("cgroup.server")).trim()).resolve("cpuacct.usage");
         String expected = localHostName();
 
         Map<String, String> properties = new HashMap<>();
         properties.put("master.port", "0");
-        properties.put("db.url", DB_URL);
+        properties.put("db.url", db.url());
+        if (!db.user().isEmpty()) {
+            properties.put("db.user", db.user());
+            properties.put("db.password", db.password());
+        }
         properties.put("run.max-parallel", maxParallel);
         properties.put("executor.ssh.private-key", state.resolve("client/id_ed25519").toString());
         properties.put("executor.ssh.known-hosts", state.resolve("known_hosts").toString());
@@ -90,27 +119,72 @@ public final class SshFanoutBench
         MasterConfig config = MasterConfig.fromProperties(properties);
 
         try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC())) {
-            seed(master, fleet);
+            seed(master, everyHost, db);
+        }
+        // the JIT's warm-up, as a master that has been serving jobs for a while has had it: rounds on up to 500 hosts,
+        // printed under their own label (what the first jobs after a start cost) and left out of the measured rows
+        List<String> jitHosts = fleet.subList(0, Math.min(largest, 500));
+        for (int round = 1; round <= jitWarmupRounds; round++) {
+            measuredRun(config, cpuacct, db, warmup, jitHosts, round, label + "-jit-warmup", expected);
         }
         for (int n : counts) {
-            List<String> hosts = fleet.subList(0, n);
             for (int run = 1; run <= runs; run++) {
-                // a fresh master per run: its ssh executor starts with an empty pool, so the first job is cold
-                try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
-                        MasterClient client = new MasterClient(master.port(), SECRET)) {
-                    String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
-                    for (String mode : List.of("cold", "warm")) {
-                        Measurement m = measure(cpuacct, () -> runJob(client, session, hosts, expected));
-                        System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d%n", label, mode, n, run,
-                                m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB());
-                        System.out.flush();
-                    }
-                }
+                measuredRun(config, cpuacct, db, warmup, fleet.subList(0, n), run, label, expected);
             }
         }
     }
 
-    private static void seed(MasterServer master, List<String> fleet)
+    /** A fresh master (its ssh executor starts with an empty pool), a cold job (new connections), then a warm one. */
+    private static void measuredRun(MasterConfig config, Path cpuacct, Database db, List<String> warmup, List<String> hosts, int run, String label,
+            String expected)
+            throws Exception
+    {
+        try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
+                Client client = new Client(master.port())) {
+            String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
+            if (!warmup.isEmpty()) {
+                // as a long-running master would be: database pool filled, executor and code paths used once,
+                // on hosts outside the measured set, so the measured cold job still opens every connection
+                runJob(client, session, warmup, expected);
+            }
+            for (String mode : List.of("cold", "warm")) {
+                Measurement m = measure(cpuacct, db, () -> runJob(client, session, hosts, expected));
+                System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s%n", label, mode, hosts.size(), run,
+                        m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB(),
+                        m.dbCpuMillis().isPresent() ? String.valueOf(m.dbCpuMillis().getAsLong()) : "");
+                System.out.flush();
+            }
+        }
+    }
+
+    /** Where the master keeps its catalog; {@code pid} is the database server's process when it is not in this JVM. */
+    private record Database(String url, String user, String password, Optional<Long> pid)
+    {
+        Connection connect()
+                throws SQLException
+        {
+            return user.isEmpty() ? DriverManager.getConnection(url) : DriverManager.getConnection(url, user, password);
+        }
+
+        /** CPU time (user + system) of the database server process so far, when it is one. */
+        OptionalLong cpuMillis()
+                throws IOException
+        {
+            if (pid.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            String stat = Files.readString(Path.of("/proc", pid.get().toString(), "stat"));
+            // the fields after the parenthesised command name: state is field 3, utime 14 and stime 15
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return OptionalLong.of(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+        }
+    }
+
+    // USER_HZ: 100 on every Linux architecture this runs on
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private static void seed(MasterServer master, List<String> fleet, Database db)
             throws SQLException
     {
         if (master.catalog().users().find("admin").isPresent()) {
@@ -124,7 +198,7 @@ public final class SshFanoutBench
         }
         master.catalog().users().create("admin", PASSWORD.toCharArray(), Role.ADMIN);
         // no repository writes modules yet (authoring is its own issue): the bench module goes in with SQL
-        try (Connection connection = DriverManager.getConnection(DB_URL); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO module_list (ID, module_name, module_caption, module_extend, backend, param_schema, command_template, "
                     + "timeout_seconds, needs_root, enabled) VALUES (" + MODULE_ID + ", 'bench hostname', 'Prints the host name.', NULL, 'any', '[]', "
                     + "'[\"hostname\"]', 60, FALSE, TRUE)");
@@ -132,7 +206,7 @@ public final class SshFanoutBench
     }
 
     /** Submits the job and follows its events to the end; returns how many hosts answered exactly {@code expected}. */
-    private static int runJob(MasterClient client, String session, List<String> hosts, String expected)
+    private static int runJob(Client client, String session, List<String> hosts, String expected)
             throws TException, InterruptedException
     {
         SubmitReply submitted = client.call("submit", new SubmitRequest(session, MODULE_ID, hosts, Map.of()), new SubmitReply());
@@ -174,23 +248,68 @@ public final class SshFanoutBench
                 throws Exception;
     }
 
-    private record Measurement(long wallMillis, long clientCpuMillis, long sshdCpuMillis, int ok, int peakThreads, long peakFds, long peakHeapMiB) {}
+    private record Measurement(long wallMillis, long clientCpuMillis, long sshdCpuMillis, int ok, int peakThreads, long peakFds, long peakHeapMiB,
+            OptionalLong dbCpuMillis) {}
 
     /** Runs {@code job} while a sampler records peak threads, fds and heap every 20 ms. */
-    private static Measurement measure(Path cpuacct, Job job)
+    private static Measurement measure(Path cpuacct, Database db, Job job)
             throws Exception
     {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        Peaks peaks = Peaks.start();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Sampler sampler = new Sampler(threads);
+        Thread samplerThread = Thread.ofPlatform().name("bench-sampler").daemon(true).start(sampler);
         long sshd0 = Long.parseLong(Files.readString(cpuacct).trim());
+        OptionalLong db0 = db.cpuMillis();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         int ok = job.run();
         long wall = System.nanoTime() - wall0;
         long cpu = os.getProcessCpuTime() - cpu0;
         long sshd = Long.parseLong(Files.readString(cpuacct).trim()) - sshd0;
-        peaks.close();
-        return new Measurement(wall / 1_000_000, cpu / 1_000_000, sshd / 1_000_000, ok, peaks.threads(), peaks.fds(), peaks.heapMiB());
+        OptionalLong db1 = db.cpuMillis();
+        sampler.stop = true;
+        samplerThread.join();
+        return new Measurement(wall / 1_000_000, cpu / 1_000_000, sshd / 1_000_000, ok, sampler.peakThreads, sampler.peakFds,
+                sampler.peakHeap / (1024 * 1024), db0.isPresent() ? OptionalLong.of(db1.getAsLong() - db0.getAsLong()) : OptionalLong.empty());
+    }
+
+    private static final class Sampler
+            implements Runnable
+    {
+        private final ThreadMXBean threads;
+        private volatile boolean stop;
+        private volatile int peakThreads;
+        private volatile long peakFds;
+        private volatile long peakHeap;
+
+        Sampler(ThreadMXBean threads)
+        {
+            this.threads = threads;
+        }
+
+        @Override
+        public void run()
+        {
+            // stops when the job returns; a job that throws ends the process, and this thread is a daemon
+            while (!stop) {
+                peakThreads = Math.max(peakThreads, threads.getThreadCount());
+                try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+                    peakFds = Math.max(peakFds, fds.count());
+                }
+                catch (IOException e) {
+                    peakFds = -1;
+                }
+                Runtime runtime = Runtime.getRuntime();
+                peakHeap = Math.max(peakHeap, runtime.totalMemory() - runtime.freeMemory());
+                try {
+                    Thread.sleep(20);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
     }
 
     private static List<String> fleetAddresses(Path hostsFile, int count)
@@ -217,5 +336,64 @@ public final class SshFanoutBench
             throw new IllegalStateException("hostname failed locally: " + name);
         }
         return name;
+    }
+
+    private static Map<String, String> parse(String[] args)
+    {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
+        }
+        return options;
+    }
+
+    /** A Thrift client of the master that seals requests and opens replies like the gateway does. */
+    private static final class Client
+            implements AutoCloseable
+    {
+        private final TFramedTransport transport;
+        private final Master.Client master;
+        private final SealedMessages messages;
+
+        Client(int port)
+                throws TException
+        {
+            transport = new TFramedTransport(new TSocket("127.0.0.1", port, 60_000), 64 * 1024 * 1024);
+            transport.open();
+            master = new Master.Client(new TBinaryProtocol(transport));
+            Clock clock = Clock.systemUTC();
+            messages = new SealedMessages(new SealedEnvelope(SECRET.getBytes(StandardCharsets.UTF_8), clock, Duration.ofMinutes(2), 64 * 1024 * 1024,
+                    new ReplayCache(clock, 10_000)), 16 * 1024 * 1024);
+        }
+
+        <T extends TBase<?, ?>> T call(String method, TBase<?, ?> request, T reply)
+                throws TException
+        {
+            String sealed = messages.sealRequest(method, request);
+            String answer = switch (method) {
+                case "login" -> master.login(sealed);
+                case "submit" -> master.submit(sealed);
+                case "events" -> master.events(sealed);
+                default -> throw new IllegalArgumentException(method);
+            };
+            try {
+                return messages.openReply(method, answer, reply);
+            }
+            catch (EnvelopeException e) {
+                throw new IllegalStateException("reply to " + method + " does not open: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            transport.close();
+        }
     }
 }

@@ -7,11 +7,14 @@ import java.util.concurrent.Callable;
 
 import org.omserver.agent.daemon.AgentConfig;
 import org.omserver.agent.daemon.AgentDaemon;
+import org.omserver.agent.update.AgentSupervisor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Run the native agent on this host: enrolls once with a token, then serves the master's commands and heartbeats.")
+        description = {"Run the native agent on this host: enrolls once with a token, then serves the master's commands and heartbeats.",
+                "With update.install-dir set, runs the restart supervisor instead, which starts the agent from <install-dir>/current, "
+                        + "restarts it after an updateself and rolls back an update that fails its health check."})
 final class AgentCommand
         implements Callable<Integer>
 {
@@ -22,7 +25,11 @@ final class AgentCommand
     @Override
     public Integer call()
     {
-        AgentDaemon agent = AgentDaemon.start(AgentConfig.fromProperties(ConfigFiles.load(config)), Clock.systemUTC());
+        AgentConfig agentConfig = AgentConfig.fromProperties(ConfigFiles.load(config));
+        if (agentConfig.selfUpdate().installDir().isPresent()) {
+            return new AgentSupervisor(config, agentConfig).run();
+        }
+        AgentDaemon agent = AgentDaemon.start(agentConfig, Clock.systemUTC());
         return Running.untilStopped(List.of(agent));
     }
 }

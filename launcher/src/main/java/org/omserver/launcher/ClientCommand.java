@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
         description = {"Run a module on hosts through the gateway's API, IOMClient style.",
                 "  omserver client 'cmd=module,id=1003,serverip=10.0.0.1;10.0.0.2'",
                 "  omserver client --module 1001 --hosts 10.0.0.1,10.0.0.2 --param sys_param_1=50",
+                "  omserver client --module 1003 --servertype web --batch 25% --failure-threshold 2",
                 "  omserver client --follow 42",
                 "The password comes from OMSERVER_PASSWORD or is asked for; or pass a token (--token, OMSERVER_TOKEN).",
                 "Exit code: 0 every host succeeded, 1 a host failed, 2 the request was refused, 3 the gateway could not be used."})
@@ -64,8 +65,8 @@ final class ClientCommand
               cmd=cronremove,cron=min;hour;day;month;weekday;abs-path;process-name  (or entry=ID from cronlist)
               cmd=password,account=NAME,password=SECRET                        change an OS account's password (agent as root)
               cmd=unzip,unzipfile=/path/a.zip,path=/dest                        extract under the agent's allow.unzip-roots
-              cmd=downloads,file=NAME,path=DIR                                 copy a stored file to the hosts, checksum verified (module 2010)
-            Not available yet: updateself.""";
+              cmd=updateself,package=NAME                                      update the agents from a signed package (module 2050)
+              cmd=downloads,file=NAME,path=DIR                                 copy a stored file to the hosts, checksum verified (module 2010)""";
 
     @Spec
     CommandSpec spec;
@@ -84,6 +85,18 @@ final class ClientCommand
 
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Module parameter (repeatable).")
     List<String> params = new ArrayList<>();
+
+    @Option(names = "--batch", paramLabel = "N|P%", description = "Rolling run: hosts per batch, a number or a percentage of the targets; the next batch starts when one has finished.")
+    String batch;
+
+    @Option(names = "--max-in-flight", paramLabel = "N", description = "Rolling run: hosts running at the same time (1 to the master's run.max-parallel).")
+    Integer maxInFlight;
+
+    @Option(names = "--failure-threshold", paramLabel = "N|P%", description = "Rolling run: once more hosts than this failed, start no more; the rest are SKIPPED and the job STOPPED.")
+    String failureThreshold;
+
+    @Option(names = "--host-timeout", paramLabel = "SECONDS", description = "Per-host command timeout (1 to the module's timeout); connecting has its own.")
+    Integer hostTimeout;
 
     @Option(names = "--follow", paramLabel = "JOBID", description = "Attach to a job (running or finished) and show it like a run.")
     Long follow;
@@ -240,7 +253,7 @@ final class ClientCommand
     }
 
     /** Starts the run; returns its job id. */
-    private static long submit(GatewayApi api, String bearer, ClientRequest.Run run, PrintWriter err)
+    private long submit(GatewayApi api, String bearer, ClientRequest.Run run, PrintWriter err)
             throws IOException, InterruptedException, ApiError
     {
         List<String> targets = switch (run.targets()) {
@@ -253,7 +266,7 @@ final class ClientCommand
                 yield members;
             }
         };
-        JsonNode started = api.run(bearer, run.moduleId(), targets, run.params());
+        JsonNode started = api.run(bearer, run.moduleId(), targets, run.params(), rolling());
         long jobId = started.get("jobId").asLong();
         err.printf("job %d: module %d (%s) on %d hosts%n", jobId, started.get("moduleId").asInt(), started.get("moduleName").asText(),
                 started.get("hosts").size());
@@ -273,6 +286,11 @@ final class ClientCommand
             outcomes.forEach(outcome -> out.println(outcome.iomsLine()));
             out.println("All command run over.");
         }
+        JsonNode job = api.job(bearer, jobId);
+        if (job.has("stopReason")) {
+            err.println("job " + jobId + " ended " + job.path("status").asText() + " (" + shown(job.get("stopReason").asText()) + ")");
+        }
+        err.flush();
         out.flush();
         return outcomes.stream().allMatch(HostOutcome::succeeded) ? 0 : HOST_FAILED;
     }
@@ -287,6 +305,9 @@ final class ClientCommand
         if (follow != null) {
             if (flags) {
                 throw new IllegalArgumentException("--follow attaches to a job that already runs; it takes no --module, --hosts, --servertype or --param");
+            }
+            if (!rolling().isEmpty()) {
+                throw new IllegalArgumentException("--follow attaches to a job that already runs; its rolling options were set when it started");
             }
             if (follow < 1) {
                 throw new IllegalArgumentException("--follow needs a job id such as 42");
@@ -315,6 +336,25 @@ final class ClientCommand
             }
         }
         return new ClientRequest.Run(module, targets, values);
+    }
+
+    /** The rolling options given (--batch, --max-in-flight, --failure-threshold, --host-timeout); the master checks them. */
+    private Map<String, String> rolling()
+    {
+        Map<String, String> rolling = new LinkedHashMap<>();
+        if (batch != null) {
+            rolling.put("batchSize", batch.strip());
+        }
+        if (maxInFlight != null) {
+            rolling.put("maxInFlight", maxInFlight.toString());
+        }
+        if (failureThreshold != null) {
+            rolling.put("failureThreshold", failureThreshold.strip());
+        }
+        if (hostTimeout != null) {
+            rolling.put("commandTimeoutSeconds", hostTimeout.toString());
+        }
+        return rolling;
     }
 
     private record Session(String token, boolean ours) {}

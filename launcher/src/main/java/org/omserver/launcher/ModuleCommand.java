@@ -13,6 +13,8 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.omserver.catalog.module.InvalidModuleException;
+import org.omserver.catalog.module.ModuleYaml;
 import org.omserver.gateway.config.GatewayConfig;
 import org.omserver.gateway.master.MasterClient;
 import org.omserver.gateway.master.MasterException;
@@ -22,6 +24,7 @@ import org.omserver.protocol.thrift.ErrorCode;
 import org.omserver.protocol.thrift.ModuleChangeReply;
 import org.omserver.protocol.thrift.ModuleGetReply;
 import org.omserver.protocol.thrift.ModuleInfo;
+import org.omserver.protocol.thrift.ModuleVersionInfo;
 import org.omserver.protocol.thrift.ParamSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,12 +35,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * {@code omserver module list|show|add|edit|export|import}: the module catalog from the command line. It talks to
- * the master over Thrift (v2 envelopes, the shared secret) as a user who logs in, exactly like the gateway, so the
- * master checks and audits every change the same way. Module files are the JSON format of module-catalog/README.md.
+ * {@code omserver module list|show|add|edit|export|import|enable|disable|delete|versions|rollback}: the module
+ * catalog from the command line. It talks to the master over Thrift (v2 envelopes, the shared secret) as a user who
+ * logs in, exactly like the gateway, so the master checks and audits every change the same way. Module files are the
+ * format of module-catalog/README.md, in JSON or (by the file name, {@code .yaml}/{@code .yml}) YAML; a YAML file is
+ * checked here and sent to the master as the canonical JSON, so both formats give the same stored module.
  */
-@Command(name = "module", mixinStandardHelpOptions = true,
-        description = "List, show, add, edit, export and import modules (module files are JSON, one module per file).")
+@Command(name = "module", mixinStandardHelpOptions = true, subcommands = picocli.CommandLine.HelpCommand.class,
+        description = "List, show, add, edit, export, import, enable, disable, delete and roll back modules "
+                + "(module files are JSON, or YAML when named .yaml/.yml; one module per file).")
 final class ModuleCommand
 {
     static final String PASSWORD_VARIABLE = "OMSERVER_PASSWORD";
@@ -134,11 +140,17 @@ final class ModuleCommand
         });
     }
 
-    @Command(name = "export", description = "Write module files: one module to standard output, or with --dir every given module (or all) as module-<id>.json.")
+    @Command(name = "export", description = "Write module files: one module to standard output, or with --dir every given module (or all) as module-<id>.json (or .yaml).")
     int export(@Parameters(paramLabel = "ID", arity = "0..*") List<Integer> ids,
-            @Option(names = {"-d", "--dir"}, paramLabel = "DIR", description = "Directory to write module-<id>.json files into.") Path dir)
+            @Option(names = {"-d", "--dir"}, paramLabel = "DIR", description = "Directory to write module-<id>.json (or .yaml) files into.") Path dir,
+            @Option(names = {"-F", "--format"}, paramLabel = "FORMAT", defaultValue = "json", description = "json (default) or yaml.") String format)
             throws Exception
     {
+        boolean yaml = switch (format) {
+            case "json" -> false;
+            case "yaml" -> true;
+            default -> throw new IllegalArgumentException("--format must be json or yaml, was '" + format + "'");
+        };
         return withMaster((master, session) -> {
             List<Integer> wanted = ids == null || ids.isEmpty()
                     ? master.catalog(session).getModules().stream().map(ModuleInfo::getId).toList()
@@ -147,13 +159,13 @@ final class ModuleCommand
                 if (wanted.size() != 1) {
                     throw new IllegalArgumentException("give one module id to print, or --dir to write several files");
                 }
-                out().print(master.moduleGet(session, wanted.getFirst()).getDefinition());
+                out().print(formatted(master.moduleGet(session, wanted.getFirst()).getDefinition(), yaml));
                 return 0;
             }
             Files.createDirectories(dir);
             for (int id : wanted) {
-                Path target = dir.resolve("module-" + id + ".json");
-                Files.writeString(target, master.moduleGet(session, id).getDefinition(), UTF_8);
+                Path target = dir.resolve("module-" + id + (yaml ? ".yaml" : ".json"));
+                Files.writeString(target, formatted(master.moduleGet(session, id).getDefinition(), yaml), UTF_8);
                 out().printf("wrote %s%n", target);
             }
             return 0;
@@ -164,15 +176,15 @@ final class ModuleCommand
     int importFiles(@Parameters(paramLabel = "FILE", arity = "1..*") List<Path> files)
             throws Exception
     {
-        List<String> definitions = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         for (Path file : files) {
-            definitions.add(read(file));
+            texts.add(readText(file));
         }
         return withMaster((master, session) -> {
             int failed = 0;
             for (int i = 0; i < files.size(); i++) {
-                String definition = definitions.get(i);
                 try {
+                    String definition = definition(files.get(i), texts.get(i));
                     int id = idOf(definition);
                     ModuleChangeReply change;
                     ModuleGetReply existing = id > 0 ? find(master, session, id) : null;
@@ -196,6 +208,83 @@ final class ModuleCommand
             }
             return failed == 0 ? 0 : 1;
         });
+    }
+
+    @Command(name = "enable", description = "Make a module runnable again (a new version).")
+    int enable(@Parameters(paramLabel = "ID") int id)
+            throws Exception
+    {
+        return setEnabled(id, true);
+    }
+
+    @Command(name = "disable", description = "Stop a module from being run; it stays in the catalog (a new version).")
+    int disable(@Parameters(paramLabel = "ID") int id)
+            throws Exception
+    {
+        return setEnabled(id, false);
+    }
+
+    private int setEnabled(int id, boolean enabled)
+            throws Exception
+    {
+        return withMaster((master, session) -> {
+            ModuleChangeReply change = master.moduleSetEnabled(session, id, enabled, latestVersion(master, session, id), null);
+            out().printf("module %d is now version %d: %s%n", change.getModuleId(), change.getVersion(), change.getSummary());
+            return 0;
+        });
+    }
+
+    @Command(name = "delete", description = "Remove a module from the catalog (its versions stay: roll back to restore it). Needs --yes; built-ins 1001-1007 also --builtin.")
+    int delete(@Parameters(paramLabel = "ID") int id,
+            @Option(names = "--yes", description = "Confirm the delete (without it nothing changes).") boolean yes,
+            @Option(names = "--builtin", description = "Also confirm deleting an OMServer built-in module (1001-1007).") boolean builtin)
+            throws Exception
+    {
+        if (!yes) {
+            err().printf("omserver module: module %d not deleted: add --yes to confirm (its versions stay, so rollback restores it)%n", id);
+            return 2;
+        }
+        return withMaster((master, session) -> {
+            ModuleChangeReply change = master.moduleDelete(session, id, latestVersion(master, session, id), id, builtin, null);
+            out().printf("deleted module %d (version %d); restore it with: omserver module rollback %d %d%n", change.getModuleId(), change.getVersion(),
+                    id, change.getVersion() - 1);
+            return 0;
+        });
+    }
+
+    @Command(name = "versions", description = "List a module's versions, newest first: version, time (UTC), who, what.")
+    int versions(@Parameters(paramLabel = "ID") int id)
+            throws Exception
+    {
+        return withMaster((master, session) -> {
+            for (ModuleVersionInfo version : master.moduleVersions(session, id).getVersions()) {
+                out().printf("v%-4d %s %-16s %-8s %s%n", version.getVersion(), java.time.Instant.ofEpochMilli(version.getChangedAtMillis()),
+                        version.getActor(), version.getAction(), version.getSummary());
+            }
+            return 0;
+        });
+    }
+
+    @Command(name = "rollback", description = "Make an earlier version the current one (a new version; also restores a deleted module).")
+    int rollback(@Parameters(index = "0", paramLabel = "ID") int id, @Parameters(index = "1", paramLabel = "VERSION") int version)
+            throws Exception
+    {
+        return withMaster((master, session) -> {
+            ModuleChangeReply change = master.moduleRollback(session, id, version, latestVersion(master, session, id), null);
+            out().printf("module %d is now version %d: %s%n", change.getModuleId(), change.getVersion(), change.getSummary());
+            return 0;
+        });
+    }
+
+    /** The newest version of a module, deleted ones included (the master refuses the change if another one lands first). */
+    private static int latestVersion(MasterClient master, String session, int id)
+            throws MasterException, MasterUnavailableException
+    {
+        List<ModuleVersionInfo> versions = master.moduleVersions(session, id).getVersions();
+        if (versions.isEmpty()) {
+            throw new MasterException(ErrorCode.NOT_FOUND, "module " + id + " does not exist and never did; see omserver module list");
+        }
+        return versions.getFirst().getVersion();
     }
 
     @FunctionalInterface
@@ -320,7 +409,40 @@ final class ModuleCommand
         }
     }
 
+    /** A module file as the master takes it: JSON as written, YAML (by the name) checked and turned into the canonical JSON. */
     private static String read(Path file)
+            throws IOException
+    {
+        return definition(file, readText(file));
+    }
+
+    private static String definition(Path file, String text)
+    {
+        if (!ModuleYaml.isYamlName(file.getFileName().toString())) {
+            return text;
+        }
+        try {
+            return ModuleYaml.toCanonicalJson(text);
+        }
+        catch (InvalidModuleException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+
+    private static String formatted(String definition, boolean yaml)
+    {
+        if (!yaml) {
+            return definition;
+        }
+        try {
+            return ModuleYaml.fromJson(definition);
+        }
+        catch (InvalidModuleException e) {
+            throw new IllegalStateException("the master's module file did not convert to YAML: " + e.getMessage());
+        }
+    }
+
+    private static String readText(Path file)
             throws IOException
     {
         if (!Files.isRegularFile(file)) {

@@ -2,6 +2,7 @@ package org.omserver.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -274,7 +275,7 @@ class TestApi
         assertError(send("POST", "/api/v1/runs", admin, huge), 413, "PAYLOAD_TOO_LARGE", "the body is larger than 65536 bytes; send less");
 
         assertError(send("GET", "/api/v1/nothing", admin, null), 404, "NOT_FOUND", "no API address /api/v1/nothing; the addresses are listed in /api/v1/openapi.json");
-        assertError(send("PUT", "/api/v1/modules", admin, "{}"), 405, "METHOD_NOT_ALLOWED", "/api/v1/modules takes GET, not PUT");
+        assertError(send("PUT", "/api/v1/modules", admin, "{}"), 405, "METHOD_NOT_ALLOWED", "/api/v1/modules takes GET, POST, not PUT");
         assertError(send("GET", "/api/v1/jobs/abc", admin, null), 404, "NOT_FOUND", "'abc' is not a id");
         assertError(send("GET", "/api/v1/jobs/1/events?wait=21", admin, null), 400, "INVALID_REQUEST", "wait must be a whole number from 0 to 20, was '21'");
         assertError(send("GET", "/api/v1/jobs/1/events?cursor=-1", admin, null), 400, "INVALID_REQUEST", "cursor must be a whole number");
@@ -417,6 +418,125 @@ class TestApi
         assertThat(revoked.get("revoked").get("revoked").asBoolean()).isTrue();
         assertThat(stack.master().catalog().agents().findAgent(id).orElseThrow().revoked()).isTrue();
         assertError(send("DELETE", "/api/v1/agents/" + id, admin, null), 400, "INVALID_REQUEST", "already revoked");
+    }
+
+    @Test
+    void modulesAreCreatedUpdatedDisabledDeletedAndRolledBackOverTheApi()
+            throws Exception
+    {
+        HttpResponse<String> created = send("POST", "/api/v1/modules", admin,
+                "{\"name\": \"api uptime\", \"caption\": \"<b>Uptime</b>\", \"backend\": \"ssh\", \"command\": [\"uptime\"]}");
+        JsonNode change = JSON.readTree(ok201(created));
+        int id = change.get("moduleId").asInt();
+        assertThat(change.get("version").asInt()).isEqualTo(1);
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/modules/" + id);
+        assertThat(ok(send("GET", "/api/v1/modules/" + id, admin, null)).get("caption").asText()).isEqualTo("Uptime");
+
+        JsonNode file = ok(send("GET", "/api/v1/modules/" + id + "/file", admin, null));
+        assertThat(file.get("version").asInt()).isEqualTo(1);
+        assertThat(file.get("file").get("command").get(0).asText()).isEqualTo("uptime");
+        ObjectNode edited = (ObjectNode) file.get("file");
+        edited.put("timeoutSeconds", 15);
+        JsonNode updated = ok(send("PUT", "/api/v1/modules/" + id + "/file?expectedVersion=1", admin, JSON.writeValueAsString(edited)));
+        assertThat(updated.get("version").asInt()).isEqualTo(2);
+        assertThat(updated.get("summary").asText()).contains("timeoutSeconds");
+        assertError(send("PUT", "/api/v1/modules/" + id + "/file?expectedVersion=1", admin, JSON.writeValueAsString(edited)), 400, "INVALID_REQUEST",
+                "version 2");
+        edited.put("id", id + 1);
+        assertError(send("PUT", "/api/v1/modules/" + id + "/file?expectedVersion=2", admin, JSON.writeValueAsString(edited)), 400, "INVALID_REQUEST",
+                "the module file has id " + (id + 1) + " but the address names module " + id);
+        assertError(send("PUT", "/api/v1/modules/" + id + "/file", admin, "{}"), 400, "INVALID_REQUEST", "give ?expectedVersion=");
+
+        assertThat(ok(send("POST", "/api/v1/modules/" + id + "/disable?expectedVersion=2", admin, null)).get("version").asInt()).isEqualTo(3);
+        assertThat(stack.master().catalog().modules().find(id).orElseThrow().enabled()).isFalse();
+        assertThat(ok(send("POST", "/api/v1/modules/" + id + "/enable?expectedVersion=3", admin, null)).get("version").asInt()).isEqualTo(4);
+
+        assertError(send("DELETE", "/api/v1/modules/" + id + "?expectedVersion=4", admin, null), 400, "INVALID_REQUEST", "give ?confirm=" + id);
+        assertThat(stack.master().catalog().modules().find(id)).isPresent();
+        assertThat(ok(send("DELETE", "/api/v1/modules/" + id + "?expectedVersion=4&confirm=" + id, admin, null)).get("version").asInt()).isEqualTo(5);
+        assertThat(stack.master().catalog().modules().find(id)).isEmpty();
+
+        JsonNode versions = ok(send("GET", "/api/v1/modules/" + id + "/versions", admin, null)).get("versions");
+        assertThat(versions.findValuesAsText("action")).containsExactly("delete", "enable", "disable", "update", "create");
+        assertThat(versions.get(1).get("file").get("timeoutSeconds").asInt()).isEqualTo(15);
+        assertThat(versions.get(0).has("file")).isFalse();
+        JsonNode restored = ok(send("POST", "/api/v1/modules/" + id + "/rollback", admin, "{\"toVersion\": 4, \"expectedVersion\": 5}"));
+        assertThat(restored.get("version").asInt()).isEqualTo(6);
+        assertThat(stack.master().catalog().modules().find(id)).isPresent();
+        assertError(send("POST", "/api/v1/modules/" + id + "/rollback", admin, "{\"toVersion\": 4}"), 400, "INVALID_REQUEST", "expectedVersion");
+
+        JsonNode preview = ok(send("POST", "/api/v1/modules/preview", admin,
+                "{\"file\": {\"name\": \"p\", \"params\": [{\"name\": \"n\", \"type\": \"INT\", \"min\": 1, \"max\": 9, \"required\": true}],"
+                        + " \"command\": [\"echo\", \"${n}\"]}, \"params\": {\"n\": \"7\"}}"));
+        assertThat(preview.get("argv").get(0).asText()).isEqualTo("echo");
+        assertThat(preview.get("argv").get(1).asText()).isEqualTo("7");
+        assertThat(preview.get("problems")).isEmpty();
+        assertThat(stack.master().catalog().modules().list()).noneMatch(module -> module.name().equals("p"));
+    }
+
+    @Test
+    void badModuleWritesAreJsonErrorsWithStableCodesAndChangeNothing()
+            throws Exception
+    {
+        int before = stack.master().catalog().modules().list().size();
+        assertError(send("POST", "/api/v1/modules", admin, "{\"name\": \"x\", \"exec\": \"rm -rf /\"}"), 400, "INVALID_REQUEST", "unknown key 'exec'");
+        assertError(send("POST", "/api/v1/modules", admin, "{\"name\": \"x\", \"command\": [\"sh\", \"-c\", \"echo ${x}\"]}"), 400, "INVALID_REQUEST",
+                "is broken");
+        assertError(send("POST", "/api/v1/modules", admin, "{\"name\": \"a\", \"name\": \"b\"}"), 400, "INVALID_REQUEST", "Duplicate field 'name'");
+        assertError(send("POST", "/api/v1/modules", admin, "{\"name\": \"x\", \"timeoutSeconds\": \"60\"}"), 400, "INVALID_REQUEST", "timeoutSeconds");
+        assertError(send("POST", "/api/v1/modules", admin, "[1]"), 400, "INVALID_REQUEST", "must be a JSON object");
+        assertError(send("POST", "/api/v1/modules", admin, "{\"name\": \"" + "x".repeat(70_000) + "\"}"), 413, "PAYLOAD_TOO_LARGE", "larger than 65536 bytes");
+        String viewer = token("viewer");
+        assertError(send("POST", "/api/v1/modules", viewer, "{\"name\": \"fine\", \"command\": [\"true\"]}"), 403, "FORBIDDEN",
+                "may not change the module catalog");
+        assertError(send("POST", "/api/v1/modules/1003/disable?expectedVersion=0", viewer, null), 403, "FORBIDDEN", "may not change the module catalog");
+        assertError(send("DELETE", "/api/v1/modules/1003?expectedVersion=0&confirm=1003", viewer, null), 403, "FORBIDDEN", "may not change");
+        assertError(send("POST", "/api/v1/modules", null, "{\"name\": \"fine\"}"), 401, "UNAUTHENTICATED", "Authorization: Bearer");
+        assertError(send("GET", "/api/v1/modules/77777/versions", admin, null), 404, "NOT_FOUND", "77777");
+        assertError(send("POST", "/api/v1/modules/1003/enable?expectedVersion=0", admin, "{}"), 400, "INVALID_REQUEST", "takes no body");
+        assertThat(stack.master().catalog().modules().list()).hasSize(before);
+        assertThat(stack.master().catalog().modules().find(1003).orElseThrow().enabled()).isTrue();
+    }
+
+    @Test
+    void usersAndTheAuditLogAreReadOverTheApiWithPagingBothWays()
+            throws Exception
+    {
+        String viewer = token("viewer");
+        JsonNode users = ok(send("GET", "/api/v1/users", admin, null)).get("users");
+        JsonNode viewerRow = null;
+        for (JsonNode user : users) {
+            if (user.get("username").asText().equals("viewer")) {
+                viewerRow = user;
+            }
+        }
+        assertThat(viewerRow).isNotNull();
+        assertThat(viewerRow.get("role").asText()).isEqualTo("viewer");
+        assertThat(viewerRow.get("lastLoginMillis").asLong()).isPositive();
+        assertThat(viewerRow.get("openSessions").asInt()).isPositive();
+        assertError(send("GET", "/api/v1/users", viewer, null), 403, "FORBIDDEN", "");
+        assertError(send("GET", "/api/v1/audit", viewer, null), 403, "FORBIDDEN", "");
+
+        for (int i = 0; i < 5; i++) {
+            stack.master().catalog().audit().record(new org.omserver.catalog.audit.AuditEntry(java.time.Instant.now(), "api-auditee", "127.0.41.9",
+                    "submit", java.util.OptionalInt.empty(), "{}", "", "accepted", java.util.Optional.of("row " + i)));
+        }
+        List<Long> ids = new ArrayList<>();
+        JsonNode page = ok(send("GET", "/api/v1/audit?actor=api-auditee&limit=2", admin, null));
+        page.get("records").forEach(record -> ids.add(record.get("id").asLong()));
+        JsonNode older = ok(send("GET", "/api/v1/audit?actor=api-auditee&limit=2&before=" + page.get("nextBefore").asLong(), admin, null));
+        older.get("records").forEach(record -> ids.add(record.get("id").asLong()));
+        assertThat(ids).hasSize(4).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        JsonNode newer = ok(send("GET", "/api/v1/audit?actor=api-auditee&limit=2&after=" + ids.get(2), admin, null));
+        assertThat(newer.get("records").findValuesAsText("actor")).containsOnly("api-auditee");
+        assertThat(newer.get("records").get(0).get("id").asLong()).isEqualTo(ids.get(0));
+        assertThat(newer.get("records").get(1).get("id").asLong()).isEqualTo(ids.get(1));
+        assertError(send("GET", "/api/v1/audit?before=9&after=2", admin, null), 400, "INVALID_REQUEST", "not both");
+        assertError(send("GET", "/api/v1/audit?outcome=maybe", admin, null), 400, "INVALID_REQUEST", "outcome must be accepted, refused or an error code");
+
+        JsonNode ended = ok(send("DELETE", "/api/v1/users/viewer/sessions", admin, null));
+        assertThat(ended.get("sessionsEnded").asInt()).isPositive();
+        assertError(send("GET", "/api/v1/modules", viewer, null), 401, "UNAUTHENTICATED", "");
     }
 
     private String token(String username)

@@ -195,6 +195,40 @@ class TestClientCommand
     }
 
     @Test
+    void aRollingRunShowsEachHostAndStopsAtTheFailureThreshold()
+            throws Exception
+    {
+        // one host at a time, in batches of half the hosts: both succeed, progress per host on stderr
+        Result rolling = client(LOGIN, "--module", "1003", "--hosts", SSH_HOSTS.get(0) + "," + SSH_HOSTS.get(1), "--batch", "50%",
+                "--max-in-flight", "1", "--host-timeout", "30");
+        assertThat(rolling.exitCode()).as(rolling.err()).isZero();
+        assertThat(rolling.err()).contains("[1/2 done, 0 failed] ", "[2/2 done, 0 failed] ");
+        assertThat(rolling.outLines()).hasSize(3).last().isEqualTo("All command run over.");
+        long jobId = Long.parseLong(rolling.err().replaceAll("(?s).*job (\\d+): module 1003.*", "$1"));
+        GatewayApi api = new GatewayApi(stack.gatewayUri());
+        String token = api.login("admin", PASSWORD);
+        assertThat(api.job(token, jobId).path("rolling").toString()).contains("\"batchSize\":\"50%\"", "\"maxInFlight\":1", "\"commandTimeoutSeconds\":30");
+
+        // the unreachable host first, one per batch, no failure allowed: the other two are never launched
+        Result stopped = client(LOGIN, "--module", "1003", "--hosts", DEAD_HOST + "," + SSH_HOSTS.get(0) + "," + SSH_HOSTS.get(1), "--batch", "1",
+                "--failure-threshold", "0");
+        assertThat(stopped.exitCode()).as(stopped.err()).isEqualTo(ClientCommand.HOST_FAILED);
+        assertThat(stopped.err()).contains("[1/3 done, 1 failed] " + DEAD_HOST + " failed: UNREACHABLE",
+                "[3/3 done, 1 failed, 2 skipped] ", "skipped: not launched: ",
+                "ended STOPPED (stopped: 1 failures exceeded the threshold of 0)");
+        assertThat(stopped.outLines()).last().isEqualTo("All command run over.");
+
+        // bad options: the master's message, exit 2, nothing run
+        Result refused = client(LOGIN, "--module", "1003", "--hosts", SSH_HOSTS.get(0), "--batch", "150%");
+        assertThat(refused.exitCode()).isEqualTo(ClientCommand.REFUSED);
+        assertThat(refused.err()).contains("INVALID_REQUEST", "batchSize must be a percentage from 1% to 100%, was '150%'");
+        assertThat(refused.out()).isEmpty();
+        Result followWithOptions = client(LOGIN, "--follow", Long.toString(jobId), "--batch", "1");
+        assertThat(followWithOptions.exitCode()).isEqualTo(ClientCommand.REFUSED);
+        assertThat(followWithOptions.err()).contains("its rolling options were set when it started");
+    }
+
+    @Test
     void refusalsOfTheMasterAreShownWithTheirCode()
     {
         Result badParameter = client(LOGIN, "cmd=module,id=1001,serverip=" + SSH_HOSTS.get(0) + ",sys_param_1=abc");

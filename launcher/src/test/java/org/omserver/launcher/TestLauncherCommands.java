@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,19 @@ class TestLauncherCommands
         Result result = run("demo", "--hosts", "0");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--hosts must be 1-16, was 0");
+    }
+
+    @Test
+    void theModuleHelpNamesEveryVerbAndTheYamlFiles()
+    {
+        Result help = module("--help");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out()).contains("YAML when named .yaml/.yml");
+        for (String verb : List.of("list", "show", "add", "edit", "export", "import", "enable", "disable", "delete", "versions", "rollback")) {
+            assertThat(help.out()).contains("  " + verb + " ");
+        }
+        Result delete = module("help", "delete");
+        assertThat(delete.out()).contains("--yes").contains("--builtin").contains("roll back to restore it");
     }
 
     @Test
@@ -190,6 +204,18 @@ class TestLauncherCommands
         Result noToken = run("agent", "--config", enrolled.toString());
         assertThat(noToken.exitCode()).isEqualTo(2);
         assertThat(noToken.err()).contains("this agent is not enrolled yet").contains("set enroll.token-file or OMSERVER_AGENT_TOKEN");
+    }
+
+    /** {@code omserver module …} on its own command line, whose help goes to the captured writers. */
+    private static Result module(String... args)
+    {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.configure(new CommandLine(new ModuleCommand()));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int code = commandLine.execute(args);
+        return new Result(code, out.toString(), err.toString());
     }
 
     private static Result run(String... args)

@@ -108,6 +108,96 @@ class TestModuleAuthoring
     }
 
     @Test
+    void yamlExportImportExportGivesIdenticalFilesAndTheSameModulesAsJson(@TempDir Path dir)
+            throws Exception
+    {
+        Cli exported = cli("author", "export", "--format", "yaml", "--dir", dir.resolve("yaml").toString(), "1001", "1003");
+        assertThat(exported.code()).as(exported.err()).isZero();
+        Path yaml = dir.resolve("yaml/module-1003.yaml");
+        assertThat(Files.readString(yaml, UTF_8)).startsWith("id: 1003\nname: ");
+        Cli imported = cli("author", "import", dir.resolve("yaml/module-1001.yaml").toString(), yaml.toString());
+        assertThat(imported.code()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("module 1001 unchanged").contains("module 1003 unchanged");
+        assertThat(cli("author", "export", "--format", "yaml", "1003").out()).isEqualTo(Files.readString(yaml, UTF_8));
+
+        Path handWritten = dir.resolve("free.yml");
+        Files.writeString(handWritten, """
+                name: free memory
+                caption: Shows free memory.
+                backend: ssh
+                command: [free, -m]
+                timeoutSeconds: 20
+                """, UTF_8);
+        Cli added = cli("author", "add", handWritten.toString());
+        assertThat(added.code()).as(added.err()).isZero();
+        Matcher id = Pattern.compile("added module (\\d+)").matcher(added.out());
+        assertThat(id.find()).isTrue();
+        String json = cli("author", "export", id.group(1)).out();
+        Path asJson = dir.resolve("free.json");
+        Files.writeString(asJson, json, UTF_8);
+        Path asYaml = dir.resolve("free.yaml");
+        Files.writeString(asYaml, cli("author", "export", "-F", "yaml", id.group(1)).out(), UTF_8);
+        assertThat(cli("author", "import", asJson.toString(), asYaml.toString()).out()).contains(asJson + ": module " + id.group(1) + " unchanged")
+                .contains(asYaml + ": module " + id.group(1) + " unchanged");
+
+        int before = master.catalog().modules().list().size();
+        Path bomb = dir.resolve("bomb.yaml");
+        Files.writeString(bomb, "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nname: *b\n", UTF_8);
+        Path duplicate = dir.resolve("duplicate.yaml");
+        Files.writeString(duplicate, "name: one\nname: two\ncommand: [\"true\"]\n", UTF_8);
+        Path typed = dir.resolve("typed.yaml");
+        Files.writeString(typed, "name: typed\ncommand: [\"true\"]\nneedsRoot: \"yes\"\n", UTF_8);
+        Cli hostile = cli("author", "import", bomb.toString(), duplicate.toString(), typed.toString());
+        assertThat(hostile.code()).isEqualTo(1);
+        assertThat(hostile.err()).contains(bomb + ": YAML anchors (&a) are not allowed").contains(duplicate + ": the module file is not valid YAML")
+                .contains("Duplicate field 'name'").contains(typed + ": ").contains("needsRoot");
+        assertThat(master.catalog().modules().list()).hasSize(before);
+        assertThat(cli("author", "export", "--format", "xml", "1003").err()).contains("--format must be json or yaml");
+    }
+
+    @Test
+    void disableEnableDeleteVersionsAndRollbackFromTheCli(@TempDir Path dir)
+            throws Exception
+    {
+        Path file = dir.resolve("hostname.json");
+        Files.writeString(file, "{\"name\": \"hostname\", \"command\": [\"hostname\"]}", UTF_8);
+        Matcher added = Pattern.compile("added module (\\d+)").matcher(cli("author", "add", file.toString()).out());
+        assertThat(added.find()).isTrue();
+        String id = added.group(1);
+        int moduleId = Integer.parseInt(id);
+
+        assertThat(cli("author", "disable", id).out()).contains("module " + id + " is now version 2");
+        assertThat(master.catalog().modules().find(moduleId).orElseThrow().enabled()).isFalse();
+        assertThat(cli("author", "enable", id).out()).contains("module " + id + " is now version 3");
+        assertThat(master.catalog().modules().find(moduleId).orElseThrow().enabled()).isTrue();
+
+        Cli unconfirmed = cli("author", "delete", id);
+        assertThat(unconfirmed.code()).isEqualTo(2);
+        assertThat(unconfirmed.err()).contains("not deleted: add --yes to confirm");
+        assertThat(master.catalog().modules().find(moduleId)).isPresent();
+        assertThat(cli("viewer", "delete", id, "--yes").err()).contains("your role viewer may not change the module catalog");
+        assertThat(master.catalog().modules().find(moduleId)).isPresent();
+        Cli builtin = cli("author", "delete", "1003", "--yes");
+        assertThat(builtin.code()).isEqualTo(1);
+        assertThat(master.catalog().modules().find(1003)).isPresent();
+
+        Cli deleted = cli("author", "delete", id, "--yes");
+        assertThat(deleted.code()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("deleted module " + id + " (version 4); restore it with: omserver module rollback " + id + " 3");
+        assertThat(master.catalog().modules().find(moduleId)).isEmpty();
+
+        Cli versions = cli("author", "versions", id);
+        assertThat(versions.out().lines().toList()).hasSize(4);
+        assertThat(versions.out()).startsWith("v4").contains(" author ").contains("delete").contains("disable").contains("create");
+        Cli restored = cli("author", "rollback", id, "3");
+        assertThat(restored.code()).as(restored.err()).isZero();
+        assertThat(restored.out()).contains("module " + id + " is now version 5");
+        assertThat(master.catalog().modules().find(moduleId).orElseThrow().enabled()).isTrue();
+        assertThat(cli("author", "rollback", id, "99").err()).contains("99");
+        assertThat(cli("author", "versions", "77777").err()).contains("module 77777");
+    }
+
+    @Test
     void addEditAndImportAreVersionedChangesOfTheMaster(@TempDir Path dir)
             throws Exception
     {

@@ -108,6 +108,13 @@ final class TestingChromium
         throw new AssertionError("the page did not show " + what + " within " + timeout + "; last seen: " + last);
     }
 
+    /** A Chrome DevTools Protocol command through ChromeDriver (e.g. {@code Performance.getMetrics}); returns its result. */
+    JsonNode cdp(String command, Map<String, Object> params)
+            throws IOException, InterruptedException
+    {
+        return call("POST", "/session/" + session + "/goog/cdp/execute", Map.of("cmd", command, "params", params));
+    }
+
     void screenshot(Path file)
             throws IOException, InterruptedException
     {

@@ -118,6 +118,16 @@ final class TestingStack
         return directory.resolve("release");
     }
 
+    /** Runs one SQL statement on the stack's database (tests that set up rows the pages cannot make). */
+    void execute(String sql)
+            throws SQLException
+    {
+        try (Connection connection = DriverManager.getConnection(mysql.config().jdbcUrl(), mysql.config().user(), mysql.config().password());
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.executeUpdate();
+        }
+    }
+
     private void insertModule(int id, String name, String commandTemplate)
             throws SQLException
     {

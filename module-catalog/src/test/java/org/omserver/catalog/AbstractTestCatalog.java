@@ -30,6 +30,7 @@ import org.omserver.catalog.job.HostResultRecord;
 import org.omserver.catalog.job.HostCounts;
 import org.omserver.catalog.job.HostSummaryRecord;
 import org.omserver.catalog.job.JobQuery;
+import org.omserver.catalog.job.JobHostResult;
 import org.omserver.catalog.job.JobRecord;
 import org.omserver.catalog.job.JobRepository;
 import org.omserver.catalog.job.JobSummaryRecord;
@@ -124,6 +125,18 @@ abstract class AbstractTestCatalog
         assertThat(catalog.agents().metrics("agt-catalog", now)).extracting(AgentMetric::cpuPercent).containsExactly(12.5, 50.0);
         assertThat(catalog.agents().deleteMetricsBefore(now.plusSeconds(90))).isEqualTo(1);
         assertThat(catalog.agents().metrics("agt-catalog", now)).extracting(AgentMetric::cpuPercent).containsExactly(50.0);
+
+        // the last self-update an agent reported, with the version and time of its announcement
+        assertThat(catalog.agents().updateStatus("agt-catalog").orElseThrow().lastUpdate()).isEmpty();
+        org.omserver.catalog.agent.AgentUpdate update = new org.omserver.catalog.agent.AgentUpdate("ROLLED_BACK", "0.1.1", "0.2.0", "agent-0.2.0.zip",
+                now.plusSeconds(10), "version 0.2.0 exited with code 1 before it announced itself; rolled back to 0.1.1");
+        catalog.agents().recordUpdate("agt-catalog", update);
+        org.omserver.catalog.agent.AgentUpdateStatus status = catalog.agents().updateStatus("agt-catalog").orElseThrow();
+        assertThat(status.agentVersion()).isEqualTo("0.1.1");
+        assertThat(status.announcedAt()).contains(now);
+        assertThat(status.lastUpdate()).contains(update);
+        assertThat(status.lastUpdate().orElseThrow().rolledBack()).isTrue();
+        assertThat(catalog.agents().updateStatus("agt-CATALOG")).isEmpty();
 
         assertThat(catalog.agents().revoke("agt-catalog", now.plusSeconds(200))).isTrue();
         assertThat(catalog.agents().revoke("agt-catalog", now.plusSeconds(300))).isFalse();
@@ -346,6 +359,26 @@ abstract class AbstractTestCatalog
         assertThat(catalog.jobs().find(id).orElseThrow().status()).isEqualTo(JobStatus.FINISHED);
         assertThatThrownBy(() -> catalog.jobs().setStatus(987654321L, JobStatus.FINISHED)).hasMessageContaining("no job 987654321");
         assertThat(catalog.jobs().find(987654321L)).isEmpty();
+    }
+
+    @Test
+    void hostResultsOfSeveralJobsAreStoredInOneTransactionAllOrNone()
+    {
+        JobRecord template = new JobRecord(0, Instant.now(), "alice", 1001, Map.of(), List.of("10.0.0.1", "10.0.0.2"), JobStatus.RUNNING);
+        long first = catalog.jobs().create(template);
+        long second = catalog.jobs().create(template);
+        HostResultRecord one = new HostResultRecord("10.0.0.1", "web1", true, OptionalInt.of(0), Optional.empty(), "", Duration.ofMillis(3),
+                "web1\n", "", false);
+        HostResultRecord two = new HostResultRecord("10.0.0.2", "web2", false, OptionalInt.of(1), Optional.of("EXIT_CODE"), "", Duration.ofMillis(4),
+                "", "no such file\n", false);
+        catalog.jobs().addHostResults(List.of(new JobHostResult(first, one), new JobHostResult(first, two), new JobHostResult(second, one)));
+        assertThat(catalog.jobs().hostResults(first)).containsExactly(one, two);
+        assertThat(catalog.jobs().hostResults(second)).containsExactly(one);
+
+        // a batch with one row breaking the key stores nothing of it
+        assertThatThrownBy(() -> catalog.jobs().addHostResults(List.of(new JobHostResult(second, two), new JobHostResult(second, one))))
+                .isInstanceOf(RuntimeException.class);
+        assertThat(catalog.jobs().hostResults(second)).containsExactly(one);
     }
 
     @Test

@@ -30,6 +30,9 @@ import static java.util.Objects.requireNonNull;
 public final class GatewayServer
         implements AutoCloseable
 {
+    /** Largest url-encoded form body: 10,000 targets (the most a run takes) plus the parameters, with room to spare. */
+    static final int MAX_FORM_BYTES = 1024 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     public static final String SESSION_COOKIE = "OMS_SESSION";
     private static final int MAX_REQUEST_THREADS = 64;
@@ -69,6 +72,9 @@ public final class GatewayServer
 
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
+        // a run or schedule may name 10,000 servers (each "target=<ip>&" is up to ~53 bytes): Jetty's 200 kB default
+        // refused the confirm page's own Run form above ~9,000 hosts
+        context.setMaxFormContentSize(MAX_FORM_BYTES);
         SessionHandler sessions = context.getSessionHandler();
         sessions.setMaxInactiveInterval(Math.toIntExact(config.sessionTimeout().toSeconds()));
         sessions.setSessionTrackingModes(Set.of(SessionTrackingMode.COOKIE));

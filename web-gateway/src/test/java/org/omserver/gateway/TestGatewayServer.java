@@ -227,6 +227,24 @@ class TestGatewayServer
     }
 
     @Test
+    void aFormNamingTenThousandServersIsRead()
+            throws Exception
+    {
+        // ~270 kB of targets: above Jetty's 200 kB default, which refused such a Run form before reading it
+        TestingBrowser browser = browser();
+        String csrf = browser.login();
+        List<String> form = new java.util.ArrayList<>(List.of("csrf", csrf, "moduleId", "1003"));
+        for (int i = 0; i < 10_000; i++) {
+            form.add("target");
+            form.add("10.200." + (i / 250) + "." + (i % 250 + 1));
+        }
+        HttpResponse<String> confirm = browser.post("/confirm", form);
+        assertThat(confirm.statusCode()).isEqualTo(400);
+        // every target was read and checked against the inventory (none of these is in it)
+        assertThat(confirm.body()).contains("Unknown server 10.200.0.1:", "Unknown server 10.200.39.250:");
+    }
+
+    @Test
     void runSubmitsToTheMasterAndRedirectsToTheJob()
             throws Exception
     {

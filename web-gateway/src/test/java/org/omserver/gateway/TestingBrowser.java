@@ -68,6 +68,14 @@ public final class TestingBrowser
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Any method with a body of the given type (API calls that carry this browser's cookie). */
+    public HttpResponse<String> send(String method, String path, String contentType, String body)
+            throws IOException, InterruptedException
+    {
+        return client.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(20)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A multipart/form-data POST with one file part named {@code fileField} and text fields as name, value, … pairs. */
     public HttpResponse<String> postFile(String path, List<String> pairs, String fileField, String fileName, byte[] content)
             throws IOException, InterruptedException

@@ -11,10 +11,6 @@ import static java.util.Objects.requireNonNull;
 /** What {@code omserver client} was asked to do, from IOMClient syntax or the modern flags. */
 public sealed interface ClientRequest
 {
-    /** IOMS commands that run on hosts through the native agent, which does not exist yet. */
-    Set<String> NATIVE_AGENT_COMMANDS = Set.of("updateself");
-    /** IOMS commands on the master's file store, which comes with the native agent. */
-    Set<String> FILE_STORE_COMMANDS = Set.of();
     /** Module 2010: IOMS downloads through the agent's built-in. */
     int DOWNLOADS_MODULE = 2010;
     Pattern MODULE_ID = Pattern.compile("[1-9][0-9]{0,8}");
@@ -85,14 +81,6 @@ public sealed interface ClientRequest
     static ClientRequest fromIoms(IomsRequest request)
     {
         String command = request.command();
-        if (NATIVE_AGENT_COMMANDS.contains(command)) {
-            throw new IllegalArgumentException("cmd=" + command + " needs the native agent (issue #3), not available yet; "
-                    + "today hosts run modules over SSH: cmd=module,id=…");
-        }
-        if (FILE_STORE_COMMANDS.contains(command)) {
-            throw new IllegalArgumentException("cmd=" + command + " works on the master's file store, which comes with the native agent "
-                    + "(issue #3); not available yet");
-        }
         return switch (command) {
             case "help" -> {
                 noOtherKeys(request);
@@ -111,6 +99,8 @@ public sealed interface ClientRequest
             case "cronremove" -> agentCommand(cronForm(request, false), 2006, Set.of("entry"));
             case "password" -> agentCommand(request, 2007, Set.of("account", "password"));
             case "unzip" -> agentCommand(request, 2008, Set.of("unzipfile", "path"));
+            // module 2050 (sql/V18__agent_self_update.sql): the master rolls out canary first, stopping at the first failure
+            case "updateself" -> agentCommand(request, 2050, Set.of("package"));
             case "module" -> module(request);
             case "dir" -> {
                 noOtherKeys(request);

@@ -76,11 +76,39 @@ public final class GatewayApi
     public JsonNode run(String token, int moduleId, List<String> hosts, Map<String, String> params)
             throws IOException, InterruptedException, ApiError
     {
+        return run(token, moduleId, hosts, params, Map.of());
+    }
+
+    /**
+     * A run with rolling options ({@code batchSize}, {@code maxInFlight}, {@code failureThreshold},
+     * {@code commandTimeoutSeconds}; none: not rolling). The two counts are sent as numbers, the others as text.
+     */
+    public JsonNode run(String token, int moduleId, List<String> hosts, Map<String, String> params, Map<String, String> rolling)
+            throws IOException, InterruptedException, ApiError
+    {
         ObjectNode body = json.createObjectNode().put("moduleId", moduleId);
         hosts.forEach(body.putArray("hosts")::add);
         ObjectNode values = body.putObject("params");
         params.forEach(values::put);
+        if (!rolling.isEmpty()) {
+            ObjectNode options = body.putObject("rolling");
+            rolling.forEach((name, value) -> {
+                if (name.equals("maxInFlight") || name.equals("commandTimeoutSeconds")) {
+                    options.put(name, Integer.parseInt(value));
+                }
+                else {
+                    options.put(name, value);
+                }
+            });
+        }
         return send("POST", "api/v1/runs", token, body);
+    }
+
+    /** The job's summary and counts (no hosts). */
+    public JsonNode job(String token, long jobId)
+            throws IOException, InterruptedException, ApiError
+    {
+        return send("GET", "api/v1/jobs/" + jobId + "?hostLimit=1", token, null);
     }
 
     /** A page of the job's events after {@code cursor}, waiting up to {@link #LONG_POLL_SECONDS} for one. */

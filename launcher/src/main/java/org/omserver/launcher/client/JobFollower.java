@@ -14,7 +14,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Follows a job through the API's events long-poll until every host finished, writing one progress line per
- * finished host to {@code progress} ({@code [3/10 done, 1 failed] 10.0.0.4 finished}), and returns each host's
+ * finished host to {@code progress} ({@code [3/10 done, 1 failed] 10.0.0.4 finished}; hosts a rolling run did not
+ * launch: {@code [10/10 done, 1 failed, 6 skipped] 10.0.0.9 skipped: not launched: …}), and returns each host's
  * outcome in the order the hosts were queued. Works the same for a job just submitted and for one started
  * elsewhere: the events are read from the start of the job.
  */
@@ -37,6 +38,7 @@ public final class JobFollower
         Map<String, Host> hosts = new LinkedHashMap<>();
         long cursor = 0;
         int failed = 0;
+        int skipped = 0;
         boolean first = true;
         while (true) {
             JsonNode page = api.events(token, jobId, cursor);
@@ -50,11 +52,15 @@ public final class JobFollower
                     case "STDERR" -> host.stderr.append(event.path("text").asText());
                     case "FINISHED" -> {
                         host.finished = event;
-                        boolean success = event.path("status").asText().equals("SUCCESS");
-                        failed += success ? 0 : 1;
+                        String status = event.path("status").asText();
+                        boolean success = status.equals("SUCCESS");
+                        boolean notLaunched = status.equals("SKIPPED");
+                        failed += success || notLaunched ? 0 : 1;
+                        skipped += notLaunched ? 1 : 0;
                         long done = hosts.values().stream().filter(h -> h.finished != null).count();
-                        progress.printf("[%d/%d done, %d failed] %s %s%n", done, total, failed, lanIp,
-                                success ? "finished" : "failed: " + event.path("failureReason").asText("FAILED"));
+                        progress.printf("[%d/%d done, %d failed%s] %s %s%n", done, total, failed, skipped > 0 ? ", " + skipped + " skipped" : "", lanIp,
+                                success ? "finished" : notLaunched ? "skipped: " + event.path("failureMessage").asText("not launched")
+                                        : "failed: " + event.path("failureReason").asText("FAILED"));
                     }
                     default -> { }
                 }

@@ -89,8 +89,10 @@ class TestIomsRequest
     @Test
     void commandsThatNeedTheNativeAgentSaySo()
     {
-        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=updateself,serverip=10.0.0.1")))
-                .hasMessageContaining("cmd=updateself needs the native agent (issue #3), not available yet");
+        assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=updateself,package=agent-1.2.3.zip,servertype=web")))
+                .isEqualTo(new ClientRequest.Run(2050, new ClientRequest.Group("web"), Map.of("package", "agent-1.2.3.zip")));
+        assertThatThrownBy(() -> ClientRequest.fromIoms(IomsRequest.parse("cmd=updateself,file=x.zip,serverip=10.0.0.1")))
+                .hasMessageContaining("cmd=updateself takes no key file; its keys are package");
         assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=genmd5"))).isEqualTo(new ClientRequest.FileRehash(null));
         assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=dir"))).isEqualTo(new ClientRequest.FileList());
         assertThat(ClientRequest.fromIoms(IomsRequest.parse("cmd=downloads,file=a.conf,path=/srv/x,serverip=10.0.0.1;10.0.0.2")))

@@ -19,6 +19,8 @@ import org.omserver.protocol.agent.EnrollmentState;
 import org.omserver.catalog.Catalog;
 import org.omserver.catalog.agent.AgentMetric;
 import org.omserver.catalog.agent.AgentRecord;
+import org.omserver.catalog.agent.AgentUpdate;
+import org.omserver.catalog.agent.AgentUpdateStatus;
 import org.omserver.catalog.agent.EnrollmentTokenRecord;
 import org.omserver.catalog.audit.AuditEntry;
 import org.omserver.catalog.inventory.AppCategory;
@@ -41,6 +43,7 @@ import org.omserver.protocol.agent.HeartbeatRequest;
 import org.omserver.protocol.agent.HostFacts;
 import org.omserver.protocol.agent.Metrics;
 import org.omserver.protocol.agent.Sealed;
+import org.omserver.protocol.agent.UpdateReport;
 import org.omserver.protocol.envelope.EnvelopeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,6 +134,10 @@ public final class AgentIntakeHandler
             HostFacts facts = announce.getFacts();
             checkFacts(facts);
             Instant now = clock.instant();
+            if (announce.isSetUpdate()) {
+                // before the facts: whoever sees the new announcement time also sees the update it reported
+                recordUpdate(agent, announce.getUpdate());
+            }
             catalog.agents().updateFacts(new AgentRecord(agent.agentId(), agent.key(), agent.address(), facts.getAgentPort(), false, facts.getHostname(),
                     facts.getLanIps(), facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(),
                     agent.enrolledAt(), agent.lastHeartbeat(), Optional.empty()), now);
@@ -138,6 +145,28 @@ public final class AgentIntakeHandler
             audit("agent " + agent.agentId(), agent.address(), "agent.announce", "accepted", "host " + facts.getHostname() + ", port " + facts.getAgentPort());
             return new AnnounceReply(agent.address());
         });
+    }
+
+    /**
+     * Stores the agent's last self-update and audits it as {@code agent.update} when it is new or changed state
+     * (an agent reports it at every start): outcome {@code updated}, {@code pending} or {@code rolled-back}.
+     */
+    private void recordUpdate(AgentRecord agent, UpdateReport report)
+            throws AgentError
+    {
+        if (!java.util.Set.of("PENDING", "UPDATED", AgentUpdate.ROLLED_BACK).contains(report.getState())) {
+            throw refusal(AgentErrorCode.BAD_REQUEST, "update state must be PENDING, UPDATED or ROLLED_BACK");
+        }
+        AgentUpdate update = new AgentUpdate(report.getState(), report.getFromVersion(), report.getToVersion(), report.getPackageName(),
+                Instant.ofEpochMilli(report.getAtMillis()), report.getDetail());
+        Optional<AgentUpdate> before = catalog.agents().updateStatus(agent.agentId()).flatMap(AgentUpdateStatus::lastUpdate);
+        catalog.agents().recordUpdate(agent.agentId(), update);
+        if (before.map(b -> b.state().equals(update.state()) && b.at().equals(update.at()) && b.to().equals(update.to())).orElse(false)) {
+            return;
+        }
+        audit("agent " + agent.agentId(), agent.address(), "agent.update", update.state().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                "from " + update.from() + " to " + update.to() + " (package " + update.packageName() + ")"
+                        + (update.detail().isEmpty() ? "" : ": " + update.detail()));
     }
 
     @Override

@@ -12,6 +12,7 @@ import org.omserver.agent.wire.AgentSeal;
 import org.omserver.agent.wire.EnrollmentToken;
 import org.omserver.catalog.agent.AgentMetric;
 import org.omserver.catalog.agent.AgentRecord;
+import org.omserver.catalog.agent.AgentUpdateStatus;
 import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.master.pipeline.Refusal;
 import org.omserver.master.pipeline.Stage;
@@ -107,7 +108,11 @@ public final class AgentStages
                     .toList();
             AgentMetric last = readings.isEmpty() ? null : readings.getLast();
             call.setDetail("agent " + agent.agentId());
-            call.setReply(new AgentMetricsReply(info(agent, last, now), from.toEpochMilli(), now.toEpochMilli(), new ArrayList<>(points),
+            AgentInfo info = info(agent, last, now);
+            agents.updateStatus(agent.agentId()).flatMap(AgentUpdateStatus::lastUpdate).ifPresent(update -> info.setLastUpdate(update.state() + " from "
+                    + update.from() + " to " + update.to() + " (package " + update.packageName() + ") at " + update.at()
+                    + (update.detail().isEmpty() ? "" : ": " + update.detail())));
+            call.setReply(new AgentMetricsReply(info, from.toEpochMilli(), now.toEpochMilli(), new ArrayList<>(points),
                     MetricSeries.bucket(from, now.plusMillis(1), maxPoints).toMillis()));
         });
     }

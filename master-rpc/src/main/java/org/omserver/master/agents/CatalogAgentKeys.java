@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import org.omserver.agent.backend.AgentCredentials;
 import org.omserver.agent.backend.AgentKeys;
+import org.omserver.agent.backend.AnnouncedVersion;
+import org.omserver.catalog.agent.AgentUpdate;
 import org.omserver.catalog.agent.AgentRepository;
 
 import static java.util.Objects.requireNonNull;
@@ -23,5 +25,13 @@ public final class CatalogAgentKeys
     public Optional<AgentCredentials> find(String address)
     {
         return agents.findActiveAt(address).map(agent -> new AgentCredentials(agent.agentId(), agent.key(), agent.port()));
+    }
+
+    @Override
+    public Optional<AnnouncedVersion> announced(String agentId)
+    {
+        return agents.updateStatus(agentId).map(status -> new AnnouncedVersion(status.agentVersion(), status.announcedAt(),
+                status.lastUpdate().map(AgentUpdate::state), status.lastUpdate().map(AgentUpdate::from).orElse(""),
+                status.lastUpdate().map(AgentUpdate::to).orElse(""), status.lastUpdate().map(AgentUpdate::detail).orElse("")));
     }
 }

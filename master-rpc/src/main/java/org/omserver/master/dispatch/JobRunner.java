@@ -30,8 +30,8 @@ import static java.util.Objects.requireNonNull;
  * {@code maxInFlight} at once (never more than {@code run.max-parallel}), each host on its own virtual thread, so a
  * slow host holds back nobody but its own batch. Before each launch the dispatcher checks whether the job was
  * cancelled or its failure threshold exceeded; hosts it does not launch finish SKIPPED. Each host's result goes to
- * the job's event sequence and to the database as soon as it arrives; the job row gets its final status and host
- * counts after the last host.
+ * the job's event sequence and to the database as soon as it arrives (hosts finishing together share one commit:
+ * {@link ResultWriter}); the job row gets its final status and host counts after the last host.
  */
 public final class JobRunner
         implements AutoCloseable
@@ -41,6 +41,7 @@ public final class JobRunner
 
     private final Backends backends;
     private final JobRepository repository;
+    private final ResultWriter results;
     private final JobRegistry registry;
     private final int maxParallel;
     private final Clock clock;
@@ -52,6 +53,7 @@ public final class JobRunner
     {
         this.backends = requireNonNull(backends, "backends is null");
         this.repository = requireNonNull(repository, "repository is null");
+        this.results = new ResultWriter(repository);
         this.registry = requireNonNull(registry, "registry is null");
         this.maxParallel = maxParallel;
         this.clock = requireNonNull(clock, "clock is null");
@@ -97,13 +99,14 @@ public final class JobRunner
     {
         Semaphore slots = new Semaphore(Math.min(rolling.maxInFlight(), maxParallel));
         int next = 0;
+        int batchIndex = 0;
         try {
             while (next < hosts.size()) {
-                List<PlannedHost> batch = hosts.subList(next, Math.min(hosts.size(), next + rolling.batchSize()));
+                List<PlannedHost> batch = hosts.subList(next, Math.min(hosts.size(), next + rolling.batchSize(batchIndex)));
                 CountDownLatch batchDone = new CountDownLatch(batch.size());
                 for (PlannedHost host : batch) {
                     slots.acquire();
-                    if (stopLaunching(job, rolling)) {
+                    if (stopLaunching(job, rolling, host == batch.get(0) ? batchIndex - 1 : batchIndex)) {
                         slots.release();
                         return;
                     }
@@ -126,6 +129,7 @@ public final class JobRunner
                     next++;
                 }
                 batchDone.await();
+                batchIndex++;
             }
         }
         catch (InterruptedException e) {
@@ -138,8 +142,11 @@ public final class JobRunner
         }
     }
 
-    /** True when no more hosts may start: the job was cancelled, the master is closing, or too many hosts failed. */
-    private boolean stopLaunching(Job job, Rolling rolling)
+    /**
+     * True when no more hosts may start: the job was cancelled, the master is closing, or too many hosts failed.
+     * {@code lastBatch} is the batch whose failure would stop this launch (0 is the first, the canary when there is one).
+     */
+    private boolean stopLaunching(Job job, Rolling rolling, int lastBatch)
     {
         if (closing || job.cancelled()) {
             return true;
@@ -148,7 +155,9 @@ public final class JobRunner
             int failed = job.progress().failed();
             int threshold = rolling.failureThreshold().getAsInt();
             if (failed > threshold) {
-                job.stop("stopped: " + failed + " failures exceeded the threshold of " + threshold);
+                job.stop(rolling.canary() && lastBatch == 0 ? "stopped: the canary host failed; no other host was touched"
+                        : rolling.canary() ? "stopped: batch " + lastBatch + " after the canary had a failed host; no further host was launched"
+                        : "stopped: " + failed + " failures exceeded the threshold of " + threshold);
                 log.info("job {}: {}", job.id(), job.stopReason().orElseThrow());
                 return true;
             }
@@ -200,7 +209,7 @@ public final class JobRunner
         // a cancelled or interrupted host thread still stores its result: an interrupt would close the JDBC socket
         boolean interrupted = Thread.interrupted();
         try {
-            repository.addHostResult(job.id(), claim.get().record());
+            results.store(job.id(), claim.get().record());
             if (claim.get().last()) {
                 JobStatus status = finalStatus(job);
                 repository.finish(job.id(), status, job.progress().counts(), job.stopReason());

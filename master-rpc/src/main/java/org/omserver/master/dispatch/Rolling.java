@@ -13,9 +13,15 @@ import static java.util.Objects.requireNonNull;
  * @param maxInFlight hosts running at once
  * @param failureThreshold stop launching once more hosts than this failed; empty = never stop
  * @param commandTimeout per-host command timeout replacing the module's; empty = the module's
+ * @param canary the first batch is one host alone (agent updates), then batches of {@code batchSize}
  */
-public record Rolling(int batchSize, int maxInFlight, OptionalInt failureThreshold, Optional<Duration> commandTimeout)
+public record Rolling(int batchSize, int maxInFlight, OptionalInt failureThreshold, Optional<Duration> commandTimeout, boolean canary)
 {
+    public Rolling(int batchSize, int maxInFlight, OptionalInt failureThreshold, Optional<Duration> commandTimeout)
+    {
+        this(batchSize, maxInFlight, failureThreshold, commandTimeout, false);
+    }
+
     public Rolling
     {
         requireNonNull(failureThreshold, "failureThreshold is null");
@@ -31,7 +37,22 @@ public record Rolling(int batchSize, int maxInFlight, OptionalInt failureThresho
         if (limit.isEmpty() || limit.getAsInt() >= maxInFlight) {
             return this;
         }
-        return new Rolling(batchSize, limit.getAsInt(), failureThreshold, commandTimeout);
+        return new Rolling(batchSize, limit.getAsInt(), failureThreshold, commandTimeout, canary);
+    }
+
+    /**
+     * The same settings as an agent update rollout: one canary host first, then the batches, stopping at the first
+     * failed host (failure threshold 0, whatever was asked), so a bad package never reaches a further batch.
+     */
+    public Rolling asUpdateRollout()
+    {
+        return new Rolling(batchSize, maxInFlight, OptionalInt.of(0), commandTimeout, true);
+    }
+
+    /** The size of batch {@code index} (0 first). */
+    public int batchSize(int index)
+    {
+        return canary && index == 0 ? 1 : batchSize;
     }
 
     /** Every host in one batch, {@code maxInFlight} at a time, never stopping early. */

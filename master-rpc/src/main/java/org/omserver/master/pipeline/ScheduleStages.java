@@ -29,6 +29,8 @@ import static java.util.Objects.requireNonNull;
 public final class ScheduleStages
 {
     public static final int MAX_NAME = 128;
+    /** How many due times after the next one a schedule's listing shows. */
+    static final int LATER_RUNS = 4;
 
     private final Catalog catalog;
     private final Clock clock;
@@ -116,6 +118,24 @@ public final class ScheduleStages
         }
     }
 
+    /** The due times after {@code next}, {@link #LATER_RUNS} at most (fewer when the expression stops firing). */
+    private static java.util.List<Long> laterRuns(String cron, java.time.Instant next)
+    {
+        java.util.List<Long> later = new ArrayList<>();
+        try {
+            CronSchedule schedule = CronSchedule.parse(cron);
+            Optional<java.time.Instant> at = schedule.nextAfter(next);
+            while (at.isPresent() && later.size() < LATER_RUNS) {
+                later.add(at.get().toEpochMilli());
+                at = schedule.nextAfter(at.get());
+            }
+        }
+        catch (IllegalArgumentException e) {
+            // a stored expression this version no longer parses: the next run is still shown, its refusal comes at that run
+        }
+        return later;
+    }
+
     /** A scheduled run acts as the schedule's owner, who must still exist, be enabled and be allowed to run modules. */
     public Stage scheduleOwner(ScheduleRecord schedule)
     {
@@ -140,7 +160,12 @@ public final class ScheduleStages
         if (!schedule.rolling().isEmpty()) {
             info.setRolling(JobStages.rollingOptions(schedule.rolling()));
         }
-        schedule.nextRunAt().ifPresent(at -> info.setNextRunMillis(at.toEpochMilli()));
+        schedule.nextRunAt().ifPresent(at -> {
+            info.setNextRunMillis(at.toEpochMilli());
+            if (!schedule.paused()) {
+                info.setLaterRunsMillis(laterRuns(schedule.cron(), at));
+            }
+        });
         schedule.lastRunAt().ifPresent(at -> info.setLastRunMillis(at.toEpochMilli()));
         schedule.lastJobId().ifPresent(info::setLastJobId);
         schedule.lastOutcome().ifPresent(info::setLastOutcome);

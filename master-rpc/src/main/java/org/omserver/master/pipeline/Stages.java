@@ -164,6 +164,7 @@ public final class Stages
         return Stage.named("createSession", call -> {
             Principal principal = call.requirePrincipal();
             Session session = sessions.create(principal.username(), principal.role());
+            catalog.users().recordLogin(principal.username());
             call.setReply(new LoginReply(session.token(), session.username(), Replies.role(session.role()), session.expiresAt().toEpochMilli()));
         });
     }
@@ -353,6 +354,9 @@ public final class Stages
 
     // ---- doing it -------------------------------------------------------------------------------
 
+    /** The agent built-in that updates the agent (module 2050): always rolled out canary first, stopping at the first failure. */
+    private static final String UPDATESELF = "omserver:updateself";
+
     /** Records the job (parameters as shown) and starts it; the hosts run in the background. */
     public Stage dispatch()
     {
@@ -365,6 +369,9 @@ public final class Stages
                     call.parentJobId(), call.scheduleId(), call.rollingSettings(), Optional.empty()));
             Rolling rolling = call.rolling().orElseGet(() -> Rolling.allAtOnce(hosts.size(), runner.maxParallel()))
                     .limitedTo(module.maxParallel());
+            if (!argv.isEmpty() && argv.get(0).equals(UPDATESELF)) {
+                rolling = rolling.asUpdateRollout();
+            }
             call.setJob(runner.start(jobId, module.id(), module.name(), argv, module.timeout(), module.needsRoot(), hosts, rolling));
             call.setDetail("job " + jobId);
         });

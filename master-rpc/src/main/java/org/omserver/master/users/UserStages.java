@@ -76,6 +76,9 @@ public final class UserStages
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "no action given; use one of " + Arrays.toString(UserAction.values()));
             }
             call.setDetail(action.name().toLowerCase(Locale.ROOT) + " " + username);
+            if (request.isSetPassword() && action != UserAction.CREATE && action != UserAction.RESET_PASSWORD) {
+                throw new Refusal(ErrorCode.INVALID_REQUEST, "a password goes only with create or reset_password, not with " + action.name().toLowerCase(Locale.ROOT));
+            }
             if (action == UserAction.CREATE) {
                 create(call, request, username);
                 return;
@@ -110,10 +113,14 @@ public final class UserStages
                     call.setDetail("set role of " + username + " from " + user.role().name().toLowerCase(Locale.ROOT) + " to " + role.name().toLowerCase(Locale.ROOT));
                 }
                 case RESET_PASSWORD -> {
-                    char[] generated = Passwords.generate();
-                    catalog.users().setPassword(username, generated);
-                    password = Optional.of(new String(generated));
-                    Arrays.fill(generated, '\0');
+                    char[] chosen = chosenPassword(request);
+                    char[] fresh = chosen != null ? chosen : Passwords.generate();
+                    catalog.users().setPassword(username, fresh);
+                    if (chosen == null) {
+                        password = Optional.of(new String(fresh));
+                    }
+                    Arrays.fill(fresh, '\0');
+                    call.setDetail("reset password of " + username + (chosen == null ? " (generated)" : " (chosen by " + actor + ")"));
                     ended = sessions.removeUser(username, self ? call.sessionToken() : Optional.empty());
                 }
                 case SET_GRANTS -> {
@@ -138,21 +145,42 @@ public final class UserStages
     {
         Role role = request.isSetRole() ? role(request) : Role.VIEWER;
         Set<Integer> categories = request.isSetFunctionCategoryIds() ? categories(request) : Set.of();
-        char[] generated = Passwords.generate();
+        char[] chosen = chosenPassword(request);
+        char[] password = chosen != null ? chosen : Passwords.generate();
         try {
-            catalog.users().create(username, generated, role);
+            catalog.users().create(username, password, role);
         }
         catch (IllegalArgumentException e) {
+            Arrays.fill(password, '\0');
             throw new Refusal(ErrorCode.INVALID_REQUEST, "cannot create user '" + cutName(username) + "': " + e.getMessage());
         }
         if (!categories.isEmpty()) {
             catalog.users().setGrants(username, categories, call.requirePrincipal().username());
         }
-        call.setDetail("create " + username + " as " + role.name().toLowerCase(Locale.ROOT) + (categories.isEmpty() ? "" : ", grants " + names(categories)));
+        call.setDetail("create " + username + " as " + role.name().toLowerCase(Locale.ROOT) + (categories.isEmpty() ? "" : ", grants " + names(categories))
+                + (chosen == null ? "" : ", password chosen by the admin"));
         UserChangeReply reply = new UserChangeReply(info(catalog.users().account(username).orElseThrow()), 0);
-        reply.setGeneratedPassword(new String(generated));
-        Arrays.fill(generated, '\0');
+        if (chosen == null) {
+            reply.setGeneratedPassword(new String(password));
+        }
+        Arrays.fill(password, '\0');
         call.setReply(reply);
+    }
+
+    /** The password the admin chose for CREATE or RESET_PASSWORD, checked against the policy; null when none was given (generate one). */
+    private static char[] chosenPassword(UserChangeRequest request)
+            throws Refusal
+    {
+        if (!request.isSetPassword() || request.getPassword().isEmpty()) {
+            return null;
+        }
+        char[] chosen = request.getPassword().toCharArray();
+        Optional<String> problem = Passwords.policyProblem(chosen);
+        if (problem.isPresent()) {
+            Arrays.fill(chosen, '\0');
+            throw new Refusal(ErrorCode.INVALID_REQUEST, "the chosen password is not allowed: " + problem.get() + "; or leave it empty to have one generated");
+        }
+        return chosen;
     }
 
     /** Changes the caller's own password; the old one must be right, the new one must meet the policy. Other sessions end. */
@@ -233,16 +261,22 @@ public final class UserStages
             if (request.isSetBeforeId() && request.getBeforeId() < 0) {
                 problems.add("beforeId must be 0 or more, was " + request.getBeforeId());
             }
+            if (request.isSetAfterId() && request.getAfterId() < 0) {
+                problems.add("afterId must be 0 or more, was " + request.getAfterId());
+            }
+            if (request.isSetBeforeId() && request.getBeforeId() > 0 && request.isSetAfterId()) {
+                problems.add("give beforeId (older page) or afterId (newer page), not both");
+            }
             if (!problems.isEmpty()) {
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "invalid audit query: " + String.join("; ", problems));
             }
             AuditQuery query = new AuditQuery(request.isSetBeforeId() && request.getBeforeId() > 0 ? OptionalLong.of(request.getBeforeId()) : OptionalLong.empty(),
-                    limit, text(request.getActor()), text(request.getAction()), outcome,
+                    request.isSetAfterId() ? OptionalLong.of(request.getAfterId()) : OptionalLong.empty(), limit, text(request.getActor()), text(request.getAction()), outcome,
                     request.isSetSinceMillis() ? Optional.of(Instant.ofEpochMilli(request.getSinceMillis())) : Optional.empty(),
                     request.isSetUntilMillis() ? Optional.of(Instant.ofEpochMilli(request.getUntilMillis())) : Optional.empty(), search);
             List<AuditRecord> records = catalog.audit().query(query);
             AuditQueryReply reply = new AuditQueryReply(new ArrayList<>(records.stream().map(UserStages::record).toList()));
-            if (records.size() == limit) {
+            if (records.size() == limit || request.isSetAfterId() && !records.isEmpty()) {
                 reply.setNextBeforeId(records.getLast().id());
             }
             call.setReply(reply);
@@ -313,8 +347,10 @@ public final class UserStages
     private UserInfo info(UserAccount account)
     {
         User user = account.user();
-        return new UserInfo(user.username(), org.omserver.protocol.thrift.Role.valueOf(user.role().name()), user.enabled(),
+        UserInfo info = new UserInfo(user.username(), org.omserver.protocol.thrift.Role.valueOf(user.role().name()), user.enabled(),
                 account.createdAt().toEpochMilli(), new ArrayList<>(account.grantedFunctionCategoryIds()), sessions.countUser(user.username()));
+        account.lastLogin().ifPresent(at -> info.setLastLoginMillis(at.toEpochMilli()));
+        return info;
     }
 
     private static String cutName(String name)

@@ -35,9 +35,57 @@ public final class TestingAgent
     public static TestingAgent start(String address, int masterAgentPort, Path dir, String token, Map<String, String> overrides)
             throws IOException, InterruptedException
     {
+        return start(address, masterAgentPort, dir, token, overrides, "org.omserver.agent.daemon.AgentMain");
+    }
+
+    /**
+     * Starts the restart supervisor ({@code AgentSupervisor}, what {@code omserver agent} runs with
+     * {@code update.install-dir} set), which starts the agent from {@code <install>/current}; waits until that agent serves.
+     * Install a version first with {@link #installVersion}.
+     */
+    public static TestingAgent startSupervised(String address, int masterAgentPort, Path dir, String token, Map<String, String> overrides)
+            throws IOException, InterruptedException
+    {
+        return start(address, masterAgentPort, dir, token, overrides, "org.omserver.agent.update.AgentSupervisor");
+    }
+
+    /**
+     * Writes {@code <from>/lib/agent.jar}: a jar holding only a manifest whose Class-Path names this test's class path,
+     * so a version directory holding it starts the agent built by this build (a release ships the jars themselves).
+     */
+    public static void agentJar(Path from)
+            throws IOException
+    {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        StringBuilder classPath = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                classPath.append(classPath.isEmpty() ? "" : " ").append(Path.of(entry).toAbsolutePath().toUri());
+            }
+        }
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, classPath.toString());
+        Files.createDirectories(from.resolve("lib"));
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(from.resolve("lib/agent.jar")), manifest)) {
+            jar.flush();
+        }
+    }
+
+    /** Installs {@code version} (the agent of this build) under {@code install} and points {@code current} at it. */
+    public static void installVersion(Path install, String version)
+            throws IOException
+    {
+        org.omserver.agent.update.InstallLayout layout = new org.omserver.agent.update.InstallLayout(install);
+        agentJar(layout.versions().resolve(version));
+        layout.activate(version);
+    }
+
+    private static TestingAgent start(String address, int masterAgentPort, Path dir, String token, Map<String, String> overrides, String mainClass)
+            throws IOException, InterruptedException
+    {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("token"), token, UTF_8);
-        return launch(address, masterAgentPort, dir, true, overrides, "listening on");
+        return launch(address, masterAgentPort, dir, true, overrides, "listening on", mainClass);
     }
 
     /**
@@ -49,10 +97,11 @@ public final class TestingAgent
     {
         Map<String, String> asking = new TreeMap<>(overrides);
         asking.putIfAbsent("enroll.ask-interval", "1s");
-        return launch(address, masterAgentPort, dir, false, asking, "is pending");
+        return launch(address, masterAgentPort, dir, false, asking, "is pending", "org.omserver.agent.daemon.AgentMain");
     }
 
-    private static TestingAgent launch(String address, int masterAgentPort, Path dir, boolean withToken, Map<String, String> overrides, String ready)
+    private static TestingAgent launch(String address, int masterAgentPort, Path dir, boolean withToken, Map<String, String> overrides, String ready,
+            String mainClass)
             throws IOException, InterruptedException
     {
         Files.createDirectories(dir);
@@ -79,7 +128,7 @@ public final class TestingAgent
         Files.writeString(config, text, UTF_8);
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.omserver.agent.daemon.AgentMain", "--config", config.toString()));
+                "-cp", System.getProperty("java.class.path"), mainClass, "--config", config.toString()));
         Path log = dir.resolve("agent.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         TestingAgent agent = new TestingAgent(address, dir, process);
@@ -126,10 +175,11 @@ public final class TestingAgent
         }
     }
 
-    /** Kills the agent at once, as a crash would. */
+    /** Kills the agent at once, as a crash would (a supervised one with its supervisor). */
     public void kill()
             throws InterruptedException
     {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
     }
@@ -140,6 +190,7 @@ public final class TestingAgent
     {
         process.destroy();
         if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor();
         }

@@ -116,6 +116,36 @@ class TestJobRunner
     }
 
     @Test
+    void anUpdateRolloutRunsTheCanaryAloneThenBatchesAndStopsAtTheFirstFailedBatch()
+            throws Exception
+    {
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger highestWhileCanary = new AtomicInteger();
+        Executor updating = (invocation, sink) -> {
+            String host = invocation.target().address();
+            int now = running.incrementAndGet();
+            if (host.equals("127.0.1.1")) {
+                highestWhileCanary.set(now);
+            }
+            order.add(host);
+            sink.started(invocation.target());
+            running.decrementAndGet();
+            sink.finished(invocation.target(), host.equals("127.0.1.3") ? HostResult.failed(org.omserver.executor.api.FailureReason.UNHEALTHY,
+                    "rolled back", Duration.ZERO) : HostResult.success(Duration.ZERO));
+        };
+        // batches of 2, failure threshold "never" as asked: the update rollout makes it canary + 0
+        Rolling rolling = new Rolling(2, 8, java.util.OptionalInt.empty(), Optional.empty()).asUpdateRollout();
+        Job job = run(Map.of("agent", updating), 8, "agent", hosts(7), rolling);
+        assertThat(highestWhileCanary.get()).as("the canary runs alone").isEqualTo(1);
+        assertThat(order.get(0)).isEqualTo("127.0.1.1");
+        assertThat(order).containsExactlyInAnyOrder("127.0.1.1", "127.0.1.2", "127.0.1.3");
+        assertThat(job.stopReason()).contains("stopped: batch 1 after the canary had a failed host; no further host was launched");
+        assertThat(finished(job)).filteredOn(r -> r.failure().filter(f -> f.name().equals("SKIPPED")).isPresent()).hasSize(4);
+        assertThat(catalog.jobs().find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.STOPPED);
+    }
+
+    @Test
     void missingBackendIsAStartupErrorListingWhatWasFound()
     {
         MasterConfig config = MasterConfig.fromProperties(Map.of("db.url", "jdbc:h2:mem:x", "executor.default", "winrm"));
@@ -145,12 +175,17 @@ class TestJobRunner
     private Job run(Map<String, Executor> executors, int maxParallel, String backend, List<HostTarget> targets, java.util.OptionalInt moduleLimit)
             throws InterruptedException
     {
+        return run(executors, maxParallel, backend, targets, Rolling.allAtOnce(targets.size(), maxParallel).limitedTo(moduleLimit));
+    }
+
+    private Job run(Map<String, Executor> executors, int maxParallel, String backend, List<HostTarget> targets, Rolling rolling)
+            throws InterruptedException
+    {
         JobRegistry registry = new JobRegistry(Clock.systemUTC(), Duration.ofMinutes(10), 100);
         try (JobRunner runner = new JobRunner(new Backends(executors, backend), catalog.jobs(), registry, maxParallel, Clock.systemUTC())) {
             long id = catalog.jobs().create(new JobRecord(0, java.time.Instant.now(), "t", 1, Map.of(), targets.stream().map(HostTarget::address).toList(), JobStatus.RUNNING));
             Job job = runner.start(id, 1, "m", List.of("true"), Duration.ofSeconds(10), false,
-                    targets.stream().map(target -> new PlannedHost(target, backend)).toList(),
-                    Rolling.allAtOnce(targets.size(), maxParallel).limitedTo(moduleLimit));
+                    targets.stream().map(target -> new PlannedHost(target, backend)).toList(), rolling);
             assertThat(job.awaitCompletion(Duration.ofSeconds(20))).isTrue();
             return job;
         }

@@ -285,8 +285,10 @@ class TestJobHistoryAndControl
 
     @Test
     void invalidRollingSettingsAreRefusedWithWhatIsAllowed()
+            throws TException
     {
         List<String> targets = List.of("127.0.10.5", "127.0.10.6");
+        long newestBefore = newestJobId();
         assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setBatchSize("150%"))),
                 ErrorCode.INVALID_REQUEST, "batchSize must be a percentage from 1% to 100%, was '150%'");
         assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setBatchSize("0"))),
@@ -297,7 +299,23 @@ class TestJobHistoryAndControl
                 ErrorCode.INVALID_REQUEST, "maxInFlight must be a whole number from 1 to 8 (run.max-parallel of this master), was '9'");
         assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setCommandTimeoutSeconds(61))),
                 ErrorCode.INVALID_REQUEST, "commandTimeoutSeconds must be a whole number from 1 to 60 (the module's timeout), was '61'");
+        // what the confirm page also refuses, sent straight to the master
+        assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setBatchSize("abc"))),
+                ErrorCode.INVALID_REQUEST, "batchSize must be a whole number or a percentage such as 25%, was 'abc'");
+        assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setFailureThreshold("-1"))),
+                ErrorCode.INVALID_REQUEST, "failureThreshold must be a whole number or a percentage such as 25%, was '-1'");
+        assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setFailureThreshold("-10%"))),
+                ErrorCode.INVALID_REQUEST, "failureThreshold must be a whole number or a percentage such as 25%, was '-10%'");
+        assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setMaxInFlight(-3))),
+                ErrorCode.INVALID_REQUEST, "maxInFlight must be a whole number from 1 to 8 (run.max-parallel of this master), was '-3'");
+        assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setCommandTimeoutSeconds(-1))),
+                ErrorCode.INVALID_REQUEST, "commandTimeoutSeconds must be a whole number from 1 to 60 (the module's timeout), was '-1'");
+        // every problem at once, in one refusal
+        assertRefused(() -> submit(new SubmitRequest(admin, 1003, targets, Map.of()).setRolling(new RollingOptions().setBatchSize("0%").setFailureThreshold("x"))),
+                ErrorCode.INVALID_REQUEST, "batchSize must be a percentage from 1% to 100%, was '0%'");
         assertAudit("submit", "INVALID_REQUEST");
+        // nothing was launched: no job was recorded
+        assertThat(newestJobId()).isEqualTo(newestBefore);
     }
 
     // ---- retry -----------------------------------------------------------------------------------
@@ -388,6 +406,12 @@ class TestJobHistoryAndControl
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    private long newestJobId()
+            throws TException
+    {
+        return jobs(new JobsRequest(admin).setLimit(1)).getJobs().stream().mapToLong(JobSummary::getJobId).findFirst().orElse(0);
+    }
 
     private JobsReply jobs(JobsRequest request)
             throws TException

@@ -153,8 +153,8 @@ class TestMasterServer
             throws TException
     {
         List<ModuleInfo> modules = client.call("catalog", new CatalogRequest(adminSession), new CatalogReply()).getModules();
-        // OMServer's seven modules first, then the IOMS host commands (2001-2009) and downloads (2010)
-        assertThat(modules).extracting(ModuleInfo::getId).startsWith(1001, 1002, 1003, 1004, 1005, 1006, 1007).contains(2001, 2002, 2010);
+        // OMServer's seven modules first, then the IOMS host commands (2001-2009) downloads (2010) and updateself (2050)
+        assertThat(modules).extracting(ModuleInfo::getId).startsWith(1001, 1002, 1003, 1004, 1005, 1006, 1007).contains(2001, 2002, 2010, 2050);
         ModuleInfo tail = modules.get(0);
         assertThat(tail.getName()).isEqualTo("view system log");
         assertThat(tail.isRunnable()).isTrue();

@@ -97,6 +97,10 @@ class TestSchedulesAndRetention
         assertThat(created.getOwner()).isEqualTo("admin");
         assertThat(created.getModuleName()).isEqualTo("sleep");
         assertThat(Instant.ofEpochMilli(created.getNextRunMillis())).isEqualTo(CronSchedule.parse("*/5 * * * *").nextAfter(master.clock().instant()).orElseThrow());
+        // and the four due times after it, five minutes apart
+        long fiveMinutes = java.time.Duration.ofMinutes(5).toMillis();
+        assertThat(created.getLaterRunsMillis()).containsExactly(created.getNextRunMillis() + fiveMinutes, created.getNextRunMillis() + 2 * fiveMinutes,
+                created.getNextRunMillis() + 3 * fiveMinutes, created.getNextRunMillis() + 4 * fiveMinutes);
         assertThat(master.server().runDueSchedules()).isZero();
 
         master.clock().advance(Duration.ofMinutes(5));
@@ -153,6 +157,7 @@ class TestSchedulesAndRetention
         ScheduleInfo paused = change(created.getScheduleId(), ScheduleAction.PAUSE);
         assertThat(paused.isPaused()).isTrue();
         assertThat(paused.isSetNextRunMillis()).isFalse();
+        assertThat(paused.isSetLaterRunsMillis()).isFalse();
         master.clock().advance(Duration.ofMinutes(61));
         admin = client.login("admin", "pw-admin").getSession();
         viewer = client.login("viewer", "pw-viewer").getSession();

@@ -122,6 +122,35 @@ class TestUsersGrantsAudit
     }
 
     @Test
+    void anAdminMayChooseThePasswordWhichMeetsThePolicyIsNeverAuditedAndTheLastLoginIsListed()
+            throws Exception
+    {
+        assertRefused(() -> change(new UserChangeRequest(admin, "irene", UserAction.CREATE).setPassword("short")), ErrorCode.INVALID_REQUEST,
+                "the chosen password is not allowed");
+        assertThat(master.catalog().users().find("irene")).isEmpty();
+        UserChangeReply created = change(new UserChangeRequest(admin, "irene", UserAction.CREATE).setPassword("irene-chosen-password"));
+        assertThat(created.isSetGeneratedPassword()).isFalse();
+        assertThat(created.getUser().isSetLastLoginMillis()).isFalse();
+        assertThat(lastAudit("userChange").detail()).hasValue("create irene as viewer, password chosen by the admin");
+
+        long before = master.clock().millis();
+        client.login("irene", "irene-chosen-password");
+        UsersReply users = call("users", new UsersRequest(admin), new UsersReply());
+        assertThat(users.getUsers().stream().filter(u -> u.getUsername().equals("irene")).findFirst().orElseThrow().getLastLoginMillis())
+                .isGreaterThanOrEqualTo(before - 1000);
+
+        UserChangeReply reset = change(new UserChangeRequest(admin, "irene", UserAction.RESET_PASSWORD).setPassword("irene-second-password"));
+        assertThat(reset.isSetGeneratedPassword()).isFalse();
+        assertThat(reset.getSessionsEnded()).isEqualTo(1);
+        client.login("irene", "irene-second-password");
+        assertRefused(() -> change(new UserChangeRequest(admin, "irene", UserAction.ENABLE).setPassword("irene-third-password")),
+                ErrorCode.INVALID_REQUEST, "a password goes only with create or reset_password");
+        assertThat(master.catalog().audit().latest(50).toString()).doesNotContain("irene-chosen-password").doesNotContain("irene-second-password")
+                .doesNotContain("irene-third-password");
+        change(new UserChangeRequest(admin, "irene", UserAction.DELETE));
+    }
+
+    @Test
     void disablingEndsSessionsARoleChangeAppliesAtOnceAndAdminsCannotLockThemselvesOut()
             throws Exception
     {
@@ -269,6 +298,14 @@ class TestUsersGrantsAudit
         }
         assertThat(paged).hasSize(7).isSortedAccordingTo((a, b) -> Long.compare(b, a));
         assertThat(new HashSet<>(paged)).hasSize(7);
+
+        // "newer": the page just above the oldest page's newest id is the middle page again, newest first
+        AuditQueryReply newer = audit(new AuditQueryRequest(admin).setActor("hank").setLimit(3).setAfterId(paged.get(6)));
+        assertThat(newer.getRecords()).extracting(AuditRecord::getId).containsExactlyElementsOf(paged.subList(3, 6));
+        assertThat(newer.getNextBeforeId()).isEqualTo(paged.get(5));
+        assertThat(audit(new AuditQueryRequest(admin).setActor("hank").setLimit(3).setAfterId(paged.get(1))).getRecords())
+                .extracting(AuditRecord::getId).containsExactly(paged.get(0));
+        assertRefused(() -> audit(new AuditQueryRequest(admin).setBeforeId(5).setAfterId(2)), ErrorCode.INVALID_REQUEST, "not both");
 
         assertRefused(() -> audit(new AuditQueryRequest(admin).setOutcome("maybe").setLimit(0)), ErrorCode.INVALID_REQUEST,
                 "invalid audit query: limit must be 1 to 500, was 0; outcome must be accepted, refused or an error code");

@@ -27,6 +27,12 @@ public interface AgentRepository
     /** Replaces what the agent reports about itself (port, facts, version) and stamps the announcement. */
     void updateFacts(AgentRecord agent, Instant at);
 
+    /** Stores the last self-update the agent reported in its announcement. */
+    void recordUpdate(String agentId, AgentUpdate update);
+
+    /** The agent's announced version, when it announced, and its last self-update; empty for an unknown agent. */
+    Optional<AgentUpdateStatus> updateStatus(String agentId);
+
     /** Stores the readings and makes them the agent's last heartbeat. */
     void heartbeat(AgentMetric metric);
 

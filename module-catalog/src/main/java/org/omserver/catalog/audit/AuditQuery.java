@@ -7,12 +7,13 @@ import java.util.OptionalLong;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One page of the audit log, newest first, keyset-paged by id ({@code beforeId}); filters combine with AND.
+ * One page of the audit log, newest first, keyset-paged by id: {@code beforeId} gives the page older than an id,
+ * {@code afterId} the {@code limit} records just newer than one (still listed newest first); filters combine with AND.
  *
  * @param outcome {@code accepted}, {@code refused} (anything else) or an exact outcome such as {@code FORBIDDEN}
  * @param text contained, ignoring case, in params, targets or detail
  */
-public record AuditQuery(OptionalLong beforeId, int limit, Optional<String> actor, Optional<String> action, Optional<String> outcome,
+public record AuditQuery(OptionalLong beforeId, OptionalLong afterId, int limit, Optional<String> actor, Optional<String> action, Optional<String> outcome,
         Optional<Instant> since, Optional<Instant> until, Optional<String> text)
 {
     public static final int MAX_LIMIT = 500;
@@ -21,6 +22,10 @@ public record AuditQuery(OptionalLong beforeId, int limit, Optional<String> acto
     public AuditQuery
     {
         requireNonNull(beforeId, "beforeId is null");
+        requireNonNull(afterId, "afterId is null");
+        if (beforeId.isPresent() && afterId.isPresent()) {
+            throw new IllegalArgumentException("give beforeId (older page) or afterId (newer page), not both");
+        }
         requireNonNull(actor, "actor is null");
         requireNonNull(action, "action is null");
         requireNonNull(outcome, "outcome is null");
@@ -37,7 +42,7 @@ public record AuditQuery(OptionalLong beforeId, int limit, Optional<String> acto
 
     public static AuditQuery newest(int limit)
     {
-        return new AuditQuery(OptionalLong.empty(), limit, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        return new AuditQuery(OptionalLong.empty(), OptionalLong.empty(), limit, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty());
     }
 }

@@ -44,6 +44,14 @@ interface AgentMapper
             + "WHERE agent_id = #{row.agentId}")
     void updateFacts(@Param("row") AgentRow row, @Param("at") LocalDateTime at);
 
+    @Update("UPDATE oms_agent SET update_state = #{row.updateState}, update_from = #{row.updateFrom}, update_to = #{row.updateTo}, "
+            + "update_package = #{row.updatePackage}, update_detail = #{row.updateDetail}, update_at = #{row.updateAt} WHERE agent_id = #{agentId}")
+    void recordUpdate(@Param("agentId") String agentId, @Param("row") UpdateRow row);
+
+    @Select("SELECT agent_id, agent_version, announced_at, update_state, update_from, update_to, update_package, update_detail, update_at "
+            + "FROM oms_agent WHERE agent_id = #{agentId}")
+    UpdateRow updateStatus(String agentId);
+
     @Update("UPDATE oms_agent SET last_heartbeat = #{at} WHERE agent_id = #{agentId}")
     void touch(@Param("agentId") String agentId, @Param("at") LocalDateTime at);
 
@@ -138,6 +146,19 @@ interface AgentMapper
         public LocalDateTime enrolledAt;
         public LocalDateTime lastHeartbeat;
         public LocalDateTime revokedAt;
+    }
+
+    final class UpdateRow
+    {
+        public String agentId;
+        public String agentVersion;
+        public LocalDateTime announcedAt;
+        public String updateState;
+        public String updateFrom;
+        public String updateTo;
+        public String updatePackage;
+        public String updateDetail;
+        public LocalDateTime updateAt;
     }
 
     final class MetricRow

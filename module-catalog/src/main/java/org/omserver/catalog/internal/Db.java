@@ -7,12 +7,14 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 
@@ -45,6 +47,19 @@ final class Db
             T result = work.apply(session.getMapper(mapper));
             session.commit();
             return result;
+        }
+    }
+
+    /**
+     * Runs {@code work} as one JDBC batch in one transaction (the statements are sent when it returns, then
+     * committed), rolled back when anything throws.
+     */
+    <M> void batch(Class<M> mapper, Consumer<M> work)
+    {
+        try (SqlSession session = sessions.openSession(ExecutorType.BATCH, false)) {
+            work.accept(session.getMapper(mapper));
+            session.flushStatements();
+            session.commit();
         }
     }
 

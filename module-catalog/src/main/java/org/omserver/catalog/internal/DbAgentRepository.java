@@ -9,6 +9,8 @@ import org.omserver.catalog.agent.AgentMetric;
 import org.omserver.catalog.agent.AgentRecord;
 import org.omserver.catalog.agent.AgentRepository;
 import org.omserver.catalog.agent.AgentRequestRecord;
+import org.omserver.catalog.agent.AgentUpdate;
+import org.omserver.catalog.agent.AgentUpdateStatus;
 import org.omserver.catalog.agent.EnrollmentTokenRecord;
 import org.omserver.catalog.internal.AgentMapper.AgentRow;
 import org.omserver.catalog.internal.AgentMapper.MetricRow;
@@ -91,6 +93,38 @@ public final class DbAgentRepository
     public List<AgentRecord> agents()
     {
         return db.call(AgentMapper.class, AgentMapper::agents).stream().map(DbAgentRepository::toRecord).toList();
+    }
+
+    @Override
+    public void recordUpdate(String agentId, AgentUpdate update)
+    {
+        requireNonNull(update, "update is null");
+        AgentMapper.UpdateRow row = new AgentMapper.UpdateRow();
+        row.updateState = Db.cap(update.state(), 16);
+        row.updateFrom = Db.cap(update.from(), 64);
+        row.updateTo = Db.cap(update.to(), 64);
+        row.updatePackage = Db.cap(update.packageName(), 128);
+        row.updateDetail = Db.cap(update.detail(), 1000);
+        row.updateAt = Db.utc(update.at());
+        db.call(AgentMapper.class, mapper -> {
+            mapper.recordUpdate(agentId, row);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<AgentUpdateStatus> updateStatus(String agentId)
+    {
+        return Optional.ofNullable(db.call(AgentMapper.class, mapper -> mapper.updateStatus(agentId)))
+                .filter(row -> row.agentId.equals(agentId))
+                .map(row -> new AgentUpdateStatus(row.agentVersion, Optional.ofNullable(row.announcedAt).map(Db::instant),
+                        Optional.ofNullable(row.updateState).map(state -> new AgentUpdate(state, nonNull(row.updateFrom), nonNull(row.updateTo),
+                                nonNull(row.updatePackage), Db.instant(row.updateAt), nonNull(row.updateDetail)))));
+    }
+
+    private static String nonNull(String text)
+    {
+        return text == null ? "" : text;
     }
 
     @Override

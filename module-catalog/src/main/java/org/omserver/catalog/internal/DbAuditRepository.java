@@ -61,6 +61,7 @@ public final class DbAuditRepository
         requireNonNull(query, "query is null");
         UserAdminMapper.AuditQueryRow row = new UserAdminMapper.AuditQueryRow();
         row.beforeId = query.beforeId().isPresent() ? query.beforeId().getAsLong() : null;
+        row.afterId = query.afterId().isPresent() ? query.afterId().getAsLong() : null;
         row.limit = query.limit();
         row.actor = query.actor().orElse(null);
         row.action = query.action().orElse(null);
@@ -68,7 +69,9 @@ public final class DbAuditRepository
         row.since = query.since().map(Db::utc).orElse(null);
         row.until = query.until().map(Db::utc).orElse(null);
         row.text = query.text().orElse(null);
-        return db.call(UserAdminMapper.class, mapper -> mapper.audit(row)).stream().map(found -> new AuditRecord(found.id, entry(found))).toList();
+        List<AuditRecord> records = db.call(UserAdminMapper.class, mapper -> mapper.audit(row)).stream().map(found -> new AuditRecord(found.id, entry(found))).toList();
+        // a newer page is read oldest first (the records just above afterId); it is shown newest first like every page
+        return query.afterId().isPresent() ? records.reversed() : records;
     }
 
     private static AuditEntry entry(AuditRow row)

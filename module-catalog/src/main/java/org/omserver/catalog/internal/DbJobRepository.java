@@ -16,6 +16,7 @@ import org.omserver.catalog.internal.Rows.JobRow;
 import org.omserver.catalog.job.HostCounts;
 import org.omserver.catalog.job.HostResultRecord;
 import org.omserver.catalog.job.HostSummaryRecord;
+import org.omserver.catalog.job.JobHostResult;
 import org.omserver.catalog.job.JobQuery;
 import org.omserver.catalog.job.JobRecord;
 import org.omserver.catalog.job.JobRepository;
@@ -62,6 +63,22 @@ public final class DbJobRepository
     @Override
     public void addHostResult(long jobId, HostResultRecord result)
     {
+        HostRow row = hostRow(jobId, result);
+        db.call(JobMapper.class, mapper -> {
+            mapper.insertHost(row);
+            return null;
+        });
+    }
+
+    @Override
+    public void addHostResults(List<JobHostResult> results)
+    {
+        List<HostRow> rows = results.stream().map(entry -> hostRow(entry.jobId(), entry.result())).toList();
+        db.batch(JobMapper.class, mapper -> rows.forEach(mapper::insertHost));
+    }
+
+    private static HostRow hostRow(long jobId, HostResultRecord result)
+    {
         requireNonNull(result, "result is null");
         HostRow row = new HostRow();
         row.jobId = jobId;
@@ -78,10 +95,7 @@ public final class DbJobRepository
         row.stdoutChars = row.stdout.length();
         row.stderrChars = row.stderr.length();
         row.outputHash = OutputHash.of(result.exitCode(), row.stdout, row.stderr);
-        db.call(JobMapper.class, mapper -> {
-            mapper.insertHost(row);
-            return null;
-        });
+        return row;
     }
 
     @Override

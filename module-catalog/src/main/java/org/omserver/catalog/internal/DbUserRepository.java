@@ -98,7 +98,8 @@ public final class DbUserRepository
         Map<Long, List<Integer>> grants = db.call(UserAdminMapper.class, UserAdminMapper::allGrants).stream()
                 .collect(Collectors.groupingBy(row -> row.id, Collectors.mapping(row -> row.category, Collectors.toList())));
         return db.call(UserAdminMapper.class, UserAdminMapper::list).stream()
-                .map(row -> new UserAccount(toUser(row), Db.instant(row.createdAt), grants.getOrDefault(row.id, List.of()).stream().sorted().toList()))
+                .map(row -> new UserAccount(toUser(row), Db.instant(row.createdAt), grants.getOrDefault(row.id, List.of()).stream().sorted().toList(),
+                        lastLogin(row)))
                 .toList();
     }
 
@@ -109,7 +110,15 @@ public final class DbUserRepository
         return db.call(UserMapper.class, mapper -> mapper.find(username)).stream()
                 .filter(row -> row.username.equals(username))
                 .findFirst()
-                .map(row -> new UserAccount(toUser(row), Db.instant(row.createdAt), db.call(UserAdminMapper.class, mapper -> mapper.grants(row.id))));
+                .map(row -> new UserAccount(toUser(row), Db.instant(row.createdAt), db.call(UserAdminMapper.class, mapper -> mapper.grants(row.id)),
+                        lastLogin(row)));
+    }
+
+    @Override
+    public boolean recordLogin(String username)
+    {
+        return find(username).map(user -> db.call(UserAdminMapper.class, mapper -> mapper.setLastLogin(user.id(), Db.utc(clock.instant()))) == 1)
+                .orElse(false);
     }
 
     @Override
@@ -171,6 +180,11 @@ public final class DbUserRepository
     private static IllegalArgumentException duplicate(String username)
     {
         return new IllegalArgumentException("user '" + username + "' already exists (names are compared ignoring case); choose another name, or change that user's password");
+    }
+
+    private static Optional<java.time.Instant> lastLogin(UserRow row)
+    {
+        return Optional.ofNullable(row.lastLoginAt).map(Db::instant);
     }
 
     private static User toUser(UserRow row)

@@ -104,7 +104,7 @@ final class Mappers
 
     interface UserMapper
     {
-        @Select("SELECT id, username, password_hash, role, enabled, created_at FROM oms_user WHERE username = #{username}")
+        @Select("SELECT id, username, password_hash, role, enabled, created_at, last_login_at FROM oms_user WHERE username = #{username}")
         List<UserRow> find(String username);
 
         @Select("SELECT COUNT(*) FROM oms_user WHERE LOWER(username) = LOWER(#{username})")

@@ -6,11 +6,11 @@ import java.time.LocalDateTime;
  * What the mappers read and write: one mutable class per table, fields named after the columns in camel case.
  * MyBatis fills them; the repositories turn them into the public records.
  */
-final class Rows
+public final class Rows
 {
     private Rows() {}
 
-    static final class ModuleRow
+    public static final class ModuleRow
     {
         public int id;
         public String moduleName;
@@ -27,7 +27,7 @@ final class Rows
         public int version;
     }
 
-    static final class ModuleVersionRow
+    public static final class ModuleVersionRow
     {
         public long id;
         public int moduleId;
@@ -40,14 +40,14 @@ final class Rows
         public String previousDefinition;
     }
 
-    static final class CategoryRow
+    public static final class CategoryRow
     {
         public int id;
         public int parentId;
         public String name;
     }
 
-    static final class ServerRow
+    public static final class ServerRow
     {
         public String serverLip;
         public String serverName;
@@ -59,7 +59,7 @@ final class Rows
         public String sshUser;
     }
 
-    static final class UserRow
+    public static final class UserRow
     {
         public long id;
         public String username;
@@ -67,9 +67,10 @@ final class Rows
         public String role;
         public boolean enabled;
         public LocalDateTime createdAt;
+        public LocalDateTime lastLoginAt;
     }
 
-    static final class JobRow
+    public static final class JobRow
     {
         public long id;
         public LocalDateTime createdAt;
@@ -92,7 +93,7 @@ final class Rows
     }
 
     /** The filters of a history page; NULL = not filtered. */
-    static final class JobQueryRow
+    public static final class JobQueryRow
     {
         public Long beforeId;
         public int limit;
@@ -103,7 +104,7 @@ final class Rows
         public LocalDateTime until;
     }
 
-    static final class ScheduleRow
+    public static final class ScheduleRow
     {
         public long id;
         public String name;
@@ -123,7 +124,7 @@ final class Rows
         public boolean runPending;
     }
 
-    static final class HostRow
+    public static final class HostRow
     {
         public long jobId;
         public String lanIp;
@@ -141,7 +142,7 @@ final class Rows
         public int stderrChars;
     }
 
-    static final class AuditRow
+    public static final class AuditRow
     {
         public long id;
         public LocalDateTime at;

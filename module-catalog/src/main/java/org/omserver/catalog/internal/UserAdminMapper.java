@@ -14,7 +14,7 @@ import org.omserver.catalog.internal.Rows.UserRow;
 /** The SQL of user management, grants (V14) and the audit viewer, apart from Mappers so this work stays in its own files. */
 interface UserAdminMapper
 {
-    @Select("SELECT id, username, password_hash, role, enabled, created_at FROM oms_user ORDER BY username")
+    @Select("SELECT id, username, password_hash, role, enabled, created_at, last_login_at FROM oms_user ORDER BY username")
     List<UserRow> list();
 
     @Update("UPDATE oms_user SET enabled = #{enabled} WHERE id = #{id}")
@@ -22,6 +22,9 @@ interface UserAdminMapper
 
     @Update("UPDATE oms_user SET role = #{role} WHERE id = #{id}")
     int setRole(@Param("id") long id, @Param("role") String role);
+
+    @Update("UPDATE oms_user SET last_login_at = #{at} WHERE id = #{id}")
+    int setLastLogin(@Param("id") long id, @Param("at") LocalDateTime at);
 
     @Delete("DELETE FROM oms_user WHERE id = #{id}")
     int delete(long id);
@@ -40,6 +43,7 @@ interface UserAdminMapper
 
     @Select("<script>SELECT id, at, actor, client_address, action, module_id, params, targets, outcome, detail FROM oms_audit<where>"
             + "<if test='beforeId != null'>id &lt; #{beforeId}</if>"
+            + "<if test='afterId != null'> AND id &gt; #{afterId}</if>"
             + "<if test='actor != null'> AND actor = #{actor}</if>"
             + "<if test='action != null'> AND action = #{action}</if>"
             + "<if test='outcome != null and outcome == \"refused\"'> AND outcome &lt;&gt; 'accepted'</if>"
@@ -48,7 +52,7 @@ interface UserAdminMapper
             + "<if test='until != null'> AND at &lt; #{until}</if>"
             + "<if test='text != null'> AND (LOCATE(LOWER(#{text}), LOWER(params)) &gt; 0 OR LOCATE(LOWER(#{text}), LOWER(targets)) &gt; 0"
             + " OR LOCATE(LOWER(#{text}), LOWER(COALESCE(detail, ''))) &gt; 0)</if>"
-            + "</where> ORDER BY id DESC LIMIT #{limit}</script>")
+            + "</where> ORDER BY id <if test='afterId != null'>ASC</if><if test='afterId == null'>DESC</if> LIMIT #{limit}</script>")
     List<AuditRow> audit(AuditQueryRow query);
 
     final class GrantRow
@@ -60,6 +64,7 @@ interface UserAdminMapper
     final class AuditQueryRow
     {
         public Long beforeId;
+        public Long afterId;
         public int limit;
         public String actor;
         public String action;

@@ -20,6 +20,9 @@ public interface UserRepository
 
     Optional<UserAccount> account(String username);
 
+    /** Notes that the user logged in now (the user list's "last login"); false when there is no such user. */
+    boolean recordLogin(String username);
+
     /** False when there is no such user. */
     boolean setEnabled(String username, boolean enabled);
 

@@ -11,15 +11,18 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
   private static final org.apache.thrift.protocol.TStruct STRUCT_DESC = new org.apache.thrift.protocol.TStruct("AnnounceRequest");
 
   private static final org.apache.thrift.protocol.TField FACTS_FIELD_DESC = new org.apache.thrift.protocol.TField("facts", org.apache.thrift.protocol.TType.STRUCT, (short)1);
+  private static final org.apache.thrift.protocol.TField UPDATE_FIELD_DESC = new org.apache.thrift.protocol.TField("update", org.apache.thrift.protocol.TType.STRUCT, (short)2);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new AnnounceRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new AnnounceRequestTupleSchemeFactory();
 
   public @org.apache.thrift.annotation.Nullable HostFacts facts; // required
+  public @org.apache.thrift.annotation.Nullable UpdateReport update; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
-    FACTS((short)1, "facts");
+    FACTS((short)1, "facts"),
+    UPDATE((short)2, "update");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -37,6 +40,8 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
       switch(fieldId) {
         case 1: // FACTS
           return FACTS;
+        case 2: // UPDATE
+          return UPDATE;
         default:
           return null;
       }
@@ -80,11 +85,14 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
   }
 
   // isset id assignments
+  private static final _Fields optionals[] = {_Fields.UPDATE};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
     tmpMap.put(_Fields.FACTS, new org.apache.thrift.meta_data.FieldMetaData("facts", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, HostFacts.class)));
+    tmpMap.put(_Fields.UPDATE, new org.apache.thrift.meta_data.FieldMetaData("update", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.StructMetaData(org.apache.thrift.protocol.TType.STRUCT, UpdateReport.class)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(AnnounceRequest.class, metaDataMap);
   }
@@ -106,6 +114,9 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     if (other.isSetFacts()) {
       this.facts = new HostFacts(other.facts);
     }
+    if (other.isSetUpdate()) {
+      this.update = new UpdateReport(other.update);
+    }
   }
 
   @Override
@@ -116,6 +127,7 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
   @Override
   public void clear() {
     this.facts = null;
+    this.update = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -143,6 +155,31 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     }
   }
 
+  @org.apache.thrift.annotation.Nullable
+  public UpdateReport getUpdate() {
+    return this.update;
+  }
+
+  public AnnounceRequest setUpdate(@org.apache.thrift.annotation.Nullable UpdateReport update) {
+    this.update = update;
+    return this;
+  }
+
+  public void unsetUpdate() {
+    this.update = null;
+  }
+
+  /** Returns true if field update is set (has been assigned a value) and false otherwise */
+  public boolean isSetUpdate() {
+    return this.update != null;
+  }
+
+  public void setUpdateIsSet(boolean value) {
+    if (!value) {
+      this.update = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -151,6 +188,14 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
         unsetFacts();
       } else {
         setFacts((HostFacts)value);
+      }
+      break;
+
+    case UPDATE:
+      if (value == null) {
+        unsetUpdate();
+      } else {
+        setUpdate((UpdateReport)value);
       }
       break;
 
@@ -163,6 +208,9 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     switch (field) {
     case FACTS:
       return getFacts();
+
+    case UPDATE:
+      return getUpdate();
 
     }
     throw new java.lang.IllegalStateException();
@@ -178,6 +226,8 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     switch (field) {
     case FACTS:
       return isSetFacts();
+    case UPDATE:
+      return isSetUpdate();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -204,6 +254,15 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
         return false;
     }
 
+    boolean this_present_update = true && this.isSetUpdate();
+    boolean that_present_update = true && that.isSetUpdate();
+    if (this_present_update || that_present_update) {
+      if (!(this_present_update && that_present_update))
+        return false;
+      if (!this.update.equals(that.update))
+        return false;
+    }
+
     return true;
   }
 
@@ -214,6 +273,10 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     hashCode = hashCode * 8191 + ((isSetFacts()) ? 131071 : 524287);
     if (isSetFacts())
       hashCode = hashCode * 8191 + facts.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetUpdate()) ? 131071 : 524287);
+    if (isSetUpdate())
+      hashCode = hashCode * 8191 + update.hashCode();
 
     return hashCode;
   }
@@ -232,6 +295,16 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     }
     if (isSetFacts()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.facts, other.facts);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetUpdate(), other.isSetUpdate());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetUpdate()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.update, other.update);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -267,6 +340,16 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
       sb.append(this.facts);
     }
     first = false;
+    if (isSetUpdate()) {
+      if (!first) sb.append(", ");
+      sb.append("update:");
+      if (this.update == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.update);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -279,6 +362,9 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     // check for sub-struct validity
     if (facts != null) {
       facts.validate();
+    }
+    if (update != null) {
+      update.validate();
     }
   }
 
@@ -327,6 +413,15 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 2: // UPDATE
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRUCT) {
+              struct.update = new UpdateReport();
+              struct.update.read(iprot);
+              struct.setUpdateIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -348,6 +443,13 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
         struct.facts.write(oprot);
         oprot.writeFieldEnd();
       }
+      if (struct.update != null) {
+        if (struct.isSetUpdate()) {
+          oprot.writeFieldBegin(UPDATE_FIELD_DESC);
+          struct.update.write(oprot);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -367,6 +469,14 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
     public void write(org.apache.thrift.protocol.TProtocol prot, AnnounceRequest struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       struct.facts.write(oprot);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetUpdate()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetUpdate()) {
+        struct.update.write(oprot);
+      }
     }
 
     @Override
@@ -375,6 +485,12 @@ public class AnnounceRequest implements org.apache.thrift.TBase<AnnounceRequest,
       struct.facts = new HostFacts();
       struct.facts.read(iprot);
       struct.setFactsIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.update = new UpdateReport();
+        struct.update.read(iprot);
+        struct.setUpdateIsSet(true);
+      }
     }
   }
 

@@ -26,6 +26,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   private static final org.apache.thrift.protocol.TField MEMORY_USED_FIELD_DESC = new org.apache.thrift.protocol.TField("memoryUsed", org.apache.thrift.protocol.TType.I64, (short)14);
   private static final org.apache.thrift.protocol.TField MEMORY_TOTAL_FIELD_DESC = new org.apache.thrift.protocol.TField("memoryTotal", org.apache.thrift.protocol.TType.I64, (short)15);
   private static final org.apache.thrift.protocol.TField CORES_FIELD_DESC = new org.apache.thrift.protocol.TField("cores", org.apache.thrift.protocol.TType.I32, (short)16);
+  private static final org.apache.thrift.protocol.TField LAST_UPDATE_FIELD_DESC = new org.apache.thrift.protocol.TField("lastUpdate", org.apache.thrift.protocol.TType.STRING, (short)17);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new AgentInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new AgentInfoTupleSchemeFactory();
@@ -49,6 +50,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   public long memoryUsed; // optional
   public long memoryTotal; // optional
   public int cores; // required
+  /**
+   * Only in agentMetrics (the agent page): its last self-update, e.g. "ROLLED_BACK from 1.0.0 to 3.0.0 at …: why".
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String lastUpdate; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -70,7 +75,11 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     CPU_PERCENT((short)13, "cpuPercent"),
     MEMORY_USED((short)14, "memoryUsed"),
     MEMORY_TOTAL((short)15, "memoryTotal"),
-    CORES((short)16, "cores");
+    CORES((short)16, "cores"),
+    /**
+     * Only in agentMetrics (the agent page): its last self-update, e.g. "ROLLED_BACK from 1.0.0 to 3.0.0 at …: why".
+     */
+    LAST_UPDATE((short)17, "lastUpdate");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -118,6 +127,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           return MEMORY_TOTAL;
         case 16: // CORES
           return CORES;
+        case 17: // LAST_UPDATE
+          return LAST_UPDATE;
         default:
           return null;
       }
@@ -171,7 +182,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
   private static final int __MEMORYTOTAL_ISSET_ID = 7;
   private static final int __CORES_ISSET_ID = 8;
   private short __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.LAST_HEARTBEAT_MILLIS,_Fields.CPU_PERCENT,_Fields.MEMORY_USED,_Fields.MEMORY_TOTAL};
+  private static final _Fields optionals[] = {_Fields.LAST_HEARTBEAT_MILLIS,_Fields.CPU_PERCENT,_Fields.MEMORY_USED,_Fields.MEMORY_TOTAL,_Fields.LAST_UPDATE};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -209,6 +220,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.CORES, new org.apache.thrift.meta_data.FieldMetaData("cores", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.LAST_UPDATE, new org.apache.thrift.meta_data.FieldMetaData("lastUpdate", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(AgentInfo.class, metaDataMap);
   }
@@ -287,6 +300,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     this.memoryUsed = other.memoryUsed;
     this.memoryTotal = other.memoryTotal;
     this.cores = other.cores;
+    if (other.isSetLastUpdate()) {
+      this.lastUpdate = other.lastUpdate;
+    }
   }
 
   @Override
@@ -321,6 +337,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     this.memoryTotal = 0;
     setCoresIsSet(false);
     this.cores = 0;
+    this.lastUpdate = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -743,6 +760,37 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __CORES_ISSET_ID, value);
   }
 
+  /**
+   * Only in agentMetrics (the agent page): its last self-update, e.g. "ROLLED_BACK from 1.0.0 to 3.0.0 at …: why".
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getLastUpdate() {
+    return this.lastUpdate;
+  }
+
+  /**
+   * Only in agentMetrics (the agent page): its last self-update, e.g. "ROLLED_BACK from 1.0.0 to 3.0.0 at …: why".
+   */
+  public AgentInfo setLastUpdate(@org.apache.thrift.annotation.Nullable java.lang.String lastUpdate) {
+    this.lastUpdate = lastUpdate;
+    return this;
+  }
+
+  public void unsetLastUpdate() {
+    this.lastUpdate = null;
+  }
+
+  /** Returns true if field lastUpdate is set (has been assigned a value) and false otherwise */
+  public boolean isSetLastUpdate() {
+    return this.lastUpdate != null;
+  }
+
+  public void setLastUpdateIsSet(boolean value) {
+    if (!value) {
+      this.lastUpdate = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -874,6 +922,14 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       }
       break;
 
+    case LAST_UPDATE:
+      if (value == null) {
+        unsetLastUpdate();
+      } else {
+        setLastUpdate((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -929,6 +985,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     case CORES:
       return getCores();
 
+    case LAST_UPDATE:
+      return getLastUpdate();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -973,6 +1032,8 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       return isSetMemoryTotal();
     case CORES:
       return isSetCores();
+    case LAST_UPDATE:
+      return isSetLastUpdate();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -1134,6 +1195,15 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         return false;
     }
 
+    boolean this_present_lastUpdate = true && this.isSetLastUpdate();
+    boolean that_present_lastUpdate = true && that.isSetLastUpdate();
+    if (this_present_lastUpdate || that_present_lastUpdate) {
+      if (!(this_present_lastUpdate && that_present_lastUpdate))
+        return false;
+      if (!this.lastUpdate.equals(that.lastUpdate))
+        return false;
+    }
+
     return true;
   }
 
@@ -1194,6 +1264,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(memoryTotal);
 
     hashCode = hashCode * 8191 + cores;
+
+    hashCode = hashCode * 8191 + ((isSetLastUpdate()) ? 131071 : 524287);
+    if (isSetLastUpdate())
+      hashCode = hashCode * 8191 + lastUpdate.hashCode();
 
     return hashCode;
   }
@@ -1366,6 +1440,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetLastUpdate(), other.isSetLastUpdate());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetLastUpdate()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.lastUpdate, other.lastUpdate);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -1489,6 +1573,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
     sb.append("cores:");
     sb.append(this.cores);
     first = false;
+    if (isSetLastUpdate()) {
+      if (!first) sb.append(", ");
+      sb.append("lastUpdate:");
+      if (this.lastUpdate == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.lastUpdate);
+      }
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -1597,13 +1691,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 5: // LAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
-                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list282.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem283;
-                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
+                org.apache.thrift.protocol.TList _list290 = iprot.readListBegin();
+                struct.lanIps = new java.util.ArrayList<java.lang.String>(_list290.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem291;
+                for (int _i292 = 0; _i292 < _list290.size; ++_i292)
                 {
-                  _elem283 = iprot.readString();
-                  struct.lanIps.add(_elem283);
+                  _elem291 = iprot.readString();
+                  struct.lanIps.add(_elem291);
                 }
                 iprot.readListEnd();
               }
@@ -1615,13 +1709,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
           case 6: // WAN_IPS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list285 = iprot.readListBegin();
-                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list285.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem286;
-                for (int _i287 = 0; _i287 < _list285.size; ++_i287)
+                org.apache.thrift.protocol.TList _list293 = iprot.readListBegin();
+                struct.wanIps = new java.util.ArrayList<java.lang.String>(_list293.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem294;
+                for (int _i295 = 0; _i295 < _list293.size; ++_i295)
                 {
-                  _elem286 = iprot.readString();
-                  struct.wanIps.add(_elem286);
+                  _elem294 = iprot.readString();
+                  struct.wanIps.add(_elem294);
                 }
                 iprot.readListEnd();
               }
@@ -1710,6 +1804,14 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 17: // LAST_UPDATE
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.lastUpdate = iprot.readString();
+              struct.setLastUpdateIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1763,9 +1865,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(LAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.lanIps.size()));
-          for (java.lang.String _iter288 : struct.lanIps)
+          for (java.lang.String _iter296 : struct.lanIps)
           {
-            oprot.writeString(_iter288);
+            oprot.writeString(_iter296);
           }
           oprot.writeListEnd();
         }
@@ -1775,9 +1877,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
         oprot.writeFieldBegin(WAN_IPS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.wanIps.size()));
-          for (java.lang.String _iter289 : struct.wanIps)
+          for (java.lang.String _iter297 : struct.wanIps)
           {
-            oprot.writeString(_iter289);
+            oprot.writeString(_iter297);
           }
           oprot.writeListEnd();
         }
@@ -1825,6 +1927,13 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       oprot.writeFieldBegin(CORES_FIELD_DESC);
       oprot.writeI32(struct.cores);
       oprot.writeFieldEnd();
+      if (struct.lastUpdate != null) {
+        if (struct.isSetLastUpdate()) {
+          oprot.writeFieldBegin(LAST_UPDATE_FIELD_DESC);
+          oprot.writeString(struct.lastUpdate);
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1849,16 +1958,16 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       oprot.writeString(struct.hostname);
       {
         oprot.writeI32(struct.lanIps.size());
-        for (java.lang.String _iter290 : struct.lanIps)
+        for (java.lang.String _iter298 : struct.lanIps)
         {
-          oprot.writeString(_iter290);
+          oprot.writeString(_iter298);
         }
       }
       {
         oprot.writeI32(struct.wanIps.size());
-        for (java.lang.String _iter291 : struct.wanIps)
+        for (java.lang.String _iter299 : struct.wanIps)
         {
-          oprot.writeString(_iter291);
+          oprot.writeString(_iter299);
         }
       }
       oprot.writeString(struct.os);
@@ -1880,7 +1989,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (struct.isSetMemoryTotal()) {
         optionals.set(3);
       }
-      oprot.writeBitSet(optionals, 4);
+      if (struct.isSetLastUpdate()) {
+        optionals.set(4);
+      }
+      oprot.writeBitSet(optionals, 5);
       if (struct.isSetLastHeartbeatMillis()) {
         oprot.writeI64(struct.lastHeartbeatMillis);
       }
@@ -1892,6 +2004,9 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       }
       if (struct.isSetMemoryTotal()) {
         oprot.writeI64(struct.memoryTotal);
+      }
+      if (struct.isSetLastUpdate()) {
+        oprot.writeString(struct.lastUpdate);
       }
     }
 
@@ -1907,24 +2022,24 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       struct.hostname = iprot.readString();
       struct.setHostnameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list292 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list292.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem293;
-        for (int _i294 = 0; _i294 < _list292.size; ++_i294)
+        org.apache.thrift.protocol.TList _list300 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.lanIps = new java.util.ArrayList<java.lang.String>(_list300.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem301;
+        for (int _i302 = 0; _i302 < _list300.size; ++_i302)
         {
-          _elem293 = iprot.readString();
-          struct.lanIps.add(_elem293);
+          _elem301 = iprot.readString();
+          struct.lanIps.add(_elem301);
         }
       }
       struct.setLanIpsIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list295 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list295.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem296;
-        for (int _i297 = 0; _i297 < _list295.size; ++_i297)
+        org.apache.thrift.protocol.TList _list303 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.wanIps = new java.util.ArrayList<java.lang.String>(_list303.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem304;
+        for (int _i305 = 0; _i305 < _list303.size; ++_i305)
         {
-          _elem296 = iprot.readString();
-          struct.wanIps.add(_elem296);
+          _elem304 = iprot.readString();
+          struct.wanIps.add(_elem304);
         }
       }
       struct.setWanIpsIsSet(true);
@@ -1940,7 +2055,7 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       struct.setEnrolledMillisIsSet(true);
       struct.cores = iprot.readI32();
       struct.setCoresIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(4);
+      java.util.BitSet incoming = iprot.readBitSet(5);
       if (incoming.get(0)) {
         struct.lastHeartbeatMillis = iprot.readI64();
         struct.setLastHeartbeatMillisIsSet(true);
@@ -1956,6 +2071,10 @@ public class AgentInfo implements org.apache.thrift.TBase<AgentInfo, AgentInfo._
       if (incoming.get(3)) {
         struct.memoryTotal = iprot.readI64();
         struct.setMemoryTotalIsSet(true);
+      }
+      if (incoming.get(4)) {
+        struct.lastUpdate = iprot.readString();
+        struct.setLastUpdateIsSet(true);
       }
     }
   }

@@ -708,14 +708,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
           case 4: // POINTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list306 = iprot.readListBegin();
-                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list306.size);
-                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem307;
-                for (int _i308 = 0; _i308 < _list306.size; ++_i308)
+                org.apache.thrift.protocol.TList _list314 = iprot.readListBegin();
+                struct.points = new java.util.ArrayList<AgentMetricPoint>(_list314.size);
+                @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem315;
+                for (int _i316 = 0; _i316 < _list314.size; ++_i316)
                 {
-                  _elem307 = new AgentMetricPoint();
-                  _elem307.read(iprot);
-                  struct.points.add(_elem307);
+                  _elem315 = new AgentMetricPoint();
+                  _elem315.read(iprot);
+                  struct.points.add(_elem315);
                 }
                 iprot.readListEnd();
               }
@@ -772,9 +772,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
         oprot.writeFieldBegin(POINTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.points.size()));
-          for (AgentMetricPoint _iter309 : struct.points)
+          for (AgentMetricPoint _iter317 : struct.points)
           {
-            _iter309.write(oprot);
+            _iter317.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -806,9 +806,9 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       oprot.writeI64(struct.toMillis);
       {
         oprot.writeI32(struct.points.size());
-        for (AgentMetricPoint _iter310 : struct.points)
+        for (AgentMetricPoint _iter318 : struct.points)
         {
-          _iter310.write(oprot);
+          _iter318.write(oprot);
         }
       }
       oprot.writeI64(struct.bucketMillis);
@@ -825,14 +825,14 @@ public class AgentMetricsReply implements org.apache.thrift.TBase<AgentMetricsRe
       struct.toMillis = iprot.readI64();
       struct.setToMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list311 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list311.size);
-        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem312;
-        for (int _i313 = 0; _i313 < _list311.size; ++_i313)
+        org.apache.thrift.protocol.TList _list319 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.points = new java.util.ArrayList<AgentMetricPoint>(_list319.size);
+        @org.apache.thrift.annotation.Nullable AgentMetricPoint _elem320;
+        for (int _i321 = 0; _i321 < _list319.size; ++_i321)
         {
-          _elem312 = new AgentMetricPoint();
-          _elem312.read(iprot);
-          struct.points.add(_elem312);
+          _elem320 = new AgentMetricPoint();
+          _elem320.read(iprot);
+          struct.points.add(_elem320);
         }
       }
       struct.setPointsIsSet(true);

@@ -351,14 +351,14 @@ public class AgentRequestsReply implements org.apache.thrift.TBase<AgentRequests
           case 1: // REQUESTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list314 = iprot.readListBegin();
-                struct.requests = new java.util.ArrayList<AgentRequestInfo>(_list314.size);
-                @org.apache.thrift.annotation.Nullable AgentRequestInfo _elem315;
-                for (int _i316 = 0; _i316 < _list314.size; ++_i316)
+                org.apache.thrift.protocol.TList _list322 = iprot.readListBegin();
+                struct.requests = new java.util.ArrayList<AgentRequestInfo>(_list322.size);
+                @org.apache.thrift.annotation.Nullable AgentRequestInfo _elem323;
+                for (int _i324 = 0; _i324 < _list322.size; ++_i324)
                 {
-                  _elem315 = new AgentRequestInfo();
-                  _elem315.read(iprot);
-                  struct.requests.add(_elem315);
+                  _elem323 = new AgentRequestInfo();
+                  _elem323.read(iprot);
+                  struct.requests.add(_elem323);
                 }
                 iprot.readListEnd();
               }
@@ -387,9 +387,9 @@ public class AgentRequestsReply implements org.apache.thrift.TBase<AgentRequests
         oprot.writeFieldBegin(REQUESTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.requests.size()));
-          for (AgentRequestInfo _iter317 : struct.requests)
+          for (AgentRequestInfo _iter325 : struct.requests)
           {
-            _iter317.write(oprot);
+            _iter325.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -415,9 +415,9 @@ public class AgentRequestsReply implements org.apache.thrift.TBase<AgentRequests
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.requests.size());
-        for (AgentRequestInfo _iter318 : struct.requests)
+        for (AgentRequestInfo _iter326 : struct.requests)
         {
-          _iter318.write(oprot);
+          _iter326.write(oprot);
         }
       }
     }
@@ -426,14 +426,14 @@ public class AgentRequestsReply implements org.apache.thrift.TBase<AgentRequests
     public void read(org.apache.thrift.protocol.TProtocol prot, AgentRequestsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list319 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.requests = new java.util.ArrayList<AgentRequestInfo>(_list319.size);
-        @org.apache.thrift.annotation.Nullable AgentRequestInfo _elem320;
-        for (int _i321 = 0; _i321 < _list319.size; ++_i321)
+        org.apache.thrift.protocol.TList _list327 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.requests = new java.util.ArrayList<AgentRequestInfo>(_list327.size);
+        @org.apache.thrift.annotation.Nullable AgentRequestInfo _elem328;
+        for (int _i329 = 0; _i329 < _list327.size; ++_i329)
         {
-          _elem320 = new AgentRequestInfo();
-          _elem320.read(iprot);
-          struct.requests.add(_elem320);
+          _elem328 = new AgentRequestInfo();
+          _elem328.read(iprot);
+          struct.requests.add(_elem328);
         }
       }
       struct.setRequestsIsSet(true);

@@ -507,14 +507,14 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
           case 1: // AGENTS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list298 = iprot.readListBegin();
-                struct.agents = new java.util.ArrayList<AgentInfo>(_list298.size);
-                @org.apache.thrift.annotation.Nullable AgentInfo _elem299;
-                for (int _i300 = 0; _i300 < _list298.size; ++_i300)
+                org.apache.thrift.protocol.TList _list306 = iprot.readListBegin();
+                struct.agents = new java.util.ArrayList<AgentInfo>(_list306.size);
+                @org.apache.thrift.annotation.Nullable AgentInfo _elem307;
+                for (int _i308 = 0; _i308 < _list306.size; ++_i308)
                 {
-                  _elem299 = new AgentInfo();
-                  _elem299.read(iprot);
-                  struct.agents.add(_elem299);
+                  _elem307 = new AgentInfo();
+                  _elem307.read(iprot);
+                  struct.agents.add(_elem307);
                 }
                 iprot.readListEnd();
               }
@@ -565,9 +565,9 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
         oprot.writeFieldBegin(AGENTS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.agents.size()));
-          for (AgentInfo _iter301 : struct.agents)
+          for (AgentInfo _iter309 : struct.agents)
           {
-            _iter301.write(oprot);
+            _iter309.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -599,9 +599,9 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.agents.size());
-        for (AgentInfo _iter302 : struct.agents)
+        for (AgentInfo _iter310 : struct.agents)
         {
-          _iter302.write(oprot);
+          _iter310.write(oprot);
         }
       }
       oprot.writeI64(struct.nowMillis);
@@ -612,14 +612,14 @@ public class AgentsReply implements org.apache.thrift.TBase<AgentsReply, AgentsR
     public void read(org.apache.thrift.protocol.TProtocol prot, AgentsReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list303 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.agents = new java.util.ArrayList<AgentInfo>(_list303.size);
-        @org.apache.thrift.annotation.Nullable AgentInfo _elem304;
-        for (int _i305 = 0; _i305 < _list303.size; ++_i305)
+        org.apache.thrift.protocol.TList _list311 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.agents = new java.util.ArrayList<AgentInfo>(_list311.size);
+        @org.apache.thrift.annotation.Nullable AgentInfo _elem312;
+        for (int _i313 = 0; _i313 < _list311.size; ++_i313)
         {
-          _elem304 = new AgentInfo();
-          _elem304.read(iprot);
-          struct.agents.add(_elem304);
+          _elem312 = new AgentInfo();
+          _elem312.read(iprot);
+          struct.agents.add(_elem312);
         }
       }
       struct.setAgentsIsSet(true);

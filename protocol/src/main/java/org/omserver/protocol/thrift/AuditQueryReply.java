@@ -432,14 +432,14 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
           case 1: // RECORDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list274 = iprot.readListBegin();
-                struct.records = new java.util.ArrayList<AuditRecord>(_list274.size);
-                @org.apache.thrift.annotation.Nullable AuditRecord _elem275;
-                for (int _i276 = 0; _i276 < _list274.size; ++_i276)
+                org.apache.thrift.protocol.TList _list282 = iprot.readListBegin();
+                struct.records = new java.util.ArrayList<AuditRecord>(_list282.size);
+                @org.apache.thrift.annotation.Nullable AuditRecord _elem283;
+                for (int _i284 = 0; _i284 < _list282.size; ++_i284)
                 {
-                  _elem275 = new AuditRecord();
-                  _elem275.read(iprot);
-                  struct.records.add(_elem275);
+                  _elem283 = new AuditRecord();
+                  _elem283.read(iprot);
+                  struct.records.add(_elem283);
                 }
                 iprot.readListEnd();
               }
@@ -476,9 +476,9 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
         oprot.writeFieldBegin(RECORDS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.records.size()));
-          for (AuditRecord _iter277 : struct.records)
+          for (AuditRecord _iter285 : struct.records)
           {
-            _iter277.write(oprot);
+            _iter285.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -509,9 +509,9 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.records.size());
-        for (AuditRecord _iter278 : struct.records)
+        for (AuditRecord _iter286 : struct.records)
         {
-          _iter278.write(oprot);
+          _iter286.write(oprot);
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -528,14 +528,14 @@ public class AuditQueryReply implements org.apache.thrift.TBase<AuditQueryReply,
     public void read(org.apache.thrift.protocol.TProtocol prot, AuditQueryReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list279 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.records = new java.util.ArrayList<AuditRecord>(_list279.size);
-        @org.apache.thrift.annotation.Nullable AuditRecord _elem280;
-        for (int _i281 = 0; _i281 < _list279.size; ++_i281)
+        org.apache.thrift.protocol.TList _list287 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.records = new java.util.ArrayList<AuditRecord>(_list287.size);
+        @org.apache.thrift.annotation.Nullable AuditRecord _elem288;
+        for (int _i289 = 0; _i289 < _list287.size; ++_i289)
         {
-          _elem280 = new AuditRecord();
-          _elem280.read(iprot);
-          struct.records.add(_elem280);
+          _elem288 = new AuditRecord();
+          _elem288.read(iprot);
+          struct.records.add(_elem288);
         }
       }
       struct.setRecordsIsSet(true);

@@ -22,6 +22,7 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
   private static final org.apache.thrift.protocol.TField SINCE_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("sinceMillis", org.apache.thrift.protocol.TType.I64, (short)7);
   private static final org.apache.thrift.protocol.TField UNTIL_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("untilMillis", org.apache.thrift.protocol.TType.I64, (short)8);
   private static final org.apache.thrift.protocol.TField TEXT_FIELD_DESC = new org.apache.thrift.protocol.TField("text", org.apache.thrift.protocol.TType.STRING, (short)9);
+  private static final org.apache.thrift.protocol.TField AFTER_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("afterId", org.apache.thrift.protocol.TType.I64, (short)10);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new AuditQueryRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new AuditQueryRequestTupleSchemeFactory();
@@ -50,6 +51,10 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
    * Contained (any case) in params, targets or detail; at most 256 characters.
    */
   public @org.apache.thrift.annotation.Nullable java.lang.String text; // optional
+  /**
+   * The page just newer than this id (the "newer" link): the limit records above it, still newest first. Not with beforeId.
+   */
+  public long afterId; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -76,7 +81,11 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
     /**
      * Contained (any case) in params, targets or detail; at most 256 characters.
      */
-    TEXT((short)9, "text");
+    TEXT((short)9, "text"),
+    /**
+     * The page just newer than this id (the "newer" link): the limit records above it, still newest first. Not with beforeId.
+     */
+    AFTER_ID((short)10, "afterId");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -110,6 +119,8 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
           return UNTIL_MILLIS;
         case 9: // TEXT
           return TEXT;
+        case 10: // AFTER_ID
+          return AFTER_ID;
         default:
           return null;
       }
@@ -157,8 +168,9 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
   private static final int __LIMIT_ISSET_ID = 1;
   private static final int __SINCEMILLIS_ISSET_ID = 2;
   private static final int __UNTILMILLIS_ISSET_ID = 3;
+  private static final int __AFTERID_ISSET_ID = 4;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.BEFORE_ID,_Fields.LIMIT,_Fields.ACTOR,_Fields.ACTION,_Fields.OUTCOME,_Fields.SINCE_MILLIS,_Fields.UNTIL_MILLIS,_Fields.TEXT};
+  private static final _Fields optionals[] = {_Fields.BEFORE_ID,_Fields.LIMIT,_Fields.ACTOR,_Fields.ACTION,_Fields.OUTCOME,_Fields.SINCE_MILLIS,_Fields.UNTIL_MILLIS,_Fields.TEXT,_Fields.AFTER_ID};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -180,6 +192,8 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.TEXT, new org.apache.thrift.meta_data.FieldMetaData("text", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.AFTER_ID, new org.apache.thrift.meta_data.FieldMetaData("afterId", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(AuditQueryRequest.class, metaDataMap);
   }
@@ -218,6 +232,7 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
     if (other.isSetText()) {
       this.text = other.text;
     }
+    this.afterId = other.afterId;
   }
 
   @Override
@@ -240,6 +255,8 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
     setUntilMillisIsSet(false);
     this.untilMillis = 0;
     this.text = null;
+    setAfterIdIsSet(false);
+    this.afterId = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -489,6 +506,35 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
     }
   }
 
+  /**
+   * The page just newer than this id (the "newer" link): the limit records above it, still newest first. Not with beforeId.
+   */
+  public long getAfterId() {
+    return this.afterId;
+  }
+
+  /**
+   * The page just newer than this id (the "newer" link): the limit records above it, still newest first. Not with beforeId.
+   */
+  public AuditQueryRequest setAfterId(long afterId) {
+    this.afterId = afterId;
+    setAfterIdIsSet(true);
+    return this;
+  }
+
+  public void unsetAfterId() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __AFTERID_ISSET_ID);
+  }
+
+  /** Returns true if field afterId is set (has been assigned a value) and false otherwise */
+  public boolean isSetAfterId() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __AFTERID_ISSET_ID);
+  }
+
+  public void setAfterIdIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __AFTERID_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -564,6 +610,14 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
       }
       break;
 
+    case AFTER_ID:
+      if (value == null) {
+        unsetAfterId();
+      } else {
+        setAfterId((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -598,6 +652,9 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
     case TEXT:
       return getText();
 
+    case AFTER_ID:
+      return getAfterId();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -628,6 +685,8 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
       return isSetUntilMillis();
     case TEXT:
       return isSetText();
+    case AFTER_ID:
+      return isSetAfterId();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -726,6 +785,15 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
         return false;
     }
 
+    boolean this_present_afterId = true && this.isSetAfterId();
+    boolean that_present_afterId = true && that.isSetAfterId();
+    if (this_present_afterId || that_present_afterId) {
+      if (!(this_present_afterId && that_present_afterId))
+        return false;
+      if (this.afterId != that.afterId)
+        return false;
+    }
+
     return true;
   }
 
@@ -768,6 +836,10 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
     hashCode = hashCode * 8191 + ((isSetText()) ? 131071 : 524287);
     if (isSetText())
       hashCode = hashCode * 8191 + text.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetAfterId()) ? 131071 : 524287);
+    if (isSetAfterId())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(afterId);
 
     return hashCode;
   }
@@ -870,6 +942,16 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetAfterId(), other.isSetAfterId());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetAfterId()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.afterId, other.afterId);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -963,6 +1045,12 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
       } else {
         sb.append(this.text);
       }
+      first = false;
+    }
+    if (isSetAfterId()) {
+      if (!first) sb.append(", ");
+      sb.append("afterId:");
+      sb.append(this.afterId);
       first = false;
     }
     sb.append(")");
@@ -1087,6 +1175,14 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 10: // AFTER_ID
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.afterId = iprot.readI64();
+              struct.setAfterIdIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1156,6 +1252,11 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
           oprot.writeFieldEnd();
         }
       }
+      if (struct.isSetAfterId()) {
+        oprot.writeFieldBegin(AFTER_ID_FIELD_DESC);
+        oprot.writeI64(struct.afterId);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1200,7 +1301,10 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
       if (struct.isSetText()) {
         optionals.set(7);
       }
-      oprot.writeBitSet(optionals, 8);
+      if (struct.isSetAfterId()) {
+        optionals.set(8);
+      }
+      oprot.writeBitSet(optionals, 9);
       if (struct.isSetBeforeId()) {
         oprot.writeI64(struct.beforeId);
       }
@@ -1225,6 +1329,9 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
       if (struct.isSetText()) {
         oprot.writeString(struct.text);
       }
+      if (struct.isSetAfterId()) {
+        oprot.writeI64(struct.afterId);
+      }
     }
 
     @Override
@@ -1232,7 +1339,7 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       struct.session = iprot.readString();
       struct.setSessionIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(8);
+      java.util.BitSet incoming = iprot.readBitSet(9);
       if (incoming.get(0)) {
         struct.beforeId = iprot.readI64();
         struct.setBeforeIdIsSet(true);
@@ -1264,6 +1371,10 @@ public class AuditQueryRequest implements org.apache.thrift.TBase<AuditQueryRequ
       if (incoming.get(7)) {
         struct.text = iprot.readString();
         struct.setTextIsSet(true);
+      }
+      if (incoming.get(8)) {
+        struct.afterId = iprot.readI64();
+        struct.setAfterIdIsSet(true);
       }
     }
   }

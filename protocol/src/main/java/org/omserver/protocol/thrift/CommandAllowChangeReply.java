@@ -351,14 +351,14 @@ public class CommandAllowChangeReply implements org.apache.thrift.TBase<CommandA
           case 1: // ENTRIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list330 = iprot.readListBegin();
-                struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list330.size);
-                @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem331;
-                for (int _i332 = 0; _i332 < _list330.size; ++_i332)
+                org.apache.thrift.protocol.TList _list338 = iprot.readListBegin();
+                struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list338.size);
+                @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem339;
+                for (int _i340 = 0; _i340 < _list338.size; ++_i340)
                 {
-                  _elem331 = new CommandAllowEntry();
-                  _elem331.read(iprot);
-                  struct.entries.add(_elem331);
+                  _elem339 = new CommandAllowEntry();
+                  _elem339.read(iprot);
+                  struct.entries.add(_elem339);
                 }
                 iprot.readListEnd();
               }
@@ -387,9 +387,9 @@ public class CommandAllowChangeReply implements org.apache.thrift.TBase<CommandA
         oprot.writeFieldBegin(ENTRIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.entries.size()));
-          for (CommandAllowEntry _iter333 : struct.entries)
+          for (CommandAllowEntry _iter341 : struct.entries)
           {
-            _iter333.write(oprot);
+            _iter341.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -415,9 +415,9 @@ public class CommandAllowChangeReply implements org.apache.thrift.TBase<CommandA
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.entries.size());
-        for (CommandAllowEntry _iter334 : struct.entries)
+        for (CommandAllowEntry _iter342 : struct.entries)
         {
-          _iter334.write(oprot);
+          _iter342.write(oprot);
         }
       }
     }
@@ -426,14 +426,14 @@ public class CommandAllowChangeReply implements org.apache.thrift.TBase<CommandA
     public void read(org.apache.thrift.protocol.TProtocol prot, CommandAllowChangeReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list335 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list335.size);
-        @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem336;
-        for (int _i337 = 0; _i337 < _list335.size; ++_i337)
+        org.apache.thrift.protocol.TList _list343 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list343.size);
+        @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem344;
+        for (int _i345 = 0; _i345 < _list343.size; ++_i345)
         {
-          _elem336 = new CommandAllowEntry();
-          _elem336.read(iprot);
-          struct.entries.add(_elem336);
+          _elem344 = new CommandAllowEntry();
+          _elem344.read(iprot);
+          struct.entries.add(_elem344);
         }
       }
       struct.setEntriesIsSet(true);

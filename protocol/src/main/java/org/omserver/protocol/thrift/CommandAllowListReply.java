@@ -339,14 +339,14 @@ public class CommandAllowListReply implements org.apache.thrift.TBase<CommandAll
           case 1: // ENTRIES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list322 = iprot.readListBegin();
-                struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list322.size);
-                @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem323;
-                for (int _i324 = 0; _i324 < _list322.size; ++_i324)
+                org.apache.thrift.protocol.TList _list330 = iprot.readListBegin();
+                struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list330.size);
+                @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem331;
+                for (int _i332 = 0; _i332 < _list330.size; ++_i332)
                 {
-                  _elem323 = new CommandAllowEntry();
-                  _elem323.read(iprot);
-                  struct.entries.add(_elem323);
+                  _elem331 = new CommandAllowEntry();
+                  _elem331.read(iprot);
+                  struct.entries.add(_elem331);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class CommandAllowListReply implements org.apache.thrift.TBase<CommandAll
         oprot.writeFieldBegin(ENTRIES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.entries.size()));
-          for (CommandAllowEntry _iter325 : struct.entries)
+          for (CommandAllowEntry _iter333 : struct.entries)
           {
-            _iter325.write(oprot);
+            _iter333.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class CommandAllowListReply implements org.apache.thrift.TBase<CommandAll
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.entries.size());
-        for (CommandAllowEntry _iter326 : struct.entries)
+        for (CommandAllowEntry _iter334 : struct.entries)
         {
-          _iter326.write(oprot);
+          _iter334.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class CommandAllowListReply implements org.apache.thrift.TBase<CommandAll
     public void read(org.apache.thrift.protocol.TProtocol prot, CommandAllowListReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list327 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list327.size);
-        @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem328;
-        for (int _i329 = 0; _i329 < _list327.size; ++_i329)
+        org.apache.thrift.protocol.TList _list335 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.entries = new java.util.ArrayList<CommandAllowEntry>(_list335.size);
+        @org.apache.thrift.annotation.Nullable CommandAllowEntry _elem336;
+        for (int _i337 = 0; _i337 < _list335.size; ++_i337)
         {
-          _elem328 = new CommandAllowEntry();
-          _elem328.read(iprot);
-          struct.entries.add(_elem328);
+          _elem336 = new CommandAllowEntry();
+          _elem336.read(iprot);
+          struct.entries.add(_elem336);
         }
       }
       struct.setEntriesIsSet(true);

@@ -1068,13 +1068,13 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
           case 5: // TARGETS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list200 = iprot.readListBegin();
-                struct.targets = new java.util.ArrayList<java.lang.String>(_list200.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem201;
-                for (int _i202 = 0; _i202 < _list200.size; ++_i202)
+                org.apache.thrift.protocol.TList _list208 = iprot.readListBegin();
+                struct.targets = new java.util.ArrayList<java.lang.String>(_list208.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem209;
+                for (int _i210 = 0; _i210 < _list208.size; ++_i210)
                 {
-                  _elem201 = iprot.readString();
-                  struct.targets.add(_elem201);
+                  _elem209 = iprot.readString();
+                  struct.targets.add(_elem209);
                 }
                 iprot.readListEnd();
               }
@@ -1086,15 +1086,15 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
           case 6: // PARAMS
             if (schemeField.type == org.apache.thrift.protocol.TType.MAP) {
               {
-                org.apache.thrift.protocol.TMap _map203 = iprot.readMapBegin();
-                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map203.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _key204;
-                @org.apache.thrift.annotation.Nullable java.lang.String _val205;
-                for (int _i206 = 0; _i206 < _map203.size; ++_i206)
+                org.apache.thrift.protocol.TMap _map211 = iprot.readMapBegin();
+                struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map211.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _key212;
+                @org.apache.thrift.annotation.Nullable java.lang.String _val213;
+                for (int _i214 = 0; _i214 < _map211.size; ++_i214)
                 {
-                  _key204 = iprot.readString();
-                  _val205 = iprot.readString();
-                  struct.params.put(_key204, _val205);
+                  _key212 = iprot.readString();
+                  _val213 = iprot.readString();
+                  struct.params.put(_key212, _val213);
                 }
                 iprot.readMapEnd();
               }
@@ -1169,9 +1169,9 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
         oprot.writeFieldBegin(TARGETS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.targets.size()));
-          for (java.lang.String _iter207 : struct.targets)
+          for (java.lang.String _iter215 : struct.targets)
           {
-            oprot.writeString(_iter207);
+            oprot.writeString(_iter215);
           }
           oprot.writeListEnd();
         }
@@ -1181,10 +1181,10 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter208 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter216 : struct.params.entrySet())
           {
-            oprot.writeString(_iter208.getKey());
-            oprot.writeString(_iter208.getValue());
+            oprot.writeString(_iter216.getKey());
+            oprot.writeString(_iter216.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -1235,17 +1235,17 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
       oprot.writeI32(struct.moduleId);
       {
         oprot.writeI32(struct.targets.size());
-        for (java.lang.String _iter209 : struct.targets)
+        for (java.lang.String _iter217 : struct.targets)
         {
-          oprot.writeString(_iter209);
+          oprot.writeString(_iter217);
         }
       }
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter210 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter218 : struct.params.entrySet())
         {
-          oprot.writeString(_iter210.getKey());
-          oprot.writeString(_iter210.getValue());
+          oprot.writeString(_iter218.getKey());
+          oprot.writeString(_iter218.getValue());
         }
       }
       java.util.BitSet optionals = new java.util.BitSet();
@@ -1282,26 +1282,26 @@ public class CreateScheduleRequest implements org.apache.thrift.TBase<CreateSche
       struct.moduleId = iprot.readI32();
       struct.setModuleIdIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list211 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.targets = new java.util.ArrayList<java.lang.String>(_list211.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem212;
-        for (int _i213 = 0; _i213 < _list211.size; ++_i213)
+        org.apache.thrift.protocol.TList _list219 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.targets = new java.util.ArrayList<java.lang.String>(_list219.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem220;
+        for (int _i221 = 0; _i221 < _list219.size; ++_i221)
         {
-          _elem212 = iprot.readString();
-          struct.targets.add(_elem212);
+          _elem220 = iprot.readString();
+          struct.targets.add(_elem220);
         }
       }
       struct.setTargetsIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map214 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map214.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key215;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val216;
-        for (int _i217 = 0; _i217 < _map214.size; ++_i217)
+        org.apache.thrift.protocol.TMap _map222 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map222.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key223;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val224;
+        for (int _i225 = 0; _i225 < _map222.size; ++_i225)
         {
-          _key215 = iprot.readString();
-          _val216 = iprot.readString();
-          struct.params.put(_key215, _val216);
+          _key223 = iprot.readString();
+          _val224 = iprot.readString();
+          struct.params.put(_key223, _val224);
         }
       }
       struct.setParamsIsSet(true);

@@ -419,14 +419,14 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
           case 1: // FILES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list226 = iprot.readListBegin();
-                struct.files = new java.util.ArrayList<StoredFileInfo>(_list226.size);
-                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem227;
-                for (int _i228 = 0; _i228 < _list226.size; ++_i228)
+                org.apache.thrift.protocol.TList _list234 = iprot.readListBegin();
+                struct.files = new java.util.ArrayList<StoredFileInfo>(_list234.size);
+                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem235;
+                for (int _i236 = 0; _i236 < _list234.size; ++_i236)
                 {
-                  _elem227 = new StoredFileInfo();
-                  _elem227.read(iprot);
-                  struct.files.add(_elem227);
+                  _elem235 = new StoredFileInfo();
+                  _elem235.read(iprot);
+                  struct.files.add(_elem235);
                 }
                 iprot.readListEnd();
               }
@@ -466,9 +466,9 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
         oprot.writeFieldBegin(FILES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.files.size()));
-          for (StoredFileInfo _iter229 : struct.files)
+          for (StoredFileInfo _iter237 : struct.files)
           {
-            _iter229.write(oprot);
+            _iter237.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -497,9 +497,9 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.files.size());
-        for (StoredFileInfo _iter230 : struct.files)
+        for (StoredFileInfo _iter238 : struct.files)
         {
-          _iter230.write(oprot);
+          _iter238.write(oprot);
         }
       }
       oprot.writeI64(struct.maxFileBytes);
@@ -509,14 +509,14 @@ public class FileListReply implements org.apache.thrift.TBase<FileListReply, Fil
     public void read(org.apache.thrift.protocol.TProtocol prot, FileListReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list231 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.files = new java.util.ArrayList<StoredFileInfo>(_list231.size);
-        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem232;
-        for (int _i233 = 0; _i233 < _list231.size; ++_i233)
+        org.apache.thrift.protocol.TList _list239 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.files = new java.util.ArrayList<StoredFileInfo>(_list239.size);
+        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem240;
+        for (int _i241 = 0; _i241 < _list239.size; ++_i241)
         {
-          _elem232 = new StoredFileInfo();
-          _elem232.read(iprot);
-          struct.files.add(_elem232);
+          _elem240 = new StoredFileInfo();
+          _elem240.read(iprot);
+          struct.files.add(_elem240);
         }
       }
       struct.setFilesIsSet(true);

@@ -454,14 +454,14 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
           case 1: // FILES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list234 = iprot.readListBegin();
-                struct.files = new java.util.ArrayList<StoredFileInfo>(_list234.size);
-                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem235;
-                for (int _i236 = 0; _i236 < _list234.size; ++_i236)
+                org.apache.thrift.protocol.TList _list242 = iprot.readListBegin();
+                struct.files = new java.util.ArrayList<StoredFileInfo>(_list242.size);
+                @org.apache.thrift.annotation.Nullable StoredFileInfo _elem243;
+                for (int _i244 = 0; _i244 < _list242.size; ++_i244)
                 {
-                  _elem235 = new StoredFileInfo();
-                  _elem235.read(iprot);
-                  struct.files.add(_elem235);
+                  _elem243 = new StoredFileInfo();
+                  _elem243.read(iprot);
+                  struct.files.add(_elem243);
                 }
                 iprot.readListEnd();
               }
@@ -473,13 +473,13 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
           case 2: // CHANGED
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list237 = iprot.readListBegin();
-                struct.changed = new java.util.ArrayList<java.lang.String>(_list237.size);
-                @org.apache.thrift.annotation.Nullable java.lang.String _elem238;
-                for (int _i239 = 0; _i239 < _list237.size; ++_i239)
+                org.apache.thrift.protocol.TList _list245 = iprot.readListBegin();
+                struct.changed = new java.util.ArrayList<java.lang.String>(_list245.size);
+                @org.apache.thrift.annotation.Nullable java.lang.String _elem246;
+                for (int _i247 = 0; _i247 < _list245.size; ++_i247)
                 {
-                  _elem238 = iprot.readString();
-                  struct.changed.add(_elem238);
+                  _elem246 = iprot.readString();
+                  struct.changed.add(_elem246);
                 }
                 iprot.readListEnd();
               }
@@ -508,9 +508,9 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
         oprot.writeFieldBegin(FILES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.files.size()));
-          for (StoredFileInfo _iter240 : struct.files)
+          for (StoredFileInfo _iter248 : struct.files)
           {
-            _iter240.write(oprot);
+            _iter248.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -520,9 +520,9 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
         oprot.writeFieldBegin(CHANGED_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.changed.size()));
-          for (java.lang.String _iter241 : struct.changed)
+          for (java.lang.String _iter249 : struct.changed)
           {
-            oprot.writeString(_iter241);
+            oprot.writeString(_iter249);
           }
           oprot.writeListEnd();
         }
@@ -548,16 +548,16 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.files.size());
-        for (StoredFileInfo _iter242 : struct.files)
+        for (StoredFileInfo _iter250 : struct.files)
         {
-          _iter242.write(oprot);
+          _iter250.write(oprot);
         }
       }
       {
         oprot.writeI32(struct.changed.size());
-        for (java.lang.String _iter243 : struct.changed)
+        for (java.lang.String _iter251 : struct.changed)
         {
-          oprot.writeString(_iter243);
+          oprot.writeString(_iter251);
         }
       }
     }
@@ -566,25 +566,25 @@ public class FileRehashReply implements org.apache.thrift.TBase<FileRehashReply,
     public void read(org.apache.thrift.protocol.TProtocol prot, FileRehashReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list244 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.files = new java.util.ArrayList<StoredFileInfo>(_list244.size);
-        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem245;
-        for (int _i246 = 0; _i246 < _list244.size; ++_i246)
+        org.apache.thrift.protocol.TList _list252 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.files = new java.util.ArrayList<StoredFileInfo>(_list252.size);
+        @org.apache.thrift.annotation.Nullable StoredFileInfo _elem253;
+        for (int _i254 = 0; _i254 < _list252.size; ++_i254)
         {
-          _elem245 = new StoredFileInfo();
-          _elem245.read(iprot);
-          struct.files.add(_elem245);
+          _elem253 = new StoredFileInfo();
+          _elem253.read(iprot);
+          struct.files.add(_elem253);
         }
       }
       struct.setFilesIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list247 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.changed = new java.util.ArrayList<java.lang.String>(_list247.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem248;
-        for (int _i249 = 0; _i249 < _list247.size; ++_i249)
+        org.apache.thrift.protocol.TList _list255 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.changed = new java.util.ArrayList<java.lang.String>(_list255.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem256;
+        for (int _i257 = 0; _i257 < _list255.size; ++_i257)
         {
-          _elem248 = iprot.readString();
-          struct.changed.add(_elem248);
+          _elem256 = iprot.readString();
+          struct.changed.add(_elem256);
         }
       }
       struct.setChangedIsSet(true);

@@ -25,6 +25,7 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
   private static final org.apache.thrift.protocol.TField LAST_RUN_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("lastRunMillis", org.apache.thrift.protocol.TType.I64, (short)13);
   private static final org.apache.thrift.protocol.TField LAST_JOB_ID_FIELD_DESC = new org.apache.thrift.protocol.TField("lastJobId", org.apache.thrift.protocol.TType.I64, (short)14);
   private static final org.apache.thrift.protocol.TField LAST_OUTCOME_FIELD_DESC = new org.apache.thrift.protocol.TField("lastOutcome", org.apache.thrift.protocol.TType.STRING, (short)15);
+  private static final org.apache.thrift.protocol.TField LATER_RUNS_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("laterRunsMillis", org.apache.thrift.protocol.TType.LIST, (short)16);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new ScheduleInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new ScheduleInfoTupleSchemeFactory();
@@ -57,6 +58,10 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
    * What happened at the last due time: "started job 12", "skipped: job 11 still running", or the refusal.
    */
   public @org.apache.thrift.annotation.Nullable java.lang.String lastOutcome; // optional
+  /**
+   * The next due times after nextRunMillis (up to 4), from the cron expression; unset while paused.
+   */
+  public @org.apache.thrift.annotation.Nullable java.util.List<java.lang.Long> laterRunsMillis; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -87,7 +92,11 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
     /**
      * What happened at the last due time: "started job 12", "skipped: job 11 still running", or the refusal.
      */
-    LAST_OUTCOME((short)15, "lastOutcome");
+    LAST_OUTCOME((short)15, "lastOutcome"),
+    /**
+     * The next due times after nextRunMillis (up to 4), from the cron expression; unset while paused.
+     */
+    LATER_RUNS_MILLIS((short)16, "laterRunsMillis");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -133,6 +142,8 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
           return LAST_JOB_ID;
         case 15: // LAST_OUTCOME
           return LAST_OUTCOME;
+        case 16: // LATER_RUNS_MILLIS
+          return LATER_RUNS_MILLIS;
         default:
           return null;
       }
@@ -183,7 +194,7 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
   private static final int __LASTRUNMILLIS_ISSET_ID = 4;
   private static final int __LASTJOBID_ISSET_ID = 5;
   private byte __isset_bitfield = 0;
-  private static final _Fields optionals[] = {_Fields.ROLLING,_Fields.NEXT_RUN_MILLIS,_Fields.LAST_RUN_MILLIS,_Fields.LAST_JOB_ID,_Fields.LAST_OUTCOME};
+  private static final _Fields optionals[] = {_Fields.ROLLING,_Fields.NEXT_RUN_MILLIS,_Fields.LAST_RUN_MILLIS,_Fields.LAST_JOB_ID,_Fields.LAST_OUTCOME,_Fields.LATER_RUNS_MILLIS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -220,6 +231,9 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     tmpMap.put(_Fields.LAST_OUTCOME, new org.apache.thrift.meta_data.FieldMetaData("lastOutcome", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.LATER_RUNS_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("laterRunsMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
+            new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64))));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(ScheduleInfo.class, metaDataMap);
   }
@@ -295,6 +309,10 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
     if (other.isSetLastOutcome()) {
       this.lastOutcome = other.lastOutcome;
     }
+    if (other.isSetLaterRunsMillis()) {
+      java.util.List<java.lang.Long> __this__laterRunsMillis = new java.util.ArrayList<java.lang.Long>(other.laterRunsMillis);
+      this.laterRunsMillis = __this__laterRunsMillis;
+    }
   }
 
   @Override
@@ -325,6 +343,7 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
     setLastJobIdIsSet(false);
     this.lastJobId = 0;
     this.lastOutcome = null;
+    this.laterRunsMillis = null;
   }
 
   public long getScheduleId() {
@@ -743,6 +762,53 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
     }
   }
 
+  public int getLaterRunsMillisSize() {
+    return (this.laterRunsMillis == null) ? 0 : this.laterRunsMillis.size();
+  }
+
+  @org.apache.thrift.annotation.Nullable
+  public java.util.Iterator<java.lang.Long> getLaterRunsMillisIterator() {
+    return (this.laterRunsMillis == null) ? null : this.laterRunsMillis.iterator();
+  }
+
+  public void addToLaterRunsMillis(long elem) {
+    if (this.laterRunsMillis == null) {
+      this.laterRunsMillis = new java.util.ArrayList<java.lang.Long>();
+    }
+    this.laterRunsMillis.add(elem);
+  }
+
+  /**
+   * The next due times after nextRunMillis (up to 4), from the cron expression; unset while paused.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.util.List<java.lang.Long> getLaterRunsMillis() {
+    return this.laterRunsMillis;
+  }
+
+  /**
+   * The next due times after nextRunMillis (up to 4), from the cron expression; unset while paused.
+   */
+  public ScheduleInfo setLaterRunsMillis(@org.apache.thrift.annotation.Nullable java.util.List<java.lang.Long> laterRunsMillis) {
+    this.laterRunsMillis = laterRunsMillis;
+    return this;
+  }
+
+  public void unsetLaterRunsMillis() {
+    this.laterRunsMillis = null;
+  }
+
+  /** Returns true if field laterRunsMillis is set (has been assigned a value) and false otherwise */
+  public boolean isSetLaterRunsMillis() {
+    return this.laterRunsMillis != null;
+  }
+
+  public void setLaterRunsMillisIsSet(boolean value) {
+    if (!value) {
+      this.laterRunsMillis = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -866,6 +932,14 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       }
       break;
 
+    case LATER_RUNS_MILLIS:
+      if (value == null) {
+        unsetLaterRunsMillis();
+      } else {
+        setLaterRunsMillis((java.util.List<java.lang.Long>)value);
+      }
+      break;
+
     }
   }
 
@@ -918,6 +992,9 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
     case LAST_OUTCOME:
       return getLastOutcome();
 
+    case LATER_RUNS_MILLIS:
+      return getLaterRunsMillis();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -960,6 +1037,8 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       return isSetLastJobId();
     case LAST_OUTCOME:
       return isSetLastOutcome();
+    case LATER_RUNS_MILLIS:
+      return isSetLaterRunsMillis();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -1112,6 +1191,15 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         return false;
     }
 
+    boolean this_present_laterRunsMillis = true && this.isSetLaterRunsMillis();
+    boolean that_present_laterRunsMillis = true && that.isSetLaterRunsMillis();
+    if (this_present_laterRunsMillis || that_present_laterRunsMillis) {
+      if (!(this_present_laterRunsMillis && that_present_laterRunsMillis))
+        return false;
+      if (!this.laterRunsMillis.equals(that.laterRunsMillis))
+        return false;
+    }
+
     return true;
   }
 
@@ -1172,6 +1260,10 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
     hashCode = hashCode * 8191 + ((isSetLastOutcome()) ? 131071 : 524287);
     if (isSetLastOutcome())
       hashCode = hashCode * 8191 + lastOutcome.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetLaterRunsMillis()) ? 131071 : 524287);
+    if (isSetLaterRunsMillis())
+      hashCode = hashCode * 8191 + laterRunsMillis.hashCode();
 
     return hashCode;
   }
@@ -1334,6 +1426,16 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetLaterRunsMillis(), other.isSetLaterRunsMillis());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetLaterRunsMillis()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.laterRunsMillis, other.laterRunsMillis);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -1460,6 +1562,16 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         sb.append("null");
       } else {
         sb.append(this.lastOutcome);
+      }
+      first = false;
+    }
+    if (isSetLaterRunsMillis()) {
+      if (!first) sb.append(", ");
+      sb.append("laterRunsMillis:");
+      if (this.laterRunsMillis == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.laterRunsMillis);
       }
       first = false;
     }
@@ -1680,6 +1792,24 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
             break;
+          case 16: // LATER_RUNS_MILLIS
+            if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
+              {
+                org.apache.thrift.protocol.TList _list189 = iprot.readListBegin();
+                struct.laterRunsMillis = new java.util.ArrayList<java.lang.Long>(_list189.size);
+                long _elem190;
+                for (int _i191 = 0; _i191 < _list189.size; ++_i191)
+                {
+                  _elem190 = iprot.readI64();
+                  struct.laterRunsMillis.add(_elem190);
+                }
+                iprot.readListEnd();
+              }
+              struct.setLaterRunsMillisIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
           default:
             org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
         }
@@ -1735,9 +1865,9 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         oprot.writeFieldBegin(TARGETS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRING, struct.targets.size()));
-          for (java.lang.String _iter189 : struct.targets)
+          for (java.lang.String _iter192 : struct.targets)
           {
-            oprot.writeString(_iter189);
+            oprot.writeString(_iter192);
           }
           oprot.writeListEnd();
         }
@@ -1747,10 +1877,10 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
         oprot.writeFieldBegin(PARAMS_FIELD_DESC);
         {
           oprot.writeMapBegin(new org.apache.thrift.protocol.TMap(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING, struct.params.size()));
-          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter190 : struct.params.entrySet())
+          for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter193 : struct.params.entrySet())
           {
-            oprot.writeString(_iter190.getKey());
-            oprot.writeString(_iter190.getValue());
+            oprot.writeString(_iter193.getKey());
+            oprot.writeString(_iter193.getValue());
           }
           oprot.writeMapEnd();
         }
@@ -1793,6 +1923,20 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
           oprot.writeFieldEnd();
         }
       }
+      if (struct.laterRunsMillis != null) {
+        if (struct.isSetLaterRunsMillis()) {
+          oprot.writeFieldBegin(LATER_RUNS_MILLIS_FIELD_DESC);
+          {
+            oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I64, struct.laterRunsMillis.size()));
+            for (long _iter194 : struct.laterRunsMillis)
+            {
+              oprot.writeI64(_iter194);
+            }
+            oprot.writeListEnd();
+          }
+          oprot.writeFieldEnd();
+        }
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -1819,17 +1963,17 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       oprot.writeString(struct.moduleName);
       {
         oprot.writeI32(struct.targets.size());
-        for (java.lang.String _iter191 : struct.targets)
+        for (java.lang.String _iter195 : struct.targets)
         {
-          oprot.writeString(_iter191);
+          oprot.writeString(_iter195);
         }
       }
       {
         oprot.writeI32(struct.params.size());
-        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter192 : struct.params.entrySet())
+        for (java.util.Map.Entry<java.lang.String, java.lang.String> _iter196 : struct.params.entrySet())
         {
-          oprot.writeString(_iter192.getKey());
-          oprot.writeString(_iter192.getValue());
+          oprot.writeString(_iter196.getKey());
+          oprot.writeString(_iter196.getValue());
         }
       }
       oprot.writeI32(struct.overlap.getValue());
@@ -1850,7 +1994,10 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       if (struct.isSetLastOutcome()) {
         optionals.set(4);
       }
-      oprot.writeBitSet(optionals, 5);
+      if (struct.isSetLaterRunsMillis()) {
+        optionals.set(5);
+      }
+      oprot.writeBitSet(optionals, 6);
       if (struct.isSetRolling()) {
         struct.rolling.write(oprot);
       }
@@ -1865,6 +2012,15 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       }
       if (struct.isSetLastOutcome()) {
         oprot.writeString(struct.lastOutcome);
+      }
+      if (struct.isSetLaterRunsMillis()) {
+        {
+          oprot.writeI32(struct.laterRunsMillis.size());
+          for (long _iter197 : struct.laterRunsMillis)
+          {
+            oprot.writeI64(_iter197);
+          }
+        }
       }
     }
 
@@ -1884,26 +2040,26 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       struct.moduleName = iprot.readString();
       struct.setModuleNameIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list193 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
-        struct.targets = new java.util.ArrayList<java.lang.String>(_list193.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _elem194;
-        for (int _i195 = 0; _i195 < _list193.size; ++_i195)
+        org.apache.thrift.protocol.TList _list198 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRING);
+        struct.targets = new java.util.ArrayList<java.lang.String>(_list198.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _elem199;
+        for (int _i200 = 0; _i200 < _list198.size; ++_i200)
         {
-          _elem194 = iprot.readString();
-          struct.targets.add(_elem194);
+          _elem199 = iprot.readString();
+          struct.targets.add(_elem199);
         }
       }
       struct.setTargetsIsSet(true);
       {
-        org.apache.thrift.protocol.TMap _map196 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
-        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map196.size);
-        @org.apache.thrift.annotation.Nullable java.lang.String _key197;
-        @org.apache.thrift.annotation.Nullable java.lang.String _val198;
-        for (int _i199 = 0; _i199 < _map196.size; ++_i199)
+        org.apache.thrift.protocol.TMap _map201 = iprot.readMapBegin(org.apache.thrift.protocol.TType.STRING, org.apache.thrift.protocol.TType.STRING); 
+        struct.params = new java.util.HashMap<java.lang.String,java.lang.String>(2*_map201.size);
+        @org.apache.thrift.annotation.Nullable java.lang.String _key202;
+        @org.apache.thrift.annotation.Nullable java.lang.String _val203;
+        for (int _i204 = 0; _i204 < _map201.size; ++_i204)
         {
-          _key197 = iprot.readString();
-          _val198 = iprot.readString();
-          struct.params.put(_key197, _val198);
+          _key202 = iprot.readString();
+          _val203 = iprot.readString();
+          struct.params.put(_key202, _val203);
         }
       }
       struct.setParamsIsSet(true);
@@ -1911,7 +2067,7 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       struct.setOverlapIsSet(true);
       struct.paused = iprot.readBool();
       struct.setPausedIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(5);
+      java.util.BitSet incoming = iprot.readBitSet(6);
       if (incoming.get(0)) {
         struct.rolling = new RollingOptions();
         struct.rolling.read(iprot);
@@ -1932,6 +2088,19 @@ public class ScheduleInfo implements org.apache.thrift.TBase<ScheduleInfo, Sched
       if (incoming.get(4)) {
         struct.lastOutcome = iprot.readString();
         struct.setLastOutcomeIsSet(true);
+      }
+      if (incoming.get(5)) {
+        {
+          org.apache.thrift.protocol.TList _list205 = iprot.readListBegin(org.apache.thrift.protocol.TType.I64);
+          struct.laterRunsMillis = new java.util.ArrayList<java.lang.Long>(_list205.size);
+          long _elem206;
+          for (int _i207 = 0; _i207 < _list205.size; ++_i207)
+          {
+            _elem206 = iprot.readI64();
+            struct.laterRunsMillis.add(_elem206);
+          }
+        }
+        struct.setLaterRunsMillisIsSet(true);
       }
     }
   }

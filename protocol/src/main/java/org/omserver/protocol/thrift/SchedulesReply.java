@@ -339,14 +339,14 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
           case 1: // SCHEDULES
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list218 = iprot.readListBegin();
-                struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list218.size);
-                @org.apache.thrift.annotation.Nullable ScheduleInfo _elem219;
-                for (int _i220 = 0; _i220 < _list218.size; ++_i220)
+                org.apache.thrift.protocol.TList _list226 = iprot.readListBegin();
+                struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list226.size);
+                @org.apache.thrift.annotation.Nullable ScheduleInfo _elem227;
+                for (int _i228 = 0; _i228 < _list226.size; ++_i228)
                 {
-                  _elem219 = new ScheduleInfo();
-                  _elem219.read(iprot);
-                  struct.schedules.add(_elem219);
+                  _elem227 = new ScheduleInfo();
+                  _elem227.read(iprot);
+                  struct.schedules.add(_elem227);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
         oprot.writeFieldBegin(SCHEDULES_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.schedules.size()));
-          for (ScheduleInfo _iter221 : struct.schedules)
+          for (ScheduleInfo _iter229 : struct.schedules)
           {
-            _iter221.write(oprot);
+            _iter229.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.schedules.size());
-        for (ScheduleInfo _iter222 : struct.schedules)
+        for (ScheduleInfo _iter230 : struct.schedules)
         {
-          _iter222.write(oprot);
+          _iter230.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class SchedulesReply implements org.apache.thrift.TBase<SchedulesReply, S
     public void read(org.apache.thrift.protocol.TProtocol prot, SchedulesReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list223 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list223.size);
-        @org.apache.thrift.annotation.Nullable ScheduleInfo _elem224;
-        for (int _i225 = 0; _i225 < _list223.size; ++_i225)
+        org.apache.thrift.protocol.TList _list231 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.schedules = new java.util.ArrayList<ScheduleInfo>(_list231.size);
+        @org.apache.thrift.annotation.Nullable ScheduleInfo _elem232;
+        for (int _i233 = 0; _i233 < _list231.size; ++_i233)
         {
-          _elem224 = new ScheduleInfo();
-          _elem224.read(iprot);
-          struct.schedules.add(_elem224);
+          _elem232 = new ScheduleInfo();
+          _elem232.read(iprot);
+          struct.schedules.add(_elem232);
         }
       }
       struct.setSchedulesIsSet(true);

@@ -22,7 +22,7 @@ public class UserChangeReply implements org.apache.thrift.TBase<UserChangeReply,
    */
   public @org.apache.thrift.annotation.Nullable UserInfo user; // required
   /**
-   * CREATE and RESET_PASSWORD: the new password, shown once and stored nowhere in clear.
+   * CREATE and RESET_PASSWORD without a chosen password: the new password, shown once and stored nowhere in clear.
    */
   public @org.apache.thrift.annotation.Nullable java.lang.String generatedPassword; // optional
   /**
@@ -37,7 +37,7 @@ public class UserChangeReply implements org.apache.thrift.TBase<UserChangeReply,
      */
     USER((short)1, "user"),
     /**
-     * CREATE and RESET_PASSWORD: the new password, shown once and stored nowhere in clear.
+     * CREATE and RESET_PASSWORD without a chosen password: the new password, shown once and stored nowhere in clear.
      */
     GENERATED_PASSWORD((short)2, "generatedPassword"),
     /**
@@ -196,7 +196,7 @@ public class UserChangeReply implements org.apache.thrift.TBase<UserChangeReply,
   }
 
   /**
-   * CREATE and RESET_PASSWORD: the new password, shown once and stored nowhere in clear.
+   * CREATE and RESET_PASSWORD without a chosen password: the new password, shown once and stored nowhere in clear.
    */
   @org.apache.thrift.annotation.Nullable
   public java.lang.String getGeneratedPassword() {
@@ -204,7 +204,7 @@ public class UserChangeReply implements org.apache.thrift.TBase<UserChangeReply,
   }
 
   /**
-   * CREATE and RESET_PASSWORD: the new password, shown once and stored nowhere in clear.
+   * CREATE and RESET_PASSWORD without a chosen password: the new password, shown once and stored nowhere in clear.
    */
   public UserChangeReply setGeneratedPassword(@org.apache.thrift.annotation.Nullable java.lang.String generatedPassword) {
     this.generatedPassword = generatedPassword;

@@ -16,6 +16,7 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
   private static final org.apache.thrift.protocol.TField ROLE_FIELD_DESC = new org.apache.thrift.protocol.TField("role", org.apache.thrift.protocol.TType.I32, (short)4);
   private static final org.apache.thrift.protocol.TField FUNCTION_CATEGORY_IDS_FIELD_DESC = new org.apache.thrift.protocol.TField("functionCategoryIds", org.apache.thrift.protocol.TType.LIST, (short)5);
   private static final org.apache.thrift.protocol.TField CLIENT_ADDRESS_FIELD_DESC = new org.apache.thrift.protocol.TField("clientAddress", org.apache.thrift.protocol.TType.STRING, (short)6);
+  private static final org.apache.thrift.protocol.TField PASSWORD_FIELD_DESC = new org.apache.thrift.protocol.TField("password", org.apache.thrift.protocol.TType.STRING, (short)7);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new UserChangeRequestStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new UserChangeRequestTupleSchemeFactory();
@@ -34,6 +35,10 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
   public @org.apache.thrift.annotation.Nullable Role role; // optional
   public @org.apache.thrift.annotation.Nullable java.util.List<java.lang.Integer> functionCategoryIds; // optional
   public @org.apache.thrift.annotation.Nullable java.lang.String clientAddress; // optional
+  /**
+   * CREATE and RESET_PASSWORD: a password the admin chose (checked against the policy) instead of a generated one. Never audited.
+   */
+  public @org.apache.thrift.annotation.Nullable java.lang.String password; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -50,7 +55,11 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
      */
     ROLE((short)4, "role"),
     FUNCTION_CATEGORY_IDS((short)5, "functionCategoryIds"),
-    CLIENT_ADDRESS((short)6, "clientAddress");
+    CLIENT_ADDRESS((short)6, "clientAddress"),
+    /**
+     * CREATE and RESET_PASSWORD: a password the admin chose (checked against the policy) instead of a generated one. Never audited.
+     */
+    PASSWORD((short)7, "password");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -78,6 +87,8 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
           return FUNCTION_CATEGORY_IDS;
         case 6: // CLIENT_ADDRESS
           return CLIENT_ADDRESS;
+        case 7: // PASSWORD
+          return PASSWORD;
         default:
           return null;
       }
@@ -121,7 +132,7 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
   }
 
   // isset id assignments
-  private static final _Fields optionals[] = {_Fields.ROLE,_Fields.FUNCTION_CATEGORY_IDS,_Fields.CLIENT_ADDRESS};
+  private static final _Fields optionals[] = {_Fields.ROLE,_Fields.FUNCTION_CATEGORY_IDS,_Fields.CLIENT_ADDRESS,_Fields.PASSWORD};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -137,6 +148,8 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
         new org.apache.thrift.meta_data.ListMetaData(org.apache.thrift.protocol.TType.LIST, 
             new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32))));
     tmpMap.put(_Fields.CLIENT_ADDRESS, new org.apache.thrift.meta_data.FieldMetaData("clientAddress", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
+    tmpMap.put(_Fields.PASSWORD, new org.apache.thrift.meta_data.FieldMetaData("password", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.STRING)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(UserChangeRequest.class, metaDataMap);
@@ -179,6 +192,9 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
     if (other.isSetClientAddress()) {
       this.clientAddress = other.clientAddress;
     }
+    if (other.isSetPassword()) {
+      this.password = other.password;
+    }
   }
 
   @Override
@@ -194,6 +210,7 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
     this.role = null;
     this.functionCategoryIds = null;
     this.clientAddress = null;
+    this.password = null;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -378,6 +395,37 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
     }
   }
 
+  /**
+   * CREATE and RESET_PASSWORD: a password the admin chose (checked against the policy) instead of a generated one. Never audited.
+   */
+  @org.apache.thrift.annotation.Nullable
+  public java.lang.String getPassword() {
+    return this.password;
+  }
+
+  /**
+   * CREATE and RESET_PASSWORD: a password the admin chose (checked against the policy) instead of a generated one. Never audited.
+   */
+  public UserChangeRequest setPassword(@org.apache.thrift.annotation.Nullable java.lang.String password) {
+    this.password = password;
+    return this;
+  }
+
+  public void unsetPassword() {
+    this.password = null;
+  }
+
+  /** Returns true if field password is set (has been assigned a value) and false otherwise */
+  public boolean isSetPassword() {
+    return this.password != null;
+  }
+
+  public void setPasswordIsSet(boolean value) {
+    if (!value) {
+      this.password = null;
+    }
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -429,6 +477,14 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       }
       break;
 
+    case PASSWORD:
+      if (value == null) {
+        unsetPassword();
+      } else {
+        setPassword((java.lang.String)value);
+      }
+      break;
+
     }
   }
 
@@ -454,6 +510,9 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
     case CLIENT_ADDRESS:
       return getClientAddress();
 
+    case PASSWORD:
+      return getPassword();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -478,6 +537,8 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       return isSetFunctionCategoryIds();
     case CLIENT_ADDRESS:
       return isSetClientAddress();
+    case PASSWORD:
+      return isSetPassword();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -549,6 +610,15 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
         return false;
     }
 
+    boolean this_present_password = true && this.isSetPassword();
+    boolean that_present_password = true && that.isSetPassword();
+    if (this_present_password || that_present_password) {
+      if (!(this_present_password && that_present_password))
+        return false;
+      if (!this.password.equals(that.password))
+        return false;
+    }
+
     return true;
   }
 
@@ -579,6 +649,10 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
     hashCode = hashCode * 8191 + ((isSetClientAddress()) ? 131071 : 524287);
     if (isSetClientAddress())
       hashCode = hashCode * 8191 + clientAddress.hashCode();
+
+    hashCode = hashCode * 8191 + ((isSetPassword()) ? 131071 : 524287);
+    if (isSetPassword())
+      hashCode = hashCode * 8191 + password.hashCode();
 
     return hashCode;
   }
@@ -647,6 +721,16 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
     }
     if (isSetClientAddress()) {
       lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.clientAddress, other.clientAddress);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
+    lastComparison = java.lang.Boolean.compare(isSetPassword(), other.isSetPassword());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetPassword()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.password, other.password);
       if (lastComparison != 0) {
         return lastComparison;
       }
@@ -725,6 +809,16 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
         sb.append("null");
       } else {
         sb.append(this.clientAddress);
+      }
+      first = false;
+    }
+    if (isSetPassword()) {
+      if (!first) sb.append(", ");
+      sb.append("password:");
+      if (this.password == null) {
+        sb.append("null");
+      } else {
+        sb.append(this.password);
       }
       first = false;
     }
@@ -817,13 +911,13 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
           case 5: // FUNCTION_CATEGORY_IDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list266 = iprot.readListBegin();
-                struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list266.size);
-                int _elem267;
-                for (int _i268 = 0; _i268 < _list266.size; ++_i268)
+                org.apache.thrift.protocol.TList _list274 = iprot.readListBegin();
+                struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list274.size);
+                int _elem275;
+                for (int _i276 = 0; _i276 < _list274.size; ++_i276)
                 {
-                  _elem267 = iprot.readI32();
-                  struct.functionCategoryIds.add(_elem267);
+                  _elem275 = iprot.readI32();
+                  struct.functionCategoryIds.add(_elem275);
                 }
                 iprot.readListEnd();
               }
@@ -836,6 +930,14 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
             if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
               struct.clientAddress = iprot.readString();
               struct.setClientAddressIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 7: // PASSWORD
+            if (schemeField.type == org.apache.thrift.protocol.TType.STRING) {
+              struct.password = iprot.readString();
+              struct.setPasswordIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -883,9 +985,9 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
           oprot.writeFieldBegin(FUNCTION_CATEGORY_IDS_FIELD_DESC);
           {
             oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I32, struct.functionCategoryIds.size()));
-            for (int _iter269 : struct.functionCategoryIds)
+            for (int _iter277 : struct.functionCategoryIds)
             {
-              oprot.writeI32(_iter269);
+              oprot.writeI32(_iter277);
             }
             oprot.writeListEnd();
           }
@@ -896,6 +998,13 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
         if (struct.isSetClientAddress()) {
           oprot.writeFieldBegin(CLIENT_ADDRESS_FIELD_DESC);
           oprot.writeString(struct.clientAddress);
+          oprot.writeFieldEnd();
+        }
+      }
+      if (struct.password != null) {
+        if (struct.isSetPassword()) {
+          oprot.writeFieldBegin(PASSWORD_FIELD_DESC);
+          oprot.writeString(struct.password);
           oprot.writeFieldEnd();
         }
       }
@@ -930,21 +1039,27 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       if (struct.isSetClientAddress()) {
         optionals.set(2);
       }
-      oprot.writeBitSet(optionals, 3);
+      if (struct.isSetPassword()) {
+        optionals.set(3);
+      }
+      oprot.writeBitSet(optionals, 4);
       if (struct.isSetRole()) {
         oprot.writeI32(struct.role.getValue());
       }
       if (struct.isSetFunctionCategoryIds()) {
         {
           oprot.writeI32(struct.functionCategoryIds.size());
-          for (int _iter270 : struct.functionCategoryIds)
+          for (int _iter278 : struct.functionCategoryIds)
           {
-            oprot.writeI32(_iter270);
+            oprot.writeI32(_iter278);
           }
         }
       }
       if (struct.isSetClientAddress()) {
         oprot.writeString(struct.clientAddress);
+      }
+      if (struct.isSetPassword()) {
+        oprot.writeString(struct.password);
       }
     }
 
@@ -957,20 +1072,20 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       struct.setUsernameIsSet(true);
       struct.action = org.omserver.protocol.thrift.UserAction.findByValue(iprot.readI32());
       struct.setActionIsSet(true);
-      java.util.BitSet incoming = iprot.readBitSet(3);
+      java.util.BitSet incoming = iprot.readBitSet(4);
       if (incoming.get(0)) {
         struct.role = org.omserver.protocol.thrift.Role.findByValue(iprot.readI32());
         struct.setRoleIsSet(true);
       }
       if (incoming.get(1)) {
         {
-          org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
-          struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list271.size);
-          int _elem272;
-          for (int _i273 = 0; _i273 < _list271.size; ++_i273)
+          org.apache.thrift.protocol.TList _list279 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
+          struct.functionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list279.size);
+          int _elem280;
+          for (int _i281 = 0; _i281 < _list279.size; ++_i281)
           {
-            _elem272 = iprot.readI32();
-            struct.functionCategoryIds.add(_elem272);
+            _elem280 = iprot.readI32();
+            struct.functionCategoryIds.add(_elem280);
           }
         }
         struct.setFunctionCategoryIdsIsSet(true);
@@ -978,6 +1093,10 @@ public class UserChangeRequest implements org.apache.thrift.TBase<UserChangeRequ
       if (incoming.get(2)) {
         struct.clientAddress = iprot.readString();
         struct.setClientAddressIsSet(true);
+      }
+      if (incoming.get(3)) {
+        struct.password = iprot.readString();
+        struct.setPasswordIsSet(true);
       }
     }
   }

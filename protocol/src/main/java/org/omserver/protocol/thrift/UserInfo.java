@@ -16,6 +16,7 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
   private static final org.apache.thrift.protocol.TField CREATED_AT_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("createdAtMillis", org.apache.thrift.protocol.TType.I64, (short)4);
   private static final org.apache.thrift.protocol.TField GRANTED_FUNCTION_CATEGORY_IDS_FIELD_DESC = new org.apache.thrift.protocol.TField("grantedFunctionCategoryIds", org.apache.thrift.protocol.TType.LIST, (short)5);
   private static final org.apache.thrift.protocol.TField OPEN_SESSIONS_FIELD_DESC = new org.apache.thrift.protocol.TField("openSessions", org.apache.thrift.protocol.TType.I32, (short)6);
+  private static final org.apache.thrift.protocol.TField LAST_LOGIN_MILLIS_FIELD_DESC = new org.apache.thrift.protocol.TField("lastLoginMillis", org.apache.thrift.protocol.TType.I64, (short)7);
 
   private static final org.apache.thrift.scheme.SchemeFactory STANDARD_SCHEME_FACTORY = new UserInfoStandardSchemeFactory();
   private static final org.apache.thrift.scheme.SchemeFactory TUPLE_SCHEME_FACTORY = new UserInfoTupleSchemeFactory();
@@ -36,6 +37,10 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
    * Master sessions (browser logins and API tokens) open now.
    */
   public int openSessions; // required
+  /**
+   * The last successful login (page or API token); unset when the user never logged in.
+   */
+  public long lastLoginMillis; // optional
 
   /** The set of fields this struct contains, along with convenience methods for finding and manipulating them. */
   public enum _Fields implements org.apache.thrift.TFieldIdEnum {
@@ -54,7 +59,11 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
     /**
      * Master sessions (browser logins and API tokens) open now.
      */
-    OPEN_SESSIONS((short)6, "openSessions");
+    OPEN_SESSIONS((short)6, "openSessions"),
+    /**
+     * The last successful login (page or API token); unset when the user never logged in.
+     */
+    LAST_LOGIN_MILLIS((short)7, "lastLoginMillis");
 
     private static final java.util.Map<java.lang.String, _Fields> byName = new java.util.HashMap<java.lang.String, _Fields>();
 
@@ -82,6 +91,8 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
           return GRANTED_FUNCTION_CATEGORY_IDS;
         case 6: // OPEN_SESSIONS
           return OPEN_SESSIONS;
+        case 7: // LAST_LOGIN_MILLIS
+          return LAST_LOGIN_MILLIS;
         default:
           return null;
       }
@@ -128,7 +139,9 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
   private static final int __ENABLED_ISSET_ID = 0;
   private static final int __CREATEDATMILLIS_ISSET_ID = 1;
   private static final int __OPENSESSIONS_ISSET_ID = 2;
+  private static final int __LASTLOGINMILLIS_ISSET_ID = 3;
   private byte __isset_bitfield = 0;
+  private static final _Fields optionals[] = {_Fields.LAST_LOGIN_MILLIS};
   public static final java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> metaDataMap;
   static {
     java.util.Map<_Fields, org.apache.thrift.meta_data.FieldMetaData> tmpMap = new java.util.EnumMap<_Fields, org.apache.thrift.meta_data.FieldMetaData>(_Fields.class);
@@ -145,6 +158,8 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
             new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32))));
     tmpMap.put(_Fields.OPEN_SESSIONS, new org.apache.thrift.meta_data.FieldMetaData("openSessions", org.apache.thrift.TFieldRequirementType.REQUIRED, 
         new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I32)));
+    tmpMap.put(_Fields.LAST_LOGIN_MILLIS, new org.apache.thrift.meta_data.FieldMetaData("lastLoginMillis", org.apache.thrift.TFieldRequirementType.OPTIONAL, 
+        new org.apache.thrift.meta_data.FieldValueMetaData(org.apache.thrift.protocol.TType.I64)));
     metaDataMap = java.util.Collections.unmodifiableMap(tmpMap);
     org.apache.thrift.meta_data.FieldMetaData.addStructMetaDataMap(UserInfo.class, metaDataMap);
   }
@@ -190,6 +205,7 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       this.grantedFunctionCategoryIds = __this__grantedFunctionCategoryIds;
     }
     this.openSessions = other.openSessions;
+    this.lastLoginMillis = other.lastLoginMillis;
   }
 
   @Override
@@ -208,6 +224,8 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
     this.grantedFunctionCategoryIds = null;
     setOpenSessionsIsSet(false);
     this.openSessions = 0;
+    setLastLoginMillisIsSet(false);
+    this.lastLoginMillis = 0;
   }
 
   @org.apache.thrift.annotation.Nullable
@@ -390,6 +408,35 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
     __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __OPENSESSIONS_ISSET_ID, value);
   }
 
+  /**
+   * The last successful login (page or API token); unset when the user never logged in.
+   */
+  public long getLastLoginMillis() {
+    return this.lastLoginMillis;
+  }
+
+  /**
+   * The last successful login (page or API token); unset when the user never logged in.
+   */
+  public UserInfo setLastLoginMillis(long lastLoginMillis) {
+    this.lastLoginMillis = lastLoginMillis;
+    setLastLoginMillisIsSet(true);
+    return this;
+  }
+
+  public void unsetLastLoginMillis() {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.clearBit(__isset_bitfield, __LASTLOGINMILLIS_ISSET_ID);
+  }
+
+  /** Returns true if field lastLoginMillis is set (has been assigned a value) and false otherwise */
+  public boolean isSetLastLoginMillis() {
+    return org.apache.thrift.EncodingUtils.testBit(__isset_bitfield, __LASTLOGINMILLIS_ISSET_ID);
+  }
+
+  public void setLastLoginMillisIsSet(boolean value) {
+    __isset_bitfield = org.apache.thrift.EncodingUtils.setBit(__isset_bitfield, __LASTLOGINMILLIS_ISSET_ID, value);
+  }
+
   @Override
   public void setFieldValue(_Fields field, @org.apache.thrift.annotation.Nullable java.lang.Object value) {
     switch (field) {
@@ -441,6 +488,14 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       }
       break;
 
+    case LAST_LOGIN_MILLIS:
+      if (value == null) {
+        unsetLastLoginMillis();
+      } else {
+        setLastLoginMillis((java.lang.Long)value);
+      }
+      break;
+
     }
   }
 
@@ -466,6 +521,9 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
     case OPEN_SESSIONS:
       return getOpenSessions();
 
+    case LAST_LOGIN_MILLIS:
+      return getLastLoginMillis();
+
     }
     throw new java.lang.IllegalStateException();
   }
@@ -490,6 +548,8 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       return isSetGrantedFunctionCategoryIds();
     case OPEN_SESSIONS:
       return isSetOpenSessions();
+    case LAST_LOGIN_MILLIS:
+      return isSetLastLoginMillis();
     }
     throw new java.lang.IllegalStateException();
   }
@@ -561,6 +621,15 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
         return false;
     }
 
+    boolean this_present_lastLoginMillis = true && this.isSetLastLoginMillis();
+    boolean that_present_lastLoginMillis = true && that.isSetLastLoginMillis();
+    if (this_present_lastLoginMillis || that_present_lastLoginMillis) {
+      if (!(this_present_lastLoginMillis && that_present_lastLoginMillis))
+        return false;
+      if (this.lastLoginMillis != that.lastLoginMillis)
+        return false;
+    }
+
     return true;
   }
 
@@ -585,6 +654,10 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       hashCode = hashCode * 8191 + grantedFunctionCategoryIds.hashCode();
 
     hashCode = hashCode * 8191 + openSessions;
+
+    hashCode = hashCode * 8191 + ((isSetLastLoginMillis()) ? 131071 : 524287);
+    if (isSetLastLoginMillis())
+      hashCode = hashCode * 8191 + org.apache.thrift.TBaseHelper.hashCode(lastLoginMillis);
 
     return hashCode;
   }
@@ -657,6 +730,16 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
         return lastComparison;
       }
     }
+    lastComparison = java.lang.Boolean.compare(isSetLastLoginMillis(), other.isSetLastLoginMillis());
+    if (lastComparison != 0) {
+      return lastComparison;
+    }
+    if (isSetLastLoginMillis()) {
+      lastComparison = org.apache.thrift.TBaseHelper.compareTo(this.lastLoginMillis, other.lastLoginMillis);
+      if (lastComparison != 0) {
+        return lastComparison;
+      }
+    }
     return 0;
   }
 
@@ -716,6 +799,12 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
     sb.append("openSessions:");
     sb.append(this.openSessions);
     first = false;
+    if (isSetLastLoginMillis()) {
+      if (!first) sb.append(", ");
+      sb.append("lastLoginMillis:");
+      sb.append(this.lastLoginMillis);
+      first = false;
+    }
     sb.append(")");
     return sb.toString();
   }
@@ -810,13 +899,13 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
           case 5: // GRANTED_FUNCTION_CATEGORY_IDS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list250 = iprot.readListBegin();
-                struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list250.size);
-                int _elem251;
-                for (int _i252 = 0; _i252 < _list250.size; ++_i252)
+                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
+                struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list258.size);
+                int _elem259;
+                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
                 {
-                  _elem251 = iprot.readI32();
-                  struct.grantedFunctionCategoryIds.add(_elem251);
+                  _elem259 = iprot.readI32();
+                  struct.grantedFunctionCategoryIds.add(_elem259);
                 }
                 iprot.readListEnd();
               }
@@ -829,6 +918,14 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
             if (schemeField.type == org.apache.thrift.protocol.TType.I32) {
               struct.openSessions = iprot.readI32();
               struct.setOpenSessionsIsSet(true);
+            } else { 
+              org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
+            }
+            break;
+          case 7: // LAST_LOGIN_MILLIS
+            if (schemeField.type == org.apache.thrift.protocol.TType.I64) {
+              struct.lastLoginMillis = iprot.readI64();
+              struct.setLastLoginMillisIsSet(true);
             } else { 
               org.apache.thrift.protocol.TProtocolUtil.skip(iprot, schemeField.type);
             }
@@ -878,9 +975,9 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
         oprot.writeFieldBegin(GRANTED_FUNCTION_CATEGORY_IDS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.I32, struct.grantedFunctionCategoryIds.size()));
-          for (int _iter253 : struct.grantedFunctionCategoryIds)
+          for (int _iter261 : struct.grantedFunctionCategoryIds)
           {
-            oprot.writeI32(_iter253);
+            oprot.writeI32(_iter261);
           }
           oprot.writeListEnd();
         }
@@ -889,6 +986,11 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       oprot.writeFieldBegin(OPEN_SESSIONS_FIELD_DESC);
       oprot.writeI32(struct.openSessions);
       oprot.writeFieldEnd();
+      if (struct.isSetLastLoginMillis()) {
+        oprot.writeFieldBegin(LAST_LOGIN_MILLIS_FIELD_DESC);
+        oprot.writeI64(struct.lastLoginMillis);
+        oprot.writeFieldEnd();
+      }
       oprot.writeFieldStop();
       oprot.writeStructEnd();
     }
@@ -913,12 +1015,20 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       oprot.writeI64(struct.createdAtMillis);
       {
         oprot.writeI32(struct.grantedFunctionCategoryIds.size());
-        for (int _iter254 : struct.grantedFunctionCategoryIds)
+        for (int _iter262 : struct.grantedFunctionCategoryIds)
         {
-          oprot.writeI32(_iter254);
+          oprot.writeI32(_iter262);
         }
       }
       oprot.writeI32(struct.openSessions);
+      java.util.BitSet optionals = new java.util.BitSet();
+      if (struct.isSetLastLoginMillis()) {
+        optionals.set(0);
+      }
+      oprot.writeBitSet(optionals, 1);
+      if (struct.isSetLastLoginMillis()) {
+        oprot.writeI64(struct.lastLoginMillis);
+      }
     }
 
     @Override
@@ -933,18 +1043,23 @@ public class UserInfo implements org.apache.thrift.TBase<UserInfo, UserInfo._Fie
       struct.createdAtMillis = iprot.readI64();
       struct.setCreatedAtMillisIsSet(true);
       {
-        org.apache.thrift.protocol.TList _list255 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
-        struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list255.size);
-        int _elem256;
-        for (int _i257 = 0; _i257 < _list255.size; ++_i257)
+        org.apache.thrift.protocol.TList _list263 = iprot.readListBegin(org.apache.thrift.protocol.TType.I32);
+        struct.grantedFunctionCategoryIds = new java.util.ArrayList<java.lang.Integer>(_list263.size);
+        int _elem264;
+        for (int _i265 = 0; _i265 < _list263.size; ++_i265)
         {
-          _elem256 = iprot.readI32();
-          struct.grantedFunctionCategoryIds.add(_elem256);
+          _elem264 = iprot.readI32();
+          struct.grantedFunctionCategoryIds.add(_elem264);
         }
       }
       struct.setGrantedFunctionCategoryIdsIsSet(true);
       struct.openSessions = iprot.readI32();
       struct.setOpenSessionsIsSet(true);
+      java.util.BitSet incoming = iprot.readBitSet(1);
+      if (incoming.get(0)) {
+        struct.lastLoginMillis = iprot.readI64();
+        struct.setLastLoginMillisIsSet(true);
+      }
     }
   }
 

@@ -339,14 +339,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
           case 1: // USERS
             if (schemeField.type == org.apache.thrift.protocol.TType.LIST) {
               {
-                org.apache.thrift.protocol.TList _list258 = iprot.readListBegin();
-                struct.users = new java.util.ArrayList<UserInfo>(_list258.size);
-                @org.apache.thrift.annotation.Nullable UserInfo _elem259;
-                for (int _i260 = 0; _i260 < _list258.size; ++_i260)
+                org.apache.thrift.protocol.TList _list266 = iprot.readListBegin();
+                struct.users = new java.util.ArrayList<UserInfo>(_list266.size);
+                @org.apache.thrift.annotation.Nullable UserInfo _elem267;
+                for (int _i268 = 0; _i268 < _list266.size; ++_i268)
                 {
-                  _elem259 = new UserInfo();
-                  _elem259.read(iprot);
-                  struct.users.add(_elem259);
+                  _elem267 = new UserInfo();
+                  _elem267.read(iprot);
+                  struct.users.add(_elem267);
                 }
                 iprot.readListEnd();
               }
@@ -375,9 +375,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
         oprot.writeFieldBegin(USERS_FIELD_DESC);
         {
           oprot.writeListBegin(new org.apache.thrift.protocol.TList(org.apache.thrift.protocol.TType.STRUCT, struct.users.size()));
-          for (UserInfo _iter261 : struct.users)
+          for (UserInfo _iter269 : struct.users)
           {
-            _iter261.write(oprot);
+            _iter269.write(oprot);
           }
           oprot.writeListEnd();
         }
@@ -403,9 +403,9 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
       org.apache.thrift.protocol.TTupleProtocol oprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
         oprot.writeI32(struct.users.size());
-        for (UserInfo _iter262 : struct.users)
+        for (UserInfo _iter270 : struct.users)
         {
-          _iter262.write(oprot);
+          _iter270.write(oprot);
         }
       }
     }
@@ -414,14 +414,14 @@ public class UsersReply implements org.apache.thrift.TBase<UsersReply, UsersRepl
     public void read(org.apache.thrift.protocol.TProtocol prot, UsersReply struct) throws org.apache.thrift.TException {
       org.apache.thrift.protocol.TTupleProtocol iprot = (org.apache.thrift.protocol.TTupleProtocol) prot;
       {
-        org.apache.thrift.protocol.TList _list263 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
-        struct.users = new java.util.ArrayList<UserInfo>(_list263.size);
-        @org.apache.thrift.annotation.Nullable UserInfo _elem264;
-        for (int _i265 = 0; _i265 < _list263.size; ++_i265)
+        org.apache.thrift.protocol.TList _list271 = iprot.readListBegin(org.apache.thrift.protocol.TType.STRUCT);
+        struct.users = new java.util.ArrayList<UserInfo>(_list271.size);
+        @org.apache.thrift.annotation.Nullable UserInfo _elem272;
+        for (int _i273 = 0; _i273 < _list271.size; ++_i273)
         {
-          _elem264 = new UserInfo();
-          _elem264.read(iprot);
-          struct.users.add(_elem264);
+          _elem272 = new UserInfo();
+          _elem272.read(iprot);
+          struct.users.add(_elem272);
         }
       }
       struct.setUsersIsSet(true);

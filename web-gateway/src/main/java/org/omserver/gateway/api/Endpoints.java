@@ -18,7 +18,11 @@ import org.omserver.protocol.thrift.JobStatus;
 import org.omserver.protocol.thrift.JobsReply;
 import org.omserver.protocol.thrift.JobsRequest;
 import org.omserver.protocol.thrift.LoginReply;
+import org.omserver.protocol.thrift.ModuleChangeReply;
+import org.omserver.protocol.thrift.ModuleGetReply;
 import org.omserver.protocol.thrift.ModuleInfo;
+import org.omserver.protocol.thrift.ModulePreviewReply;
+import org.omserver.protocol.thrift.ModuleVersionInfo;
 import org.omserver.protocol.thrift.RetryReply;
 import org.omserver.protocol.thrift.RetryRequest;
 import org.omserver.protocol.thrift.RetryScope;
@@ -51,6 +55,9 @@ public final class Endpoints
 {
     /** Longest {@code wait} of the events long-poll, in seconds (below the master's 25 s cap and its read timeout). */
     public static final int MAX_WAIT_SECONDS = 20;
+    /** Module files pass through as JSON text; the master parses and checks them (unknown keys, types, sizes). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper MODULE_FILE = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final int MAX_HOSTS = 10_000;
     private static final int MAX_EVENTS_PER_PAGE = 5000;
     private static final int MAX_TEXT = 1024;
@@ -146,6 +153,175 @@ public final class Endpoints
             }
         }
         throw new ApiException(404, "NOT_FOUND", "module " + id + " does not exist; GET /api/v1/modules lists the modules");
+    }
+
+    // ---- module authoring (issue 4) ----------------------------------------------------------------
+
+    /** Adds a module; the body is a module file (module-catalog/README.md), id 0 or absent for the next free id. */
+    ApiReply createModule(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        String definition = MODULE_FILE.writeValueAsString(call.jsonObject());
+        ModuleChangeReply change = web.master().moduleCreate(token, definition, call.clientAddress());
+        return ApiReply.created(change(change), "/api/v1/modules/" + change.getModuleId());
+    }
+
+    /** The module file (canonical) and its version: what an update starts from. */
+    ApiReply moduleFile(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        ModuleGetReply reply = web.master().moduleGet(token, moduleId(call));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("version", reply.getVersion());
+        body.put("file", MODULE_FILE.readTree(reply.getDefinition()));
+        return ApiReply.ok(body);
+    }
+
+    /** Replaces a module's definition; {@code ?expectedVersion=} is the version the edit started from (a stale one is refused). */
+    ApiReply updateModule(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("expectedVersion"));
+        int id = moduleId(call);
+        int expected = expectedVersion(call);
+        JsonNode file = call.jsonObject();
+        JsonNode fileId = file.get("id");
+        if (fileId != null && !(fileId.isIntegralNumber() && fileId.canConvertToInt() && fileId.asInt() == id)) {
+            throw ApiException.invalid("the module file has id " + Printable.cut(fileId.toString()) + " but the address names module " + id
+                    + "; send the file with \"id\": " + id + " or without id");
+        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) file).put("id", id);
+        ModuleChangeReply change = web.master().moduleUpdate(token, MODULE_FILE.writeValueAsString(file), expected, call.clientAddress());
+        return ApiReply.ok(change(change));
+    }
+
+    ApiReply enableModule(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        return setEnabled(call, true);
+    }
+
+    ApiReply disableModule(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        return setEnabled(call, false);
+    }
+
+    private ApiReply setEnabled(ApiCall call, boolean enabled)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("expectedVersion"));
+        int id = moduleId(call);
+        int expected = expectedVersion(call);
+        call.noBody();
+        return ApiReply.ok(change(web.master().moduleSetEnabled(token, id, enabled, expected, call.clientAddress())));
+    }
+
+    /** Deletes a module: {@code ?expectedVersion=&confirm=<the id again>}, built-ins 1001-1007 also {@code &builtin=true}. Its versions stay. */
+    ApiReply deleteModule(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("expectedVersion", "confirm", "builtin"));
+        int id = moduleId(call);
+        int expected = expectedVersion(call);
+        long confirm = call.numberQuery("confirm", 0, Integer.MAX_VALUE).orElseThrow(() -> ApiException.invalid(
+                "give ?confirm=" + id + " (the module's id again) to confirm the delete"));
+        boolean builtin = call.query("builtin") != null && ApiCall.booleanValue("builtin", call.query("builtin"));
+        call.noBody();
+        return ApiReply.ok(change(web.master().moduleDelete(token, id, expected, (int) confirm, builtin, call.clientAddress())));
+    }
+
+    /** Every version of a module, newest first, with who, when, what and the module file after the change. */
+    ApiReply moduleVersions(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        List<Map<String, Object>> versions = new ArrayList<>();
+        for (ModuleVersionInfo version : web.master().moduleVersions(token, moduleId(call)).getVersions()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("version", version.getVersion());
+            row.put("changedAtMillis", version.getChangedAtMillis());
+            row.put("actor", version.getActor());
+            row.put("action", version.getAction());
+            row.put("summary", version.getSummary());
+            if (version.isSetDefinition()) {
+                row.put("file", MODULE_FILE.readTree(version.getDefinition()));
+            }
+            versions.add(row);
+        }
+        return ApiReply.ok(Map.of("versions", versions));
+    }
+
+    /** {@code {"toVersion": n, "expectedVersion": m}}: makes version n current again as a new version (also restores a deleted module). */
+    ApiReply rollbackModule(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        int id = moduleId(call);
+        Fields fields = Fields.of(call.jsonObject(), Set.of("toVersion", "expectedVersion"));
+        Integer toVersion = fields.optionalPositiveInt("toVersion");
+        Integer expected = fields.optionalPositiveInt("expectedVersion");
+        if (toVersion == null || expected == null) {
+            throw ApiException.invalid("send {\"toVersion\": n, \"expectedVersion\": m}: the version to restore and the module's current version "
+                    + "(GET /api/v1/modules/" + id + "/versions lists them)");
+        }
+        return ApiReply.ok(change(web.master().moduleRollback(token, id, toVersion, expected, call.clientAddress())));
+    }
+
+    /** {@code {"file": {module file}, "params": {...}}}: the draft checked and rendered with sample values; nothing is saved or run. */
+    ApiReply previewModule(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        Fields fields = Fields.of(call.jsonObject(), Set.of("file", "params"));
+        JsonNode file = fields.body().get("file");
+        if (file == null || !file.isObject()) {
+            throw ApiException.invalid("'file' is required and must be a module file as a JSON object, e.g. {\"name\": \"uptime\", \"command\": [\"uptime\"]}");
+        }
+        ModulePreviewReply reply = web.master().modulePreview(token, MODULE_FILE.writeValueAsString(file), fields.optionalTextMap("params"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("module", ApiJson.module(reply.getInfo()));
+        if (reply.isSetArgv()) {
+            body.put("argv", reply.getArgv());
+        }
+        body.put("problems", reply.getProblems());
+        return ApiReply.ok(body);
+    }
+
+    private static Map<String, Object> change(ModuleChangeReply change)
+    {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("moduleId", change.getModuleId());
+        body.put("version", change.getVersion());
+        body.put("summary", change.getSummary());
+        return body;
+    }
+
+    private static int moduleId(ApiCall call)
+            throws ApiException
+    {
+        long id = call.numberInPath("id");
+        if (id < 1 || id > Integer.MAX_VALUE) {
+            throw new ApiException(404, "NOT_FOUND", "module " + id + " does not exist; GET /api/v1/modules lists the modules");
+        }
+        return (int) id;
+    }
+
+    private static int expectedVersion(ApiCall call)
+            throws ApiException
+    {
+        return (int) call.numberQuery("expectedVersion", 0, Integer.MAX_VALUE).orElseThrow(() -> ApiException.invalid(
+                "give ?expectedVersion= with the module's current version (GET /api/v1/modules/{id}/file says it); a change from an older one is refused"));
     }
 
     ApiReply categories(ApiCall call)
@@ -460,6 +636,9 @@ public final class Endpoints
             row.put("createdAtMillis", user.getCreatedAtMillis());
             row.put("grantedFunctionCategoryIds", user.getGrantedFunctionCategoryIds());
             row.put("openSessions", user.getOpenSessions());
+            if (user.isSetLastLoginMillis()) {
+                row.put("lastLoginMillis", user.getLastLoginMillis());
+            }
             return row;
         }).toList()));
     }
@@ -481,9 +660,10 @@ public final class Endpoints
             throws ApiException, MasterException, MasterUnavailableException
     {
         String token = call.bearerToken();
-        call.allowQuery(Set.of("before", "limit", "actor", "action", "outcome", "since", "until", "text"));
+        call.allowQuery(Set.of("before", "after", "limit", "actor", "action", "outcome", "since", "until", "text"));
         var request = new org.omserver.protocol.thrift.AuditQueryRequest(token);
         call.numberQuery("before", 1, Long.MAX_VALUE / 2).ifPresent(request::setBeforeId);
+        call.numberQuery("after", 0, Long.MAX_VALUE / 2).ifPresent(request::setAfterId);
         call.numberQuery("limit", 1, 500).ifPresent(limit -> request.setLimit((int) limit));
         for (String name : List.of("actor", "action", "outcome", "text")) {
             String value = call.query(name);

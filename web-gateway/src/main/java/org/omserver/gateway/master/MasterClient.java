@@ -313,6 +313,27 @@ public final class MasterClient
         return call("retryJob", request, new RetryReply(), Master.Client::retryJob);
     }
 
+    // ---- issue 5: schedules ----
+
+    public org.omserver.protocol.thrift.ScheduleReply createSchedule(org.omserver.protocol.thrift.CreateScheduleRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("createSchedule", request, new org.omserver.protocol.thrift.ScheduleReply(), Master.Client::createSchedule);
+    }
+
+    public org.omserver.protocol.thrift.SchedulesReply schedules(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("schedules", new org.omserver.protocol.thrift.SchedulesRequest(session), new org.omserver.protocol.thrift.SchedulesReply(),
+                Master.Client::schedules);
+    }
+
+    public org.omserver.protocol.thrift.ScheduleReply changeSchedule(org.omserver.protocol.thrift.ChangeScheduleRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("changeSchedule", request, new org.omserver.protocol.thrift.ScheduleReply(), Master.Client::changeSchedule);
+    }
+
     // ---- users, grants, audit (issue 4) ----
 
     public org.omserver.protocol.thrift.UsersReply users(String session)

@@ -172,6 +172,7 @@ final class AgentsServlet
         row.put("cores", agent.getCores());
         row.put("state", agent.isRevoked() ? "revoked" : agent.isOnline() ? "online" : "offline");
         row.put("revoked", agent.isRevoked());
+        row.put("lastUpdate", agent.isSetLastUpdate() ? agent.getLastUpdate() : "none");
         row.put("heartbeat", agent.isSetLastHeartbeatMillis() ? Liveness.age(nowMillis, agent.getLastHeartbeatMillis()) + " ago" : "never");
         row.put("enrolled", TIME.format(Instant.ofEpochMilli(agent.getEnrolledMillis())));
         row.put("cpu", agent.isSetCpuPercent() ? String.format(Locale.ROOT, "%.1f %%", agent.getCpuPercent()) : "–");

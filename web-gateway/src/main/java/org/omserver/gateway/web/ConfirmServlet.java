@@ -109,17 +109,21 @@ final class ConfirmServlet
                     new RunPage.Selection(moduleId, List.copyOf(targets), runPageValues), catalog, inventory);
             return;
         }
-        render(web, request, response, HttpServletResponse.SC_OK, List.of(), module, hosts, values, RollingForm.from(request));
+        render(web, request, response, HttpServletResponse.SC_OK, List.of(), module, hosts, values, RollingForm.from(request), ScheduleForm.EMPTY);
     }
 
     /**
-     * Shows the confirm page again after {@code POST /run} found the rolling options wrong (or the master refused
-     * them): the same module, hosts and parameters, the options as typed, and the problems above the form.
+     * Shows the confirm page again after {@code POST /run} or {@code POST /schedules/create} found the rolling options
+     * or the schedule wrong (or the master refused them): the same module, hosts and parameters, the options and
+     * schedule fields as typed, and the problems above the form.
      */
     static void again(WebContext web, HttpServletRequest request, HttpServletResponse response, UserSession user, List<String> errors,
-            int moduleId, List<String> targets, Map<String, String> values, RollingForm rolling)
+            RunChoice choice, RollingForm rolling, ScheduleForm schedule)
             throws IOException, MasterException, MasterUnavailableException
     {
+        int moduleId = choice.moduleId();
+        List<String> targets = choice.targets();
+        Map<String, String> values = choice.params();
         CatalogReply catalog = web.master().catalog(user.masterToken());
         InventoryReply inventory = web.master().inventory(user.masterToken());
         ModuleInfo module = catalog.getModules().stream().filter(candidate -> candidate.getId() == moduleId).findFirst().orElse(null);
@@ -132,11 +136,11 @@ final class ConfirmServlet
                     new RunPage.Selection(moduleId, targets, Map.of()), catalog, inventory);
             return;
         }
-        render(web, request, response, HttpServletResponse.SC_BAD_REQUEST, errors, module, hosts, values, rolling);
+        render(web, request, response, HttpServletResponse.SC_BAD_REQUEST, errors, module, hosts, values, rolling, schedule);
     }
 
     private static void render(WebContext web, HttpServletRequest request, HttpServletResponse response, int status, List<String> errors,
-            ModuleInfo module, List<ServerInfo> hosts, Map<String, String> values, RollingForm rolling)
+            ModuleInfo module, List<ServerInfo> hosts, Map<String, String> values, RollingForm rolling, ScheduleForm schedule)
             throws IOException
     {
         List<Map<String, String>> params = new ArrayList<>();
@@ -156,6 +160,8 @@ final class ConfirmServlet
                 "params", params,
                 "hosts", hostRows,
                 "rolling", rolling.shown(),
+                "schedule", schedule.shown(),
+                "canSchedule", org.omserver.gateway.session.Sessions.user(request).map(user -> SchedulesServlet.maySchedule(user)).orElse(false),
                 "errors", errors));
     }
 

@@ -35,7 +35,8 @@ final class LoginServlet
             return;
         }
         String notice = request.getParameter("expired") != null ? "Your session has ended. Log in again."
-                : request.getParameter("bye") != null ? "You have logged out." : null;
+                : request.getParameter("bye") != null ? "You have logged out."
+                : request.getParameter("everywhere") != null ? "You have logged out everywhere: every session and API token of yours has ended." : null;
         form(request, response, HttpServletResponse.SC_OK, "", null, notice);
     }
 

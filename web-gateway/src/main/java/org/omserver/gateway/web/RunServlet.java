@@ -13,9 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +26,6 @@ final class RunServlet
         extends GatewayServlet
 {
     private static final Logger log = LoggerFactory.getLogger(RunServlet.class);
-    private static final String PARAM_PREFIX = "param.";
 
     RunServlet(WebContext web)
     {
@@ -43,35 +40,23 @@ final class RunServlet
         if (user.isEmpty()) {
             return;
         }
-        String moduleText = request.getParameter("moduleId");
-        String[] targetValues = request.getParameterValues("target");
-        if (moduleText == null || !moduleText.matches("\\d{1,9}") || targetValues == null) {
+        Optional<RunChoice> choice = RunChoice.from(request);
+        if (choice.isEmpty()) {
             RunPage.render(web, request, response, user.get(), HttpServletResponse.SC_BAD_REQUEST,
                     List.of("Choose a module and at least one server."), RunPage.Selection.NONE);
             return;
         }
-        int moduleId = Integer.parseInt(moduleText);
-        List<String> targets = List.copyOf(new LinkedHashSet<>(List.of(targetValues)));
-        Map<String, String> params = new LinkedHashMap<>();
-        Enumeration<String> names = request.getParameterNames();
-        while (names.hasMoreElements()) {
-            String name = names.nextElement();
-            if (name.startsWith(PARAM_PREFIX) && name.length() > PARAM_PREFIX.length()) {
-                params.put(name.substring(PARAM_PREFIX.length()), request.getParameter(name));
-            }
-        }
+        int moduleId = choice.get().moduleId();
+        List<String> targets = choice.get().targets();
+        Map<String, String> params = choice.get().params();
 
         RollingForm rolling = RollingForm.from(request);
-        if (!rolling.values().isEmpty()) {
-            int timeout = web.master().catalog(user.get().masterToken()).getModules().stream().filter(m -> m.getId() == moduleId)
-                    .filter(ModuleInfo::isSetTimeoutSeconds).mapToInt(ModuleInfo::getTimeoutSeconds).findFirst().orElse(0);
-            List<String> problems = rolling.problems(targets.size(), timeout);
-            if (!problems.isEmpty()) {
-                log.info("{} run of module {} on {} hosts: rolling options refused by the gateway: {}", user.get().username(), moduleId,
-                        targets.size(), problems);
-                ConfirmServlet.again(web, request, response, user.get(), problems, moduleId, targets, params, rolling);
-                return;
-            }
+        List<String> problems = rollingProblems(web, user.get(), choice.get(), rolling);
+        if (!problems.isEmpty()) {
+            log.info("{} run of module {} on {} hosts: rolling options refused by the gateway: {}", user.get().username(), moduleId,
+                    targets.size(), problems);
+            ConfirmServlet.again(web, request, response, user.get(), problems, choice.get(), rolling, ScheduleForm.from(request));
+            return;
         }
 
         SubmitReply reply;
@@ -89,7 +74,7 @@ final class RunServlet
                 // most likely the options (the master knows run.max-parallel); the confirm page keeps them to correct
                 log.info("{} run of module {} on {} hosts refused by the master: {}", user.get().username(), moduleId, targets.size(), e.code());
                 ConfirmServlet.again(web, request, response, user.get(), List.of("The master refused the run: " + e.getMessage()),
-                        moduleId, targets, params, rolling);
+                        choice.get(), rolling, ScheduleForm.from(request));
                 return;
             }
             log.info("{} run of module {} on {} hosts refused by the master: {}", user.get().username(), moduleId, targets.size(), e.code());
@@ -103,5 +88,16 @@ final class RunServlet
         log.info("job {}: {} ran module {} ({}) on {} hosts", reply.getJobId(), user.get().username(), reply.getModuleId(),
                 reply.getModuleName(), reply.getHosts().size());
         seeOther(response, "/jobs/" + reply.getJobId());
+    }
+    /** The gateway's wording of what is wrong with the rolling options (none given: nothing wrong). */
+    static List<String> rollingProblems(WebContext web, UserSession user, RunChoice choice, RollingForm rolling)
+            throws MasterException, MasterUnavailableException
+    {
+        if (rolling.values().isEmpty()) {
+            return List.of();
+        }
+        int timeout = web.master().catalog(user.masterToken()).getModules().stream().filter(m -> m.getId() == choice.moduleId())
+                .filter(ModuleInfo::isSetTimeoutSeconds).mapToInt(ModuleInfo::getTimeoutSeconds).findFirst().orElse(0);
+        return rolling.problems(choice.targets().size(), timeout);
     }
 }

@@ -32,12 +32,16 @@ public final class WebApp
         // an exact mapping wins over "/jobs/*", so /jobs is the history and /jobs/{id}… stay with JobsServlet
         context.addServlet(new ServletHolder("history", new HistoryServlet(web)), "/jobs");
         context.addServlet(new ServletHolder("modules", new ModulesServlet(web)), "/modules/*");
+        context.addServlet(new ServletHolder("schedules", new SchedulesServlet(web)), "/schedules/*");
         ServletHolder files = new ServletHolder("files", new FilesServlet(web));
         // uploads are spooled to the temp directory above 1 MiB, so no file is held in memory; the master bounds the size
         files.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir"), -1, -1, 1024 * 1024));
         context.addServlet(files, "/files/*");
         context.addServlet(new ServletHolder("agents", new AgentsServlet(web)), "/agents/*");
         context.addServlet(new ServletHolder("commands", new CommandsServlet(web)), "/commands/*");
+        context.addServlet(new ServletHolder("users", new UsersServlet(web)), "/users/*");
+        context.addServlet(new ServletHolder("account", new AccountServlet(web)), "/account/*");
+        context.addServlet(new ServletHolder("audit", new AuditServlet(web)), "/audit");
         context.addServlet(new ServletHolder("static", new StaticServlet()), "/static/*");
         ServletHolder api = new ServletHolder("api", new ApiServlet(new Endpoints(web)));
         api.setAsyncSupported(true);

@@ -19,6 +19,8 @@ public enum FailureReason
     INTERRUPTED,
     /** The connection broke while the command ran, or the protocol failed. */
     CONNECTION_LOST,
+    /** The command ran, but the host failed the check after it (an agent update whose new version was rolled back). */
+    UNHEALTHY,
     /** A bug or unexpected state in the backend; the message says more. */
     INTERNAL,
     /** Never launched: the master cancelled the job, or its failure threshold was exceeded. Set by the master, never by a backend. */

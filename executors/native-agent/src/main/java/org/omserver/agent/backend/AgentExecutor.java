@@ -2,6 +2,8 @@ package org.omserver.agent.backend;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 import org.apache.thrift.TException;
@@ -40,18 +42,21 @@ final class AgentExecutor
 {
     private static final Logger log = LoggerFactory.getLogger(AgentExecutor.class);
     private static final Duration GRACE = Duration.ofSeconds(5);
+    private static final String UPDATESELF = "omserver:updateself";
+    private static final String ROLLED_BACK = "ROLLED_BACK";
+    private static final Duration HEALTH_POLL = Duration.ofMillis(250);
 
     private final AgentBackendConfig config;
     private final AgentKeys keys;
     private final AgentSeal seal;
     private final AgentConnections connections;
     private final Semaphore slots;
+    private final Clock clock = Clock.systemUTC();
 
     AgentExecutor(AgentBackendConfig config, AgentKeys keys)
     {
         this.config = requireNonNull(config, "config is null");
         this.keys = requireNonNull(keys, "keys is null");
-        Clock clock = Clock.systemUTC();
         this.seal = new AgentSeal(clock, config.envelopeWindow(), config.maxFrameBytes(), new ReplayCache(clock, 1_000_000));
         this.connections = new AgentConnections(config);
         this.slots = new Semaphore(config.maxConcurrent());
@@ -77,11 +82,59 @@ final class AgentExecutor
             return;
         }
         try {
-            sink.finished(target, run(invocation, agent, sink, start));
+            Instant sent = clock.instant();
+            HostResult result = run(invocation, agent, sink, start);
+            if (isUpdate(invocation) && result.succeeded()) {
+                result = awaitHealth(invocation, agent, sink, sent, start);
+            }
+            sink.finished(target, result);
         }
         finally {
             slots.release();
         }
+    }
+
+    private static boolean isUpdate(Invocation invocation)
+    {
+        return !invocation.argv().isEmpty() && invocation.argv().get(0).equals(UPDATESELF);
+    }
+
+    /**
+     * After updateself answered "restarting", the host's outcome is its health, not that first reply: the agent must
+     * come back and announce itself (after {@code sent}) with the version its update went to. An announcement that
+     * reports ROLLED_BACK (its supervisor found the new version unhealthy and restarted the old one) fails the host
+     * UNHEALTHY with the supervisor's reason; no announcement within the invocation's timeout fails it TIMEOUT.
+     */
+    private HostResult awaitHealth(Invocation invocation, AgentCredentials agent, EventSink sink, Instant sent, long start)
+    {
+        HostTarget target = invocation.target();
+        long deadline = start + invocation.timeout().toNanos();
+        sink.output(target, EventSink.OutputStream.STDOUT, "master: waiting for the agent to restart and announce the new version (health check)\n");
+        while (System.nanoTime() - deadline < 0) {
+            Optional<AnnouncedVersion> seen = keys.announced(agent.agentId()).filter(a -> a.at().filter(sent::isBefore).isPresent());
+            if (seen.isPresent() && seen.get().updateState().isPresent()) {
+                AnnouncedVersion announced = seen.get();
+                if (announced.updateState().get().equals(ROLLED_BACK)) {
+                    sink.output(target, EventSink.OutputStream.STDERR, "master: the agent rolled back: " + announced.updateDetail() + "\n");
+                    return HostResult.failed(FailureReason.UNHEALTHY, "the update to " + announced.updateTo() + " failed its health check and the host "
+                            + "rolled back to " + announced.version() + ": " + announced.updateDetail(), since(start));
+                }
+                if (announced.version().equals(announced.updateTo())) {
+                    sink.output(target, EventSink.OutputStream.STDOUT, "master: the agent announced version " + announced.version() + " (updated from "
+                            + announced.updateFrom() + "): healthy\n");
+                    return HostResult.success(since(start));
+                }
+            }
+            try {
+                Thread.sleep(HEALTH_POLL.toMillis());
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return HostResult.failed(FailureReason.INTERRUPTED, "cancelled while waiting for the updated agent to announce itself", since(start));
+            }
+        }
+        return HostResult.failed(FailureReason.TIMEOUT, "the agent did not come back announcing its new version within the timeout of "
+                + invocation.timeout().toSeconds() + " s; check the host (its supervisor rolls back an unhealthy version)", since(start));
     }
 
     private HostResult run(Invocation invocation, AgentCredentials agent, EventSink sink, long start)

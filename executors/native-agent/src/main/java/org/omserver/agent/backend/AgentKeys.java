@@ -10,4 +10,13 @@ public interface AgentKeys
 {
     /** The active agent whose host has this LAN IP. */
     Optional<AgentCredentials> find(String address);
+
+    /**
+     * What the agent last announced (version, when, its last self-update): how the backend learns the health outcome
+     * of an updateself. Empty when the master does not keep it.
+     */
+    default Optional<AnnouncedVersion> announced(String agentId)
+    {
+        return Optional.empty();
+    }
 }

@@ -48,7 +48,8 @@ public record AgentConfig(
         List<Path> downloadRoots,
         HostCommandsConfig hostCommands,
         Optional<Duration> askApproval,
-        SyncApps syncApps)
+        SyncApps syncApps,
+        SelfUpdateConfig selfUpdate)
 {
     private static final Pattern ALLOW_KEY = Pattern.compile("allow\\.([a-z0-9][a-z0-9_-]{0,63})\\.(program|args)");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
@@ -72,6 +73,7 @@ public record AgentConfig(
         requireNonNull(hostCommands, "hostCommands is null");
         requireNonNull(askApproval, "askApproval is null");
         requireNonNull(syncApps, "syncApps is null");
+        requireNonNull(selfUpdate, "selfUpdate is null");
     }
 
     public static AgentConfig fromProperties(Map<String, String> properties)
@@ -108,6 +110,10 @@ public record AgentConfig(
                 p.get("unzip.max-entries", "10000", text -> (int) range(integer(text), 1, 1_000_000)),
                 p.get("password.allow-system-accounts", "false", AgentConfig::bool),
                 p.get("cron.max-entries", "100", text -> (int) range(integer(text), 1, 10_000)));
+        SelfUpdateConfig selfUpdate = new SelfUpdateConfig(
+                p.get("update.public-key", "", SelfUpdateConfig::keys),
+                p.get("update.install-dir", "", SelfUpdateConfig::installDir),
+                p.get("update.health-timeout", "30s", AgentConfig::positiveDuration));
 
         Map<String, Map<String, String>> entries = new TreeMap<>();
         if (builtin) {
@@ -138,7 +144,7 @@ public record AgentConfig(
                     + (p.problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", p.problems));
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
-                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands, askApproval, syncApps);
+                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands, askApproval, syncApps, selfUpdate);
     }
 
     /** {@code allow.download-roots}: absolute directories separated by commas, where the downloads built-in may write. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +26,9 @@ import org.apache.thrift.server.TThreadedSelectorServer;
 import org.apache.thrift.transport.TNonblockingServerSocket;
 import org.apache.thrift.transport.TTransportException;
 import org.apache.thrift.transport.layered.TFramedTransport;
+import org.omserver.agent.update.AgentSupervisor;
+import org.omserver.agent.update.UpdateManifest;
+import org.omserver.agent.update.UpdateState;
 import org.omserver.agent.wire.AgentSeal;
 import org.omserver.agent.wire.EnrollmentToken;
 import org.omserver.protocol.agent.Agent;
@@ -32,6 +36,7 @@ import org.omserver.protocol.agent.AgentError;
 import org.omserver.protocol.agent.AgentErrorCode;
 import org.omserver.protocol.agent.EnrollmentAnswer;
 import org.omserver.protocol.agent.HostFacts;
+import org.omserver.protocol.agent.UpdateReport;
 import org.omserver.protocol.envelope.EnvelopeException;
 import org.omserver.protocol.envelope.ReplayCache;
 import org.slf4j.Logger;
@@ -48,6 +53,7 @@ import static java.util.Objects.requireNonNull;
 public final class AgentDaemon
         implements AutoCloseable
 {
+    /** The version built into this jar; an agent started by the restart supervisor reports the installed version instead. */
     public static final String VERSION = "0.1.0";
     /** Environment variable holding the enrollment token, instead of {@code enroll.token-file}. */
     public static final String TOKEN_VARIABLE = "OMSERVER_AGENT_TOKEN";
@@ -81,6 +87,34 @@ public final class AgentDaemon
         throw new IllegalStateException("this agent is not connected to a master");
     };
 
+    /** Ends the agent for the supervisor to start the new current version; the half second lets the last reply reach the master. */
+    private static final Runnable RESTART_FOR_UPDATE = () -> {
+        try {
+            Thread.sleep(500);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("exiting with code {} for the supervisor to start the updated agent", AgentSupervisor.RESTART_FOR_UPDATE);
+        System.exit(AgentSupervisor.RESTART_FOR_UPDATE);
+    };
+
+    /** Whether the restart supervisor started this agent (it sets the version in the environment). */
+    static boolean supervised()
+    {
+        return System.getenv(AgentSupervisor.VERSION_VARIABLE) != null;
+    }
+
+    /** The installed version the supervisor started, else {@link #VERSION}. */
+    public static String version()
+    {
+        String installed = System.getenv(AgentSupervisor.VERSION_VARIABLE);
+        if (installed == null) {
+            return VERSION;
+        }
+        return UpdateManifest.checkVersion(installed);
+    }
+
     /** Every built-in this agent has, enabled as {@code allow.builtins} says. */
     static Builtins builtins(AgentConfig config, String hostname)
     {
@@ -103,11 +137,12 @@ public final class AgentDaemon
     static Builtins builtins(AgentConfig config, String hostname, CronTable cron, FileSource files)
     {
         AtomicReference<Builtins> self = new AtomicReference<>();
-        List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(VERSION, hostname, () -> self.get().enabled()));
+        List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(version(), hostname, () -> self.get().enabled()));
         all.addAll(hostCommands(config, cron));
         DownloadsBuiltin downloads = new DownloadsBuiltin(config.downloadRoots(), files);
         all.add(downloads);
         all.add(new SyncBuiltin(config.syncApps(), downloads, config.allowList()));
+        all.add(new UpdateSelfBuiltin(config.selfUpdate(), config.stateDir(), supervised(), version(), files, RESTART_FOR_UPDATE, Clock.systemUTC()));
         self.set(Builtins.of(all, config.builtins()));
         return self.get();
     }
@@ -146,17 +181,21 @@ public final class AgentDaemon
         ExecutorService workers = null;
         ScheduledExecutorService heartbeats = null;
         try {
-            HostFacts facts = probe.facts(VERSION, socket.getPort(), config.bind());
+            HostFacts facts = probe.facts(version(), socket.getPort(), config.bind());
             AgentIdentity identity = identity(config, intake, facts);
-            String address = intake.announce(identity, facts).getAddress();
-            log.info("agent {} announced to the master at {}:{}; the master calls it at {}:{}", identity.agentId(), config.masterHost(),
-                    config.masterPort(), address, socket.getPort());
+            Optional<UpdateState> update = lastUpdate(config);
+            String address = intake.announce(identity, facts, update.map(AgentDaemon::report)).getAddress();
+            log.info("agent {} announced to the master at {}:{} as version {}; the master calls it at {}:{}", identity.agentId(), config.masterHost(),
+                    config.masterPort(), version(), address, socket.getPort());
+            if (supervised()) {
+                markAnnounced(config);
+            }
 
             AtomicBoolean revoked = new AtomicBoolean();
             cron = cronTable(config, clock);
             cron.load();
             Builtins builtins = builtins(config, facts.getHostname(), cron, (name, offset, length) -> intake.fileRead(identity, name, offset, length));
-            AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), builtins, runs, VERSION, facts.getHostname(), revoked::get,
+            AgentHandler handler = new AgentHandler(identity, seal, config.allowList(), builtins, runs, version(), facts.getHostname(), revoked::get,
                     () -> "the master");
             workers = workerPool(config.workerThreads());
             TThreadedSelectorServer.Args args = new TThreadedSelectorServer.Args(socket)
@@ -190,6 +229,34 @@ public final class AgentDaemon
             closeCron(cron);
             closeQuietly(socket, workers, heartbeats, runs);
             throw e;
+        }
+    }
+
+    private static Optional<UpdateState> lastUpdate(AgentConfig config)
+    {
+        try {
+            return UpdateState.read(config.stateDir());
+        }
+        catch (IOException e) {
+            log.warn("cannot read the last self-update: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static UpdateReport report(UpdateState update)
+    {
+        return new UpdateReport(update.state().name(), update.from(), update.to(), update.pkg(), update.at().toEpochMilli(), update.detail());
+    }
+
+    /** Tells the supervisor this version is up and reached the master: its health check passes. */
+    private static void markAnnounced(AgentConfig config)
+    {
+        try {
+            UpdateState.markAnnounced(config.stateDir(), version(), ProcessHandle.current().pid());
+        }
+        catch (IOException e) {
+            // the supervisor then rolls a fresh update back: better than running a version that cannot write its state
+            log.error("cannot tell the supervisor this agent announced itself: {}", e.getMessage());
         }
     }
 

@@ -35,5 +35,15 @@ interface Builtin
         void out(String text);
 
         void err(String text);
+
+        /**
+         * Runs {@code action} once the master has read this run's end (its last output and exit code), on a thread of
+         * its own: updateself restarts the agent only then, so the master sees "restarting" and the exit code.
+         * Where nobody reads the output (tests), it runs at once.
+         */
+        default void afterEndRead(Runnable action)
+        {
+            action.run();
+        }
     }
 }

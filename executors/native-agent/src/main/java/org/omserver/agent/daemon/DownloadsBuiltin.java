@@ -69,14 +69,23 @@ final class DownloadsBuiltin
         if (args.size() != 2) {
             return Optional.of("downloads takes FILE and DIR, got " + args.size() + " argument(s)");
         }
-        String file = args.get(0);
-        if (!FILE_NAME.matcher(file).matches() || file.contains("..")) {
-            return Optional.of("'" + printable(file) + "' is not a file name of the store (letters, digits, '.', '_', '-'; no '..', no leading dot)");
+        Optional<String> badName = fileNameRefusal(args.get(0));
+        if (badName.isPresent()) {
+            return badName;
         }
         if (roots.isEmpty()) {
             return Optional.of("downloads are off on this agent: list the directories it may write in allow.download-roots in its configuration");
         }
         return underRoot(args.get(1));
+    }
+
+    /** Why {@code file} is not a name of the master's file store, or empty. */
+    static Optional<String> fileNameRefusal(String file)
+    {
+        if (!FILE_NAME.matcher(file).matches() || file.contains("..")) {
+            return Optional.of("'" + printable(file) + "' is not a file name of the store (letters, digits, '.', '_', '-'; no '..', no leading dot)");
+        }
+        return Optional.empty();
     }
 
     /** The lexical check: an absolute, normalized path under a root. The real path is checked again in run. */
@@ -123,10 +132,10 @@ final class DownloadsBuiltin
         Path temp = null;
         try {
             temp = Files.createTempFile(real, "." + name + ".", ".part", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Transfer transfer = fetch(name, temp, output);
+            Transfer transfer = fetch(source, name, temp, output);
             String sha256 = HexFormat.of().formatHex(transfer.sha256);
             String md5 = HexFormat.of().formatHex(transfer.md5);
-            if (!sha256.equals(transfer.expectedSha256) || !md5.equals(transfer.expectedMd5)) {
+            if (!transfer.matches()) {
                 audit.info("downloads of {} refused: checksum mismatch (sha256 {} expected {})", name, sha256, transfer.expectedSha256);
                 output.err("checksum mismatch for " + name + ": received sha256 " + sha256 + " md5 " + md5 + ", the master's store says sha256 "
                         + transfer.expectedSha256 + " md5 " + transfer.expectedMd5 + "; the file was not written (re-hash the store, cmd=genmd5, if it changed there)\n");
@@ -170,7 +179,8 @@ final class DownloadsBuiltin
         }
     }
 
-    private Transfer fetch(String name, Path temp, Output output)
+    /** Reads {@code name} from the store into {@code temp}, hashing as it goes; the caller compares with {@link Transfer#matches()}. */
+    static Transfer fetch(FileSource source, String name, Path temp, Output output)
             throws Exception
     {
         MessageDigest sha256 = digest("SHA-256");
@@ -248,5 +258,12 @@ final class DownloadsBuiltin
         }
     }
 
-    private record Transfer(long size, byte[] sha256, byte[] md5, String expectedSha256, String expectedMd5) {}
+    record Transfer(long size, byte[] sha256, byte[] md5, String expectedSha256, String expectedMd5)
+    {
+        /** Both checksums equal the master's. */
+        boolean matches()
+        {
+            return HexFormat.of().formatHex(sha256).equals(expectedSha256) && HexFormat.of().formatHex(md5).equals(expectedMd5);
+        }
+    }
 }

@@ -28,6 +28,7 @@ import org.omserver.protocol.agent.HeartbeatRequest;
 import org.omserver.protocol.agent.HostFacts;
 import org.omserver.protocol.agent.Metrics;
 import org.omserver.protocol.agent.Sealed;
+import org.omserver.protocol.agent.UpdateReport;
 import org.omserver.protocol.envelope.EnvelopeException;
 
 import static java.util.Objects.requireNonNull;
@@ -56,10 +57,12 @@ final class IntakeClient
         return new AgentIdentity(enrolled.getAgentId(), enrolled.getAgentKey());
     }
 
-    AnnounceReply announce(AgentIdentity identity, HostFacts facts)
+    AnnounceReply announce(AgentIdentity identity, HostFacts facts, java.util.Optional<UpdateReport> update)
             throws TException, EnvelopeException
     {
-        Sealed reply = call(client -> client.announce(seal.sealRequest(identity.agentId(), identity.key(), "announce", new AnnounceRequest(facts))));
+        AnnounceRequest request = new AnnounceRequest(facts);
+        update.ifPresent(request::setUpdate);
+        Sealed reply = call(client -> client.announce(seal.sealRequest(identity.agentId(), identity.key(), "announce", request)));
         return seal.openReply(identity.key(), "announce", reply, new AnnounceReply());
     }
 

@@ -214,6 +214,8 @@ final class Runs
         private OptionalInt exitCode = OptionalInt.empty();
         private RunFailure failure;
         private String message = "";
+        /** What to do once the master has read the end (updateself's restart), or null. */
+        private Runnable afterEndRead;
 
         Run(String runId, long jobId)
         {
@@ -256,6 +258,14 @@ final class Runs
                 public void err(String text)
                 {
                     add(true, text);
+                }
+
+                @Override
+                public void afterEndRead(Runnable action)
+                {
+                    synchronized (Run.this) {
+                        afterEndRead = action;
+                    }
                 }
             };
         }
@@ -352,6 +362,10 @@ final class Runs
                 }
                 else if (exitCode.isPresent()) {
                     reply.setExitCode(exitCode.getAsInt());
+                }
+                if (afterEndRead != null) {
+                    Thread.ofVirtual().name(runId + "-after-end").start(afterEndRead);
+                    afterEndRead = null;
                 }
             }
             return reply;

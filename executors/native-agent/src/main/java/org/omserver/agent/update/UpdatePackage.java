@@ -96,6 +96,13 @@ public final class UpdatePackage
     public static UpdateManifest verifyAndStage(Path pkg, List<Ed25519PublicKeyParameters> trusted, Path versionsDir)
             throws IOException
     {
+        return verifyAndStage(pkg, trusted, versionsDir, java.util.Optional.empty());
+    }
+
+    /** The same, refusing a package of the version this agent runs (its directory is in use). */
+    public static UpdateManifest verifyAndStage(Path pkg, List<Ed25519PublicKeyParameters> trusted, Path versionsDir, java.util.Optional<String> running)
+            throws IOException
+    {
         if (trusted.isEmpty()) {
             throw new UpdateRefused("no update.public-key is configured on this agent; self-update is disabled");
         }
@@ -124,6 +131,9 @@ public final class UpdatePackage
                     throw refused;
                 }
                 throw new UpdateRefused("manifest is not valid JSON: " + e.getOriginalMessage());
+            }
+            if (running.isPresent() && running.get().equals(manifest.version())) {
+                throw new UpdateRefused("this agent already runs version " + manifest.version());
             }
             Map<String, UpdateManifest.Entry> byPath = new HashMap<>();
             long total = 0;
