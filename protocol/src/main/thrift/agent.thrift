@@ -170,12 +170,41 @@ struct FileReadReply {
   4: required string md5
 }
 
+// ---- enrollment by admin approval (issue 3): an agent without a token asks, an admin approves or rejects ----
+// The agent makes an X25519 key pair and a request id and keeps both in its state directory; it asks again with the
+// same id and public key until decided. The answer to an approved request carries the agent's id and key as a
+// Sealed (the enroll reply), keyed with SHA-256("omserver-enrollment-v1" | request id | X25519(master's one-time
+// key, agent's key)): only the holder of the agent's private key opens it. The admin compares the key's fingerprint
+// shown on the agents page with the one the agent logs. A pending request gets nothing else.
+enum EnrollmentState {
+  PENDING = 1,
+  APPROVED = 2,
+  REJECTED = 3
+}
+
+struct EnrollmentAsk {
+  // req-<16 hex>, chosen by the agent
+  1: required string requestId,
+  // the agent's X25519 public key, X.509 encoding
+  2: required binary publicKey,
+  3: required HostFacts facts
+}
+
+struct EnrollmentAnswer {
+  1: required EnrollmentState state,
+  2: required string message,
+  // when APPROVED: the master's one-time X25519 public key (X.509) and the sealed EnrollReply
+  3: optional binary masterPublicKey,
+  4: optional Sealed approval
+}
+
 // On the master, on its own port (agents.port): agents call in.
 service AgentIntake {
   Sealed enroll(1: Sealed request) throws (1: AgentError error),
   Sealed announce(1: Sealed request) throws (1: AgentError error),
   Sealed heartbeat(1: Sealed request) throws (1: AgentError error),
-  Sealed fileRead(1: Sealed request) throws (1: AgentError error)
+  Sealed fileRead(1: Sealed request) throws (1: AgentError error),
+  EnrollmentAnswer askEnrollment(1: EnrollmentAsk ask) throws (1: AgentError error)
 }
 
 // On each host: the master calls in.

@@ -1114,6 +1114,82 @@ struct InventoryImportReply {
 
 // ---- the service ----------------------------------------------------------------------------
 
+// ---- enrollment requests (issue 3): agents that asked without a token, decided by an admin ----
+struct AgentRequestInfo {
+  1: required string requestId,
+  /** The address the request came from: where the agent will be called. */
+  2: required string address,
+  3: required string hostname,
+  4: required string os,
+  5: required i32 agentPort,
+  /** SHA256:<base64> of the agent's public key; the agent logs the same line. */
+  6: required string keyFingerprint,
+  /** PENDING, APPROVED or REJECTED */
+  7: required string state,
+  8: required i64 requestedAtMillis,
+  9: optional i64 decidedAtMillis,
+  10: optional string decidedBy,
+  /** The agent created by the approval. */
+  11: optional string agentId
+}
+
+struct AgentRequestsRequest {
+  1: required string session
+}
+
+struct AgentRequestsReply {
+  /** Pending first, then decided ones, newest first. */
+  1: required list<AgentRequestInfo> requests
+}
+
+struct AgentRequestDecideRequest {
+  1: required string session,
+  2: required string requestId,
+  /** True approves (the agent is created and trusted), false rejects. */
+  3: required bool approve,
+  4: optional string clientAddress
+}
+
+struct AgentRequestDecideReply {
+  1: required AgentRequestInfo request
+}
+
+// ---- the master's command allow-list (issue 3): oms_command_allow, what module 2003 (command) may run ----
+struct CommandAllowEntry {
+  1: required i32 id,
+  /** The program, compared exactly with the first word. */
+  2: required string program,
+  /** One regular expression per argument position, separated by spaces; a last one followed by ... repeats. */
+  3: required string patterns,
+  4: required string note,
+  5: required string createdBy,
+  6: required i64 createdAtMillis
+}
+
+struct CommandAllowListRequest {
+  1: required string session
+}
+
+struct CommandAllowListReply {
+  1: required list<CommandAllowEntry> entries
+}
+
+struct CommandAllowChangeRequest {
+  1: required string session,
+  /** "add" (program, args, note) or "remove" (id) */
+  2: required string action,
+  3: optional string program,
+  4: optional string patterns,
+  5: optional string note,
+  6: optional i32 id,
+  7: optional string clientAddress
+}
+
+struct CommandAllowChangeReply {
+  /** The list after the change. */
+  1: required list<CommandAllowEntry> entries
+}
+
 service Master {
   /** OMServer legacy call; errors come back inside the (encrypted) reply text. */
   string runCommands(1: string token),
@@ -1202,6 +1278,18 @@ service Master {
   string agentRevoke(1: string sealed) throws (1: OmsError error),
   /** CreateAgentTokenRequest -> CreateAgentTokenReply (admin) */
   string agentTokenCreate(1: string sealed) throws (1: OmsError error),
+
+  // ---- enrollment requests (issue 3) ----
+  /** AgentRequestsRequest -> AgentRequestsReply (admin) */
+  string agentRequests(1: string sealed) throws (1: OmsError error),
+  /** AgentRequestDecideRequest -> AgentRequestDecideReply (admin) */
+  string agentRequestDecide(1: string sealed) throws (1: OmsError error),
+
+  // ---- command allow-list (issue 3) ----
+  /** CommandAllowListRequest -> CommandAllowListReply (every role) */
+  string commandAllowList(1: string sealed) throws (1: OmsError error),
+  /** CommandAllowChangeRequest -> CommandAllowChangeReply (admin) */
+  string commandAllowChange(1: string sealed) throws (1: OmsError error),
 
   // ---- inventory management (issue 4): reads for every role, changes for admin; every change audited ----
   /** ServerSearchRequest -> ServerSearchReply (every role) */

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.omserver.agent.wire.EnrollmentKeys;
 import org.omserver.catalog.agent.AgentMetric;
+import org.omserver.catalog.agent.AgentRequestRecord;
 import org.omserver.catalog.agent.AgentRecord;
 import org.omserver.catalog.inventory.Server;
 import org.omserver.gateway.TestingBrowser;
@@ -150,6 +152,76 @@ final class TestAgentPages
         HttpResponse<String> bad = admin.post("/agents/token", List.of("csrf", adminCsrf, "hours", "9999"));
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("1 to 720 hours");
+    }
+
+    @Test
+    void adminsApproveOrRejectEnrollmentRequestsAndViewersSeeNone()
+            throws Exception
+    {
+        request("req-00000000000000a1", "127.0.44.101", "asker<i>01</i>");
+        request("req-00000000000000a2", "127.0.44.102", "asker02");
+        String fingerprint = EnrollmentKeys.fingerprint(new byte[44]);
+        assertThat(viewer.get("/agents").body()).doesNotContain("req-00000000000000a1");
+        String page = admin.get("/agents").body();
+        assertThat(page).contains("req-00000000000000a1").contains("asker&lt;i&gt;01&lt;/i&gt;").doesNotContain("<i>01</i>").contains(fingerprint)
+                .contains("action=\"/agents/requests/req-00000000000000a1/approve\"");
+
+        HttpResponse<String> forbidden = viewer.post("/agents/requests/req-00000000000000a1/approve", List.of("csrf", viewerCsrf));
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        HttpResponse<String> noCsrf = admin.post("/agents/requests/req-00000000000000a1/approve", List.of());
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(stack.master().catalog().agents().findRequest("req-00000000000000a1").orElseThrow().state()).isEqualTo(AgentRequestRecord.State.PENDING);
+
+        assertThat(admin.post("/agents/requests/req-00000000000000a1/approve", List.of("csrf", adminCsrf)).statusCode()).isEqualTo(303);
+        AgentRequestRecord approved = stack.master().catalog().agents().findRequest("req-00000000000000a1").orElseThrow();
+        assertThat(approved.state()).isEqualTo(AgentRequestRecord.State.APPROVED);
+        assertThat(stack.master().catalog().agents().findActiveAt("127.0.44.101").orElseThrow().agentId()).isEqualTo(approved.agentId().orElseThrow());
+        assertThat(admin.post("/agents/requests/req-00000000000000a2/reject", List.of("csrf", adminCsrf)).statusCode()).isEqualTo(303);
+        assertThat(stack.master().catalog().agents().findActiveAt("127.0.44.102")).isEmpty();
+        HttpResponse<String> again = admin.post("/agents/requests/req-00000000000000a2/approve", List.of("csrf", adminCsrf));
+        assertThat(again.statusCode()).isEqualTo(400);
+        assertThat(again.body()).contains("was rejected already by admin");
+        assertThat(admin.get("/agents").body()).contains("admin at ").contains("→ " + approved.agentId().orElseThrow());
+    }
+
+    @Test
+    void theCommandAllowListIsShownToEveryoneAndChangedByAdminsWithBadEntriesRefused()
+            throws Exception
+    {
+        String page = viewer.get("/commands").body();
+        assertThat(page).contains("<code>uptime</code>").doesNotContain("action=\"/commands/add\"");
+        assertThat(viewer.post("/commands/add", List.of("csrf", viewerCsrf, "program", "rm", "patterns", ".*")).statusCode()).isEqualTo(403);
+        int before = stack.master().catalog().commandAllowList().list().size();
+
+        HttpResponse<String> broken = admin.post("/commands/add", List.of("csrf", adminCsrf, "program", "grep", "patterns", "(unclosed"));
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(stack.master().catalog().commandAllowList().list()).hasSize(before);
+
+        assertThat(admin.post("/commands/add", List.of("csrf", adminCsrf, "program", "hostname", "patterns", "", "note", "<b>names</b>")).statusCode())
+                .isEqualTo(303);
+        var added = stack.master().catalog().commandAllowList().list().stream().filter(e -> e.program().equals("hostname")).findFirst().orElseThrow();
+        assertThat(admin.get("/commands").body()).contains("&lt;b&gt;names&lt;/b&gt;").doesNotContain("<b>names</b>")
+                .contains("action=\"/commands/" + added.id() + "/remove\"");
+        assertThat(admin.post("/commands/" + added.id() + "/remove", List.of()).statusCode()).isEqualTo(403);
+        assertThat(admin.post("/commands/" + added.id() + "/remove", List.of("csrf", adminCsrf)).statusCode()).isEqualTo(303);
+        assertThat(stack.master().catalog().commandAllowList().list()).hasSize(before);
+        HttpResponse<String> gone = admin.post("/commands/" + added.id() + "/remove", List.of("csrf", adminCsrf));
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(stack.master().catalog().audit().latest(50)).anySatisfy(entry -> {
+            assertThat(entry.action()).isEqualTo("commandAllowChange");
+            assertThat(entry.outcome()).isEqualTo("accepted");
+            assertThat(entry.detail().orElse("")).contains("add hostname");
+        }).anySatisfy(entry -> {
+            assertThat(entry.action()).isEqualTo("commandAllowChange");
+            assertThat(entry.outcome()).isEqualTo("INVALID_REQUEST");
+        });
+    }
+
+    private void request(String id, String address, String hostname)
+    {
+        stack.master().catalog().agents().addRequest(new AgentRequestRecord(id, new byte[44], address, 11520, hostname, List.of(address), List.of(), List.of(),
+                "Debian GNU/Linux 12", 2, 8L << 30, "0.1.0", AgentRequestRecord.State.PENDING, Instant.now(), Optional.empty(), Optional.empty(),
+                Optional.empty()));
     }
 
     private void agent(String id, String address, String hostname, int category, Optional<Instant> heartbeat)

@@ -386,6 +386,41 @@ class TestApi
     }
 
     @Test
+    void agentsAreListedReadAndRevokedByAdminsOnly()
+            throws Exception
+    {
+        String id = "agt-00000000000044a1";
+        stack.master().catalog().agents().addAgent(new org.omserver.catalog.agent.AgentRecord(id, new byte[32], "127.0.44.201", 11520, false, "api-agent",
+                List.of("127.0.44.201"), List.of(), List.of(), "Debian GNU/Linux 12", 2, 8L << 30, "0.1.0", java.time.Instant.now(), java.util.Optional.empty(),
+                java.util.Optional.empty()));
+        String viewer = token("viewer");
+        JsonNode list = ok(send("GET", "/api/v1/agents", viewer, null));
+        JsonNode row = null;
+        for (JsonNode agent : list.get("agents")) {
+            if (agent.get("agentId").asText().equals(id)) {
+                row = agent;
+            }
+        }
+        assertThat(row).isNotNull();
+        assertThat(row.get("hostname").asText()).isEqualTo("api-agent");
+        assertThat(row.get("online").asBoolean()).isFalse();
+        assertThat(row.get("lastHeartbeatMillis").isNull()).isTrue();
+
+        JsonNode detail = ok(send("GET", "/api/v1/agents/" + id + "?minutes=60&points=12", viewer, null));
+        assertThat(detail.get("agent").get("agentId").asText()).isEqualTo(id);
+        assertThat(detail.get("toMillis").asLong() - detail.get("fromMillis").asLong()).isEqualTo(Duration.ofMinutes(60).toMillis());
+        assertError(send("GET", "/api/v1/agents/agt-nope", viewer, null), 404, "NOT_FOUND", "does not exist");
+        assertError(send("GET", "/api/v1/agents/" + id + "?minutes=9999", viewer, null), 400, "INVALID_REQUEST", "minutes");
+
+        assertError(send("DELETE", "/api/v1/agents/" + id, viewer, null), 403, "FORBIDDEN", "");
+        assertThat(stack.master().catalog().agents().findAgent(id).orElseThrow().revoked()).isFalse();
+        JsonNode revoked = ok(send("DELETE", "/api/v1/agents/" + id, admin, null));
+        assertThat(revoked.get("revoked").get("revoked").asBoolean()).isTrue();
+        assertThat(stack.master().catalog().agents().findAgent(id).orElseThrow().revoked()).isTrue();
+        assertError(send("DELETE", "/api/v1/agents/" + id, admin, null), 400, "INVALID_REQUEST", "already revoked");
+    }
+
+    @Test
     void modulesAreCreatedUpdatedDisabledDeletedAndRolledBackOverTheApi()
             throws Exception
     {

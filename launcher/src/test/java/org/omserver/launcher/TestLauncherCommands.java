@@ -139,6 +139,17 @@ class TestLauncherCommands
         Result revoke = run("agents", "--config", config.toString(), "--revoke", "agt-nope");
         assertThat(revoke.exitCode()).isEqualTo(2);
         assertThat(revoke.err()).contains("there is no active agent agt-nope; 'omserver agents' lists them");
+
+        Result pending = run("agents", "--config", config.toString(), "--pending");
+        assertThat(pending.exitCode()).as(pending.err()).isEqualTo(0);
+        assertThat(pending.out()).contains("REQUEST").contains("KEY");
+        Result unknown = run("agents", "--config", config.toString(), "--approve", "req-0000000000000000");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("request req-0000000000000000 does not exist").contains("'omserver agents --pending' lists the requests");
+        Result malformed = run("agents", "--config", config.toString(), "--reject", "../x");
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("a request id is req- and 16 hex digits");
+        assertThat(Main.commandLine().getSubcommands().get("agents").getUsageMessage()).contains("--pending").contains("--approve").contains("--reject");
     }
 
     @Test

@@ -169,9 +169,10 @@ abstract class AbstractTestCatalog
         assertThat(catalog.modules().find(1004).orElseThrow().argvTemplate()).containsExactly("lsmod");
 
         ModuleDefinition sync = catalog.modules().find(1005).orElseThrow();
-        assertThat(sync.runnable()).isFalse();
-        assertThat(sync.enabled()).isFalse();
+        assertThat(sync.runnable()).isTrue();
+        assertThat(sync.backend()).isEqualTo("agent");
         assertThat(sync.caption()).contains("file store");
+        assertThat(sync.render(sync.validate(Map.of("sys_param_1", "sysctl")))).containsExactly("omserver:sync", "sysctl");
         assertThat(sync.params().getFirst().choices().keySet())
                 .containsExactly("nginx", "nginx_config", "haproxy", "syslog", "sysctl", "resin", "resinhttpd", "resinjar");
 

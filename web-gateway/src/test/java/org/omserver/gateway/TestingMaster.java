@@ -322,6 +322,34 @@ public final class TestingMaster
     }
 
     @Override
+    public String agentRequests(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentRequests");
+    }
+
+    @Override
+    public String agentRequestDecide(String sealed)
+            throws OmsError
+    {
+        throw notServed("agentRequestDecide");
+    }
+
+    @Override
+    public String commandAllowList(String sealed)
+            throws OmsError
+    {
+        throw notServed("commandAllowList");
+    }
+
+    @Override
+    public String commandAllowChange(String sealed)
+            throws OmsError
+    {
+        throw notServed("commandAllowChange");
+    }
+
+    @Override
     public String moduleCreate(String sealed)
             throws OmsError
     {

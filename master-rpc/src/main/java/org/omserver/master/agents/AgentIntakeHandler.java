@@ -1,6 +1,6 @@
 package org.omserver.master.agents;
 
-import java.security.SecureRandom;
+import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -11,6 +11,11 @@ import java.util.function.Supplier;
 import org.apache.thrift.TBase;
 import org.omserver.agent.wire.AgentErrors;
 import org.omserver.agent.wire.AgentSeal;
+import org.omserver.agent.wire.EnrollmentKeys;
+import org.omserver.catalog.agent.AgentRequestRecord;
+import org.omserver.protocol.agent.EnrollmentAnswer;
+import org.omserver.protocol.agent.EnrollmentAsk;
+import org.omserver.protocol.agent.EnrollmentState;
 import org.omserver.catalog.Catalog;
 import org.omserver.catalog.agent.AgentMetric;
 import org.omserver.catalog.agent.AgentRecord;
@@ -56,8 +61,8 @@ import static java.util.Objects.requireNonNull;
 public final class AgentIntakeHandler
         implements AgentIntake.Iface
 {
-    public static final String UNASSIGNED_FUNCTION = "Unassigned";
-    public static final String UNASSIGNED_APP = "unassigned";
+    /** Pending enrollment requests kept at most: an unauthenticated caller cannot fill the table. */
+    static final int MAX_PENDING_REQUESTS = 1000;
     private static final Logger log = LoggerFactory.getLogger(AgentIntakeHandler.class);
 
     private final Catalog catalog;
@@ -66,7 +71,7 @@ public final class AgentIntakeHandler
     private final Supplier<String> peer;
     private final Clock clock;
     private final Optional<FileStore> files;
-    private final SecureRandom random = new SecureRandom();
+    private final Admission admission;
 
     public AgentIntakeHandler(Catalog catalog, AgentSeal seal, AgentsConfig config, Supplier<String> peer, Clock clock)
     {
@@ -82,6 +87,7 @@ public final class AgentIntakeHandler
         this.config = requireNonNull(config, "config is null");
         this.peer = requireNonNull(peer, "peer is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.admission = new Admission(catalog, clock);
     }
 
     @Override
@@ -104,26 +110,12 @@ public final class AgentIntakeHandler
                 throw refusal(AgentErrorCode.TOKEN_REFUSED, "this enrollment token expired at " + token.expiresAt() + "; create a new one with 'omserver agent-token'");
             }
             checkFacts(facts);
-            Optional<Server> existing = catalog.inventory().findByLanIps(java.util.List.of(address)).stream().findFirst();
-            if (existing.isPresent() && existing.get().backend().isPresent() && !existing.get().backend().get().equals("agent")
-                    || existing.isPresent() && existing.get().backend().isEmpty()) {
-                throw refusal(AgentErrorCode.REFUSED, "the host at " + address + " is already in the inventory with the "
-                        + existing.get().backend().orElse("default") + " backend; set its backend to agent first, or remove it");
-            }
-            String agentId = "agt-" + hex(8);
+            Optional<Server> existing = admission.slot(address);
+            String agentId = admission.newAgentId();
             if (!catalog.agents().useToken(tokenId, now, agentId)) {
                 throw refusal(AgentErrorCode.TOKEN_REFUSED, "this enrollment token was already used or has expired; create a new one with 'omserver agent-token'");
             }
-            catalog.agents().findActiveAt(address).ifPresent(previous -> {
-                catalog.agents().revoke(previous.agentId(), now);
-                audit("agent " + previous.agentId(), address, "agent.revoke", "replaced", "re-enrolled with token " + token.tokenId() + " as " + agentId);
-            });
-            byte[] agentKey = new byte[32];
-            random.nextBytes(agentKey);
-            catalog.agents().addAgent(new AgentRecord(agentId, agentKey, address, facts.getAgentPort(), false, facts.getHostname(), facts.getLanIps(),
-                    facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(), now,
-                    Optional.empty(), Optional.empty()));
-            putServer(address, facts);
+            byte[] agentKey = admission.admit(agentId, address, facts, existing, "token " + token.tokenId()).key();
             audit("agent " + agentId, address, "agent.enroll", "accepted", "token " + tokenId + ", host " + facts.getHostname());
             log.info("agent {} enrolled from {} ({}) with token {}", agentId, address, facts.getHostname(), tokenId);
             return seal.sealReply(tokenId, key, "enroll", new EnrollReply(agentId, java.nio.ByteBuffer.wrap(agentKey), address));
@@ -149,7 +141,7 @@ public final class AgentIntakeHandler
             catalog.agents().updateFacts(new AgentRecord(agent.agentId(), agent.key(), agent.address(), facts.getAgentPort(), false, facts.getHostname(),
                     facts.getLanIps(), facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(),
                     agent.enrolledAt(), agent.lastHeartbeat(), Optional.empty()), now);
-            putServer(agent.address(), facts);
+            admission.putServer(agent.address(), facts);
             audit("agent " + agent.agentId(), agent.address(), "agent.announce", "accepted", "host " + facts.getHostname() + ", port " + facts.getAgentPort());
             return new AnnounceReply(agent.address());
         });
@@ -220,6 +212,88 @@ public final class AgentIntakeHandler
         });
     }
 
+    /**
+     * Enrollment by an admin's approval. A new request (id, X25519 key, facts) is filed PENDING from the address it came
+     * from and audited; asking again must come from that address with that key. Pending or rejected: the answer says
+     * so and holds nothing else. Approved: the agent's id and key, sealed with a key agreed between a one-time key of
+     * the master and the request's key, so only the requester opens it.
+     */
+    @Override
+    public EnrollmentAnswer askEnrollment(EnrollmentAsk ask)
+            throws AgentError
+    {
+        String address = peer.get();
+        String requestId = ask.getRequestId() != null && EnrollmentKeys.REQUEST_ID.matcher(ask.getRequestId()).matches() ? ask.getRequestId() : "-";
+        try {
+            if (requestId.equals("-") || ask.getFacts() == null || ask.getPublicKey() == null) {
+                throw refusal(AgentErrorCode.BAD_REQUEST, "a request id is req- and 16 hex digits, with a public key and the host's facts");
+            }
+            byte[] publicKey = ask.getPublicKey();
+            try {
+                EnrollmentKeys.publicKey(publicKey);
+            }
+            catch (IllegalArgumentException e) {
+                throw refusal(AgentErrorCode.BAD_REQUEST, e.getMessage());
+            }
+            checkFacts(ask.getFacts());
+            Optional<AgentRequestRecord> kept = catalog.agents().findRequest(requestId);
+            if (kept.isEmpty()) {
+                return file(requestId, publicKey, address, ask.getFacts());
+            }
+            AgentRequestRecord request = kept.get();
+            if (!java.util.Arrays.equals(request.publicKey(), publicKey) || !request.address().equals(address)) {
+                throw refusal(AgentErrorCode.AUTH_FAILED, "request " + requestId + " was filed from another address or with another key");
+            }
+            return switch (request.state()) {
+                case PENDING -> new EnrollmentAnswer(EnrollmentState.PENDING, "waiting for an admin to approve request " + requestId + " (key "
+                        + EnrollmentKeys.fingerprint(publicKey) + ")");
+                case REJECTED -> new EnrollmentAnswer(EnrollmentState.REJECTED, "rejected by " + request.decidedBy().orElse("an admin"));
+                case APPROVED -> approval(request);
+            };
+        }
+        catch (AgentError e) {
+            audit("request " + requestId, address, "agent.request", e.getCode().name(), e.getMessage());
+            throw e;
+        }
+    }
+
+    private EnrollmentAnswer file(String requestId, byte[] publicKey, String address, HostFacts facts)
+            throws AgentError
+    {
+        admission.slot(address);
+        Optional<AgentRequestRecord> other = catalog.agents().requests().stream()
+                .filter(r -> r.state() == AgentRequestRecord.State.PENDING && r.address().equals(address)).findFirst();
+        if (other.isPresent()) {
+            throw refusal(AgentErrorCode.REFUSED, "request " + other.get().requestId() + " from " + address + " is pending already; an admin "
+                    + "approves or rejects it first");
+        }
+        if (catalog.agents().pendingRequests() >= MAX_PENDING_REQUESTS) {
+            throw refusal(AgentErrorCode.BUSY, MAX_PENDING_REQUESTS + " enrollment requests are pending; an admin decides them first");
+        }
+        catalog.agents().addRequest(new AgentRequestRecord(requestId, publicKey, address, facts.getAgentPort(), facts.getHostname(), facts.getLanIps(),
+                facts.getWanIps(), facts.getMacs(), facts.getOs(), facts.getCores(), facts.getMemoryBytes(), facts.getAgentVersion(),
+                AgentRequestRecord.State.PENDING, clock.instant(), Optional.empty(), Optional.empty(), Optional.empty()));
+        String fingerprint = EnrollmentKeys.fingerprint(publicKey);
+        audit("request " + requestId, address, "agent.request", "pending", "host " + facts.getHostname() + ", key " + fingerprint);
+        log.info("enrollment request {} from {} ({}), key {}: waiting for an admin", requestId, address, facts.getHostname(), fingerprint);
+        return new EnrollmentAnswer(EnrollmentState.PENDING, "filed; waiting for an admin to approve request " + requestId + " (key " + fingerprint + ")");
+    }
+
+    private EnrollmentAnswer approval(AgentRequestRecord request)
+    {
+        Optional<AgentRecord> agent = request.agentId().flatMap(catalog.agents()::findAgent).filter(a -> !a.revoked());
+        if (agent.isEmpty()) {
+            return new EnrollmentAnswer(EnrollmentState.REJECTED, "the agent approved for request " + request.requestId() + " was revoked since");
+        }
+        KeyPair oneTime = EnrollmentKeys.generate();
+        byte[] key = EnrollmentKeys.approvalKey(oneTime.getPrivate(), EnrollmentKeys.publicKey(request.publicKey()), request.requestId());
+        Sealed approval = seal.sealReply(request.requestId(), key, "askEnrollment", new EnrollReply(agent.get().agentId(),
+                java.nio.ByteBuffer.wrap(agent.get().key()), agent.get().address()));
+        audit("agent " + agent.get().agentId(), request.address(), "agent.request", "delivered", "request " + request.requestId());
+        return new EnrollmentAnswer(EnrollmentState.APPROVED, "approved by " + request.decidedBy().orElse("an admin"))
+                .setMasterPublicKey(oneTime.getPublic().getEncoded()).setApproval(approval);
+    }
+
     /** Deletes readings older than the retention window; the master calls it on a schedule. */
     public int purgeMetrics()
     {
@@ -288,32 +362,9 @@ public final class AgentIntakeHandler
         }
     }
 
-    /**
-     * The host in server_list: a new host goes to the "unassigned" application category with backend agent; a known
-     * host gets the agent's OS, and its name and WAN IP only until an admin edited the row (an admin's name, category,
-     * tags, backend and SSH settings survive every announce).
-     */
-    private synchronized void putServer(String address, HostFacts facts)
-    {
-        catalog.inventory().agentHost(address, facts.getHostname(), facts.getWanIps().stream().findFirst(), facts.getOs(), this::unassignedCategory);
-    }
-
-    private int unassignedCategory()
-    {
-        int function = catalog.inventory().functionCategories().stream().filter(c -> c.name().equals(UNASSIGNED_FUNCTION)).map(FunctionCategory::id)
-                .findFirst().orElseGet(() -> catalog.inventory().addFunctionCategory(UNASSIGNED_FUNCTION));
-        return catalog.inventory().appCategories().stream().filter(c -> c.functionCategoryId() == function && c.name().equals(UNASSIGNED_APP))
-                .map(AppCategory::id).findFirst().orElseGet(() -> catalog.inventory().addAppCategory(function, UNASSIGNED_APP));
-    }
-
     private void audit(String actor, String address, String action, String outcome, String detail)
     {
-        try {
-            catalog.audit().record(new AuditEntry(clock.instant(), actor, address, action, OptionalInt.empty(), "", address, outcome, Optional.of(detail)));
-        }
-        catch (RuntimeException e) {
-            log.warn("cannot audit {} from {} ({}): {}", action, address, outcome, e.getMessage());
-        }
+        admission.audit(actor, address, action, outcome, detail);
     }
 
     private static AgentError refusal(AgentErrorCode code, String message)
@@ -324,13 +375,6 @@ public final class AgentIntakeHandler
     private static double clamp(double value, double min, double max)
     {
         return Double.isNaN(value) ? min : Math.max(min, Math.min(max, value));
-    }
-
-    private String hex(int bytes)
-    {
-        byte[] raw = new byte[bytes];
-        random.nextBytes(raw);
-        return HexFormat.of().formatHex(raw);
     }
 
     @FunctionalInterface

@@ -516,8 +516,8 @@ public final class Stages
         READ_AUDIT("read the audit log", Set.of(Role.ADMIN)),
         /** One's own account: change one's password, end one's own sessions everywhere. */
         OWN_ACCOUNT("change your own account", Set.of(Role.ADMIN, Role.AUTHOR, Role.OPERATOR, Role.VIEWER)),
-        /** Agents web (issue 3): revoke agents, create enrollment tokens, approve or reject enrollment requests. */
-        MANAGE_AGENTS("manage agents (revoke, enrollment tokens)", Set.of(Role.ADMIN)),
+        /** Agents web (issue 3): revoke agents, create enrollment tokens, approve or reject enrollment requests, change the command allow-list. */
+        MANAGE_AGENTS("manage agents (revoke, enrollment, the command allow-list)", Set.of(Role.ADMIN)),
         /**
          * Inventory management (issue 4): categories, servers, groups, CSV import. Admin only: where commands run and
          * with which SSH user is the operations side's decision, not a module author's.

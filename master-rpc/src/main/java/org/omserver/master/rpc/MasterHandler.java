@@ -34,7 +34,13 @@ import org.omserver.protocol.thrift.FileRemoveRequest;
 import org.omserver.protocol.thrift.FileUploadBeginRequest;
 import org.omserver.protocol.thrift.FileUploadChunkRequest;
 import org.omserver.protocol.thrift.FileUploadCommitRequest;
+import org.omserver.master.agents.AgentRequestStages;
 import org.omserver.master.agents.AgentStages;
+import org.omserver.master.agents.CommandAllowStages;
+import org.omserver.protocol.thrift.CommandAllowChangeRequest;
+import org.omserver.protocol.thrift.CommandAllowListRequest;
+import org.omserver.protocol.thrift.AgentRequestDecideRequest;
+import org.omserver.protocol.thrift.AgentRequestsRequest;
 import org.omserver.protocol.thrift.AgentMetricsRequest;
 import org.omserver.protocol.thrift.AgentsRequest;
 import org.omserver.protocol.thrift.CreateAgentTokenRequest;
@@ -87,13 +93,15 @@ public final class MasterHandler
     private final FileStages files;
     private final UserStages users;
     private final AgentStages agentStages;
+    private final AgentRequestStages agentRequests;
+    private final CommandAllowStages commandAllow;
     private final InventoryStages inventory;
     private final LegacyCall legacy;
     private final Supplier<String> peer;
     private final Clock clock;
 
     public MasterHandler(Pipeline pipeline, Stages stages, JobStages jobStages, ScheduleStages scheduleStages, AuthoringStages authoring,
-            FileStages files, UserStages users, AgentStages agentStages, InventoryStages inventory, LegacyCall legacy, Supplier<String> peer, Clock clock)
+            FileStages files, UserStages users, AgentStages agentStages, AgentRequestStages agentRequests, CommandAllowStages commandAllow, InventoryStages inventory, LegacyCall legacy, Supplier<String> peer, Clock clock)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.stages = requireNonNull(stages, "stages is null");
@@ -103,6 +111,8 @@ public final class MasterHandler
         this.files = requireNonNull(files, "files is null");
         this.users = requireNonNull(users, "users is null");
         this.agentStages = requireNonNull(agentStages, "agentStages is null");
+        this.agentRequests = requireNonNull(agentRequests, "agentRequests is null");
+        this.commandAllow = requireNonNull(commandAllow, "commandAllow is null");
         this.inventory = requireNonNull(inventory, "inventory is null");
         this.legacy = requireNonNull(legacy, "legacy is null");
         this.peer = requireNonNull(peer, "peer is null");
@@ -620,6 +630,64 @@ public final class MasterHandler
                 stages.authenticate(),
                 stages.authorize(MANAGE_AGENTS),
                 agentStages.createToken(),
+                stages.encode()));
+    }
+
+    // ---- enrollment requests (issue 3): admin only; every call audited ----
+
+    @Override
+    public String agentRequests(String sealed)
+            throws OmsError
+    {
+        return run("agentRequests", false, List.of(
+                stages.decode(sealed, AgentRequestsRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentRequests.list(),
+                stages.encode()));
+    }
+
+    @Override
+    public String agentRequestDecide(String sealed)
+            throws OmsError
+    {
+        return run("agentRequestDecide", true, List.of(
+                stages.decode(sealed, AgentRequestDecideRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                agentRequests.decide(),
+                stages.encode()));
+    }
+
+    // ---- the master's command allow-list (issue 3): listing for every role, changes for admins; changes audited ----
+
+    @Override
+    public String commandAllowList(String sealed)
+            throws OmsError
+    {
+        return run("commandAllowList", false, List.of(
+                stages.decode(sealed, CommandAllowListRequest::new, (request, call) -> call.setSessionToken(request.getSession())),
+                stages.authenticate(),
+                stages.authorize(READ_CATALOG),
+                commandAllow.list(),
+                stages.encode()));
+    }
+
+    @Override
+    public String commandAllowChange(String sealed)
+            throws OmsError
+    {
+        return run("commandAllowChange", true, List.of(
+                stages.decode(sealed, CommandAllowChangeRequest::new, (request, call) -> {
+                    call.setSessionToken(request.getSession());
+                    call.setClientAddress(request.getClientAddress());
+                }),
+                stages.authenticate(),
+                stages.authorize(MANAGE_AGENTS),
+                commandAllow.change(),
                 stages.encode()));
     }
 

@@ -139,6 +139,8 @@ public final class MasterServer
             MasterHandler handler = new MasterHandler(new Pipeline(catalog.audit()), stages, new JobStages(catalog, jobs, runner),
                     new ScheduleStages(catalog, clock), new AuthoringStages(catalog), new FileStages(files), new UserStages(catalog, sessions),
                     new org.omserver.master.agents.AgentStages(catalog.agents(), clock, config.agents().onlineWindow()),
+                    new org.omserver.master.agents.AgentRequestStages(catalog, clock),
+                    new org.omserver.master.agents.CommandAllowStages(catalog.commandAllowList(), clock),
                     new org.omserver.master.inventory.InventoryStages(catalog, clock, config.agents().onlineWindow(), backends.defaultName()), legacy, PeerTrackingServer::currentPeer, clock);
             scheduler = new Scheduler(catalog.schedules(), catalog.jobs(), jobs, handler::scheduledRun, clock, config.history().schedulePoll());
             retention = new Retention(catalog.jobs(), clock, config.history().retentionDays(), config.history().maxJobs(),

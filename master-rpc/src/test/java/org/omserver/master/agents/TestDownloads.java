@@ -26,6 +26,9 @@ import org.omserver.protocol.thrift.EventKind;
 import org.omserver.protocol.thrift.EventsReply;
 import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostStatus;
+import org.omserver.protocol.thrift.RollingOptions;
+import org.omserver.protocol.thrift.SubmitReply;
+import org.omserver.protocol.thrift.SubmitRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,11 +53,15 @@ final class TestDownloads
             throws Exception
     {
         this.dir = dir;
-        master = new TestingMaster(Map.of("files.dir", dir.resolve("store").toString()));
+        master = new TestingMaster(Map.of("files.dir", dir.resolve("store").toString(), "executor.agent.transfer-timeout", "7m"));
         store = master.server().files().orElseThrow();
         root = dir.resolve("deploy");
         Files.createDirectories(root.resolve("app"));
-        agents.add(agent(ONE, Map.of("allow.builtins", "all", "allow.download-roots", root.toString())));
+        // module 1005's map on this agent: two applications into the root, one with a follow-up outside the allow-list
+        agents.add(agent(ONE, Map.of("allow.builtins", "all", "allow.download-roots", root.toString(),
+                "sync.nginx_config.file", "nginx.conf", "sync.nginx_config.dir", root.resolve("app").toString(),
+                "sync.nginx_config.then", "echo reloaded nginx",
+                "sync.resin.file", "resin.conf", "sync.resin.dir", root.resolve("app").toString(), "sync.resin.then", "rm -rf /")));
         agents.add(agent(NO_ROOTS, Map.of("allow.builtins", "all")));
     }
 
@@ -136,14 +143,74 @@ final class TestDownloads
         assertNoPartialFiles();
     }
 
+    @Test
+    void aTransferRunsUnderTheTransferTimeoutAndACommandUnderTheCommandTimeout()
+            throws Exception
+    {
+        byte[] content = bytes(1024 * 1024 + 5, 4);
+        put("big.bin", content);
+        RollingOptions shortCommands = new RollingOptions().setCommandTimeoutSeconds(2);
+        long download = submit(new SubmitRequest(null, 2010, List.of(ONE), Map.of("file", "big.bin", "path", root.resolve("app").toString()))
+                .setRolling(shortCommands));
+        long version = submit(new SubmitRequest(null, 2002, List.of(ONE), Map.of()).setRolling(shortCommands));
+        assertThat(finished(events(download), ONE).getStatus()).isEqualTo(HostStatus.SUCCESS);
+        assertThat(finished(events(version), ONE).getStatus()).isEqualTo(HostStatus.SUCCESS);
+        assertThat(Files.readAllBytes(root.resolve("app/big.bin"))).isEqualTo(content);
+        // the agent was given executor.agent.transfer-timeout (7 min) for the download, the 2 s command timeout for version
+        assertThat(agents.getFirst().log()).containsPattern("job " + download + " run \\S+ started: built-in downloads, timeout 420000 ms")
+                .containsPattern("job " + version + " run \\S+ started: built-in version, timeout 2000 ms");
+    }
+
+    @Test
+    void module1005SyncsAnApplicationFileToItsFixedPlaceThenRunsItsFollowUp()
+            throws Exception
+    {
+        byte[] content = "worker_processes 4;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        put("nginx.conf", content);
+        List<HostEvent> events = events(submit(new SubmitRequest(null, 1005, List.of(ONE), Map.of("sys_param_1", "nginx_config"))));
+        String out = text(events, ONE, EventKind.STDOUT);
+        assertThat(finished(events, ONE).getStatus()).as(out + text(events, ONE, EventKind.STDERR)).isEqualTo(HostStatus.SUCCESS);
+        assertThat(Files.readAllBytes(root.resolve("app/nginx.conf"))).isEqualTo(content);
+        assertThat(out).contains("nginx.conf -> " + root.resolve("app").toRealPath().resolve("nginx.conf"))
+                .contains("then: echo reloaded nginx\n").endsWith("reloaded nginx\n");
+
+        // a follow-up the agent's allow-list does not hold: refused before anything is written
+        put("resin.conf", content);
+        HostEvent refused = finished(events(submit(new SubmitRequest(null, 1005, List.of(ONE), Map.of("sys_param_1", "resin")))), ONE);
+        assertThat(refused.getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(refused.getFailureMessage()).contains("the follow-up of resin is not allowed");
+        assertThat(root.resolve("app/resin.conf")).doesNotExist();
+
+        // the default place of syslog (/etc) is outside this agent's download roots
+        HostEvent outside = finished(events(submit(new SubmitRequest(null, 1005, List.of(ONE), Map.of("sys_param_1", "syslog")))), ONE);
+        assertThat(outside.getStatus()).isEqualTo(HostStatus.FAILED);
+        assertThat(outside.getFailureMessage()).contains("is outside this agent's download roots");
+        assertNoPartialFiles();
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     private List<HostEvent> downloads(String file, String path, String host)
             throws Exception
     {
+        return events(submit(new SubmitRequest(null, 2010, List.of(host), Map.of("file", file, "path", path))));
+    }
+
+    /** Submits as admin (the request's session is filled in); returns the job id. */
+    private long submit(SubmitRequest request)
+            throws Exception
+    {
+        try (TestingMasterClient client = master.client()) {
+            request.setSession(client.login("admin", "pw-admin").getSession());
+            return client.call("submit", request, new SubmitReply()).getJobId();
+        }
+    }
+
+    private List<HostEvent> events(long job)
+            throws Exception
+    {
         try (TestingMasterClient client = master.client()) {
             String session = client.login("admin", "pw-admin").getSession();
-            long job = client.submit(session, 2010, List.of(host), Map.of("file", file, "path", path)).getJobId();
             List<HostEvent> all = new ArrayList<>();
             long cursor = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

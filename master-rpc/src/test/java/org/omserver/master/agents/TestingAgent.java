@@ -85,13 +85,35 @@ public final class TestingAgent
     {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("token"), token, UTF_8);
+        return launch(address, masterAgentPort, dir, true, overrides, "listening on", mainClass);
+    }
+
+    /**
+     * Starts an agent without a token that asks for an admin's approval every second ({@code enroll.ask-interval}), and
+     * waits until it has asked (it serves only once approved: wait for {@link #log()} to say "listening on").
+     */
+    public static TestingAgent startAskingApproval(String address, int masterAgentPort, Path dir, Map<String, String> overrides)
+            throws IOException, InterruptedException
+    {
+        Map<String, String> asking = new TreeMap<>(overrides);
+        asking.putIfAbsent("enroll.ask-interval", "1s");
+        return launch(address, masterAgentPort, dir, false, asking, "is pending", "org.omserver.agent.daemon.AgentMain");
+    }
+
+    private static TestingAgent launch(String address, int masterAgentPort, Path dir, boolean withToken, Map<String, String> overrides, String ready,
+            String mainClass)
+            throws IOException, InterruptedException
+    {
+        Files.createDirectories(dir);
         Map<String, String> properties = new TreeMap<>();
         properties.put("agent.bind", address);
         properties.put("agent.port", Integer.toString(freePort(address)));
         properties.put("master.host", "127.0.0.1");
         properties.put("master.port", Integer.toString(masterAgentPort));
         properties.put("state.dir", dir.resolve("state").toString());
-        properties.put("enroll.token-file", dir.resolve("token").toString());
+        if (withToken) {
+            properties.put("enroll.token-file", dir.resolve("token").toString());
+        }
         properties.put("heartbeat.interval", "1s");
         properties.put("allow.head.program", "head");
         properties.put("allow.head.args", "-n 1 /etc/issue");
@@ -111,7 +133,7 @@ public final class TestingAgent
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         TestingAgent agent = new TestingAgent(address, dir, process);
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (process.isAlive() && !agent.log().contains("listening on")) {
+        while (process.isAlive() && !agent.log().contains(ready)) {
             if (System.nanoTime() > deadline) {
                 agent.close();
                 throw new IllegalStateException("agent on " + address + " did not start within 180 s:\n" + agent.log());

@@ -164,7 +164,8 @@ class TestMasterServer
             assertThat(param.getMax()).isEqualTo(999);
             assertThat(param.getDefaultValue()).isEqualTo("50");
         });
-        assertThat(modules.get(4).isRunnable()).isFalse();
+        // 1005 (sync application file) works since V19, on agent hosts
+        assertThat(modules.get(4).isRunnable()).isTrue();
         assertThat(modules.get(5).getParams().get(0).getChoices()).contains("nginx", "limits");
     }
 
@@ -247,11 +248,16 @@ class TestMasterServer
 
     @Test
     void moduleThatCannotRunIsRefusedWithItsReason()
+            throws Exception
     {
-        assertRefused(() -> client.submit(adminSession, 1005, List.of("127.0.0.2"), Map.of("sys_param_1", "nginx")), ErrorCode.INVALID_REQUEST,
-                "module 1005 (sync application file) cannot run: ");
-        assertRefused(() -> client.submit(adminSession, 1005, List.of("127.0.0.2"), Map.of("sys_param_1", "nginx")), ErrorCode.INVALID_REQUEST,
+        // a module without a command (an existing database's row, as 1005 was before V19)
+        master.execute("INSERT INTO module_list (ID, module_name, module_caption, module_extend) VALUES (9105, 'no command yet', "
+                + "'Not available yet: nothing to run.', NULL)");
+        assertRefused(() -> client.submit(adminSession, 9105, List.of("127.0.0.2"), Map.of()), ErrorCode.INVALID_REQUEST,
+                "module 9105 (no command yet) cannot run: ");
+        assertRefused(() -> client.submit(adminSession, 9105, List.of("127.0.0.2"), Map.of()), ErrorCode.INVALID_REQUEST,
                 "Not available yet");
+        master.execute("DELETE FROM module_list WHERE ID = 9105");
         assertAudit("submit", "INVALID_REQUEST");
     }
 

@@ -110,6 +110,10 @@ class TestAuthorizationMatrix
         row("agentMetrics", ALL, s -> new AgentMetricsRequest(s, "agt-0000000000000000"));
         row("agentRevoke", ADMIN, s -> new RevokeAgentRequest(s, "agt-0000000000000000", "agt-0000000000000000"));
         row("agentTokenCreate", ADMIN, s -> new CreateAgentTokenRequest(s, 3600));
+        row("commandAllowList", ALL, org.omserver.protocol.thrift.CommandAllowListRequest::new);
+        row("commandAllowChange", ADMIN, s -> new org.omserver.protocol.thrift.CommandAllowChangeRequest(s, "remove").setId(999_999));
+        row("agentRequests", ADMIN, org.omserver.protocol.thrift.AgentRequestsRequest::new);
+        row("agentRequestDecide", ADMIN, s -> new org.omserver.protocol.thrift.AgentRequestDecideRequest(s, "req-0000000000000000", false));
         // file store (issue 3)
         row("fileList", ALL, org.omserver.protocol.thrift.FileListRequest::new);
         row("fileUploadBegin", EDITORS, s -> new org.omserver.protocol.thrift.FileUploadBeginRequest(s, "../matrix", -1));

@@ -47,4 +47,18 @@ public interface AgentRepository
 
     /** False when there is no such active agent. */
     boolean revoke(String agentId, Instant at);
+
+    /** Files a new PENDING request. */
+    void addRequest(AgentRequestRecord request);
+
+    Optional<AgentRequestRecord> findRequest(String requestId);
+
+    /** Every request, pending ones first, then newest first. */
+    List<AgentRequestRecord> requests();
+
+    /** How many requests are pending. */
+    int pendingRequests();
+
+    /** Records the decision on a PENDING request; false when it was decided already (atomic). */
+    boolean decideRequest(String requestId, AgentRequestRecord.State state, Instant at, String by, Optional<String> agentId);
 }

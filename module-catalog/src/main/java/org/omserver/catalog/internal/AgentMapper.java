@@ -74,6 +74,49 @@ interface AgentMapper
     @Update("UPDATE oms_agent SET status = 'REVOKED', revoked_at = #{at} WHERE agent_id = #{agentId} AND status = 'ACTIVE'")
     int revoke(@Param("agentId") String agentId, @Param("at") LocalDateTime at);
 
+    String REQUEST_COLUMNS = "SELECT request_id, public_key, address, port, hostname, lan_ips, wan_ips, macs, os, cores, memory_bytes, agent_version, "
+            + "state, requested_at, decided_at, decided_by, agent_id FROM oms_agent_request";
+
+    @Insert("INSERT INTO oms_agent_request (request_id, public_key, address, port, hostname, lan_ips, wan_ips, macs, os, cores, memory_bytes, "
+            + "agent_version, state, requested_at) VALUES (#{requestId}, #{publicKey}, #{address}, #{port}, #{hostname}, #{lanIps}, #{wanIps}, #{macs}, "
+            + "#{os}, #{cores}, #{memoryBytes}, #{agentVersion}, #{state}, #{requestedAt})")
+    void insertRequest(RequestRow row);
+
+    @Select(REQUEST_COLUMNS + " WHERE request_id = #{requestId}")
+    RequestRow findRequest(String requestId);
+
+    @Select(REQUEST_COLUMNS + " ORDER BY CASE WHEN state = 'PENDING' THEN 0 ELSE 1 END, requested_at DESC, request_id")
+    List<RequestRow> requests();
+
+    @Select("SELECT COUNT(*) FROM oms_agent_request WHERE state = 'PENDING'")
+    int pendingRequests();
+
+    @Update("UPDATE oms_agent_request SET state = #{state}, decided_at = #{at}, decided_by = #{by}, agent_id = #{agentId} "
+            + "WHERE request_id = #{requestId} AND state = 'PENDING'")
+    int decideRequest(@Param("requestId") String requestId, @Param("state") String state, @Param("at") LocalDateTime at, @Param("by") String by,
+            @Param("agentId") String agentId);
+
+    final class RequestRow
+    {
+        public String requestId;
+        public String publicKey;
+        public String address;
+        public int port;
+        public String hostname;
+        public String lanIps;
+        public String wanIps;
+        public String macs;
+        public String os;
+        public int cores;
+        public long memoryBytes;
+        public String agentVersion;
+        public String state;
+        public LocalDateTime requestedAt;
+        public LocalDateTime decidedAt;
+        public String decidedBy;
+        public String agentId;
+    }
+
     final class TokenRow
     {
         public String tokenId;

@@ -8,11 +8,13 @@ import java.util.Optional;
 import org.omserver.catalog.agent.AgentMetric;
 import org.omserver.catalog.agent.AgentRecord;
 import org.omserver.catalog.agent.AgentRepository;
+import org.omserver.catalog.agent.AgentRequestRecord;
 import org.omserver.catalog.agent.AgentUpdate;
 import org.omserver.catalog.agent.AgentUpdateStatus;
 import org.omserver.catalog.agent.EnrollmentTokenRecord;
 import org.omserver.catalog.internal.AgentMapper.AgentRow;
 import org.omserver.catalog.internal.AgentMapper.MetricRow;
+import org.omserver.catalog.internal.AgentMapper.RequestRow;
 import org.omserver.catalog.internal.AgentMapper.TokenRow;
 
 import static java.util.Objects.requireNonNull;
@@ -164,6 +166,64 @@ public final class DbAgentRepository
     public List<AgentMetric> latestMetrics()
     {
         return db.call(AgentMapper.class, AgentMapper::latestMetrics).stream().map(DbAgentRepository::toMetric).toList();
+    }
+
+    @Override
+    public void addRequest(AgentRequestRecord request)
+    {
+        RequestRow row = new RequestRow();
+        row.requestId = request.requestId();
+        row.publicKey = Base64.getEncoder().encodeToString(request.publicKey());
+        row.address = request.address();
+        row.port = request.port();
+        row.hostname = Db.cap(request.hostname(), 255);
+        row.lanIps = Db.cap(String.join(",", request.lanIps()), 1000);
+        row.wanIps = Db.cap(String.join(",", request.wanIps()), 1000);
+        row.macs = Db.cap(String.join(",", request.macs()), 1000);
+        row.os = Db.cap(request.os(), 255);
+        row.cores = request.cores();
+        row.memoryBytes = request.memoryBytes();
+        row.agentVersion = Db.cap(request.agentVersion(), 32);
+        row.state = request.state().name();
+        row.requestedAt = Db.utc(request.requestedAt());
+        db.call(AgentMapper.class, mapper -> {
+            mapper.insertRequest(row);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<AgentRequestRecord> findRequest(String requestId)
+    {
+        return Optional.ofNullable(db.call(AgentMapper.class, mapper -> mapper.findRequest(requestId)))
+                .filter(row -> row.requestId.equals(requestId))
+                .map(DbAgentRepository::toRequest);
+    }
+
+    @Override
+    public List<AgentRequestRecord> requests()
+    {
+        return db.call(AgentMapper.class, AgentMapper::requests).stream().map(DbAgentRepository::toRequest).toList();
+    }
+
+    @Override
+    public int pendingRequests()
+    {
+        return db.call(AgentMapper.class, AgentMapper::pendingRequests);
+    }
+
+    @Override
+    public boolean decideRequest(String requestId, AgentRequestRecord.State state, Instant at, String by, Optional<String> agentId)
+    {
+        return db.call(AgentMapper.class, mapper -> mapper.decideRequest(requestId, state.name(), Db.utc(at), Db.cap(by, 64), agentId.orElse(null))) == 1;
+    }
+
+    private static AgentRequestRecord toRequest(RequestRow row)
+    {
+        return new AgentRequestRecord(row.requestId, Base64.getDecoder().decode(row.publicKey), row.address, row.port, row.hostname, split(row.lanIps),
+                split(row.wanIps), split(row.macs), row.os, row.cores, row.memoryBytes, row.agentVersion, AgentRequestRecord.State.valueOf(row.state),
+                Db.instant(row.requestedAt), Optional.ofNullable(row.decidedAt).map(Db::instant), Optional.ofNullable(row.decidedBy),
+                Optional.ofNullable(row.agentId));
     }
 
     private static AgentMetric toMetric(MetricRow row)

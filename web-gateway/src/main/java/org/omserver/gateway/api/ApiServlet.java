@@ -69,6 +69,10 @@ public final class ApiServlet
             ApiRoute.of("POST", "/api/v1/files/rehash", Endpoints::rehashFiles),
             ApiRoute.of("DELETE", "/api/v1/files/{name}", Endpoints::removeFile),
             ApiRoute.of("PUT", "/api/v1/files/{name}", Endpoints::uploadFile),
+            // native agents (issue 3)
+            ApiRoute.of("GET", "/api/v1/agents", Endpoints::agents),
+            ApiRoute.of("GET", "/api/v1/agents/{id}", Endpoints::agentDetail),
+            ApiRoute.of("DELETE", "/api/v1/agents/{id}", Endpoints::revokeAgent),
             // inventory management (issue 4)
             ApiRoute.of("POST", "/api/v1/servers", (e, call) -> e.inventory().createServer(call)),
             ApiRoute.of("PUT", "/api/v1/servers/{ip}", (e, call) -> e.inventory().updateServer(call)),

@@ -581,6 +581,72 @@ public final class Endpoints
         return ApiReply.ok(ApiJson.hostOutput(web.master().hostOutput(request)));
     }
 
+    /** Every agent, revoked ones included, with its online state and newest reading (every role). */
+    ApiReply agents(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        var reply = web.master().agents(token);
+        return ApiReply.ok(Map.of("agents", reply.getAgents().stream().map(Endpoints::agent).toList(), "nowMillis", reply.getNowMillis(),
+                "onlineWindowMillis", reply.getOnlineWindowMillis()));
+    }
+
+    /** One agent with its CPU and memory of the last {@code minutes} (1..1440, default 1440) in at most {@code points} buckets (every role). */
+    ApiReply agentDetail(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("minutes", "points"));
+        var request = new org.omserver.protocol.thrift.AgentMetricsRequest(token, call.textInPath("id"));
+        call.numberQuery("minutes", 1, 1440).ifPresent(minutes -> request.setWindowMinutes((int) minutes));
+        call.numberQuery("points", 1, 1440).ifPresent(points -> request.setMaxPoints((int) points));
+        var reply = web.master().agentMetrics(request);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agent", agent(reply.getAgent()));
+        body.put("fromMillis", reply.getFromMillis());
+        body.put("toMillis", reply.getToMillis());
+        body.put("bucketMillis", reply.getBucketMillis());
+        body.put("points", reply.getPoints().stream().map(point -> Map.of("atMillis", point.getAtMillis(), "cpuPercent", point.getCpuPercent(),
+                "memoryUsed", point.getMemoryUsed(), "memoryTotal", point.getMemoryTotal())).toList());
+        return ApiReply.ok(body);
+    }
+
+    /** Revokes an agent (admin): the master calls it no more and refuses its calls. No body. */
+    ApiReply revokeAgent(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        call.noBody();
+        String id = call.textInPath("id");
+        // DELETE names the agent in its path: that is the confirmation the pages ask to type
+        var reply = web.master().agentRevoke(new org.omserver.protocol.thrift.RevokeAgentRequest(token, id, id).setClientAddress(call.clientAddress()));
+        return ApiReply.ok(Map.of("revoked", agent(reply.getAgent())));
+    }
+
+    private static Map<String, Object> agent(org.omserver.protocol.thrift.AgentInfo info)
+    {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("agentId", info.getAgentId());
+        row.put("address", info.getAddress());
+        row.put("port", info.getPort());
+        row.put("hostname", info.getHostname());
+        row.put("lanIps", info.getLanIps());
+        row.put("wanIps", info.getWanIps());
+        row.put("os", info.getOs());
+        row.put("version", info.getVersion());
+        row.put("cores", info.getCores());
+        row.put("revoked", info.isRevoked());
+        row.put("online", info.isOnline());
+        row.put("enrolledMillis", info.getEnrolledMillis());
+        row.put("lastHeartbeatMillis", info.isSetLastHeartbeatMillis() ? info.getLastHeartbeatMillis() : null);
+        row.put("cpuPercent", info.isSetCpuPercent() ? info.getCpuPercent() : null);
+        row.put("memoryUsed", info.isSetMemoryUsed() ? info.getMemoryUsed() : null);
+        row.put("memoryTotal", info.isSetMemoryTotal() ? info.getMemoryTotal() : null);
+        return row;
+    }
+
     /** Every user with role, state, open sessions and grants (admin). */
     ApiReply users(ApiCall call)
             throws ApiException, MasterException, MasterUnavailableException

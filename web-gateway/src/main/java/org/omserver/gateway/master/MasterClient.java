@@ -386,6 +386,32 @@ public final class MasterClient
         return call("agentRevoke", request, new RevokeAgentReply(), Master.Client::agentRevoke);
     }
 
+    public org.omserver.protocol.thrift.AgentRequestsReply agentRequests(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentRequests", new org.omserver.protocol.thrift.AgentRequestsRequest(session), new org.omserver.protocol.thrift.AgentRequestsReply(),
+                Master.Client::agentRequests);
+    }
+
+    public org.omserver.protocol.thrift.AgentRequestDecideReply agentRequestDecide(org.omserver.protocol.thrift.AgentRequestDecideRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("agentRequestDecide", request, new org.omserver.protocol.thrift.AgentRequestDecideReply(), Master.Client::agentRequestDecide);
+    }
+
+    public org.omserver.protocol.thrift.CommandAllowListReply commandAllowList(String session)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("commandAllowList", new org.omserver.protocol.thrift.CommandAllowListRequest(session), new org.omserver.protocol.thrift.CommandAllowListReply(),
+                Master.Client::commandAllowList);
+    }
+
+    public org.omserver.protocol.thrift.CommandAllowChangeReply commandAllowChange(org.omserver.protocol.thrift.CommandAllowChangeRequest request)
+            throws MasterException, MasterUnavailableException
+    {
+        return call("commandAllowChange", request, new org.omserver.protocol.thrift.CommandAllowChangeReply(), Master.Client::commandAllowChange);
+    }
+
     public CreateAgentTokenReply agentTokenCreate(CreateAgentTokenRequest request)
             throws MasterException, MasterUnavailableException
     {

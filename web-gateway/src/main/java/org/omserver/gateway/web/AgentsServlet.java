@@ -7,6 +7,8 @@ import org.omserver.gateway.master.MasterUnavailableException;
 import org.omserver.gateway.session.UserSession;
 import org.omserver.protocol.thrift.AgentInfo;
 import org.omserver.protocol.thrift.AgentMetricsReply;
+import org.omserver.protocol.thrift.AgentRequestDecideRequest;
+import org.omserver.protocol.thrift.AgentRequestInfo;
 import org.omserver.protocol.thrift.AgentMetricsRequest;
 import org.omserver.protocol.thrift.AgentsReply;
 import org.omserver.protocol.thrift.CreateAgentTokenReply;
@@ -29,13 +31,15 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /agents}: every agent with its liveness and newest CPU/memory reading, and (admins) a form for a one-time
  * enrollment token; {@code GET /agents/{id}}: one host with its 24 h CPU/memory chart (SVG rendered here, see
- * {@link SvgChart}) and (admins) revoke with confirmation; {@code POST /agents/token}, {@code POST /agents/{id}/revoke}.
+ * {@link SvgChart}) and (admins) revoke with confirmation; {@code POST /agents/token}, {@code POST /agents/{id}/revoke};
+ * (admins) the enrollment requests of agents that asked without a token, {@code POST /agents/requests/{id}/approve|reject}.
  * The master checks every role again; the forms shown to non-admins are only a courtesy.
  */
 final class AgentsServlet
         extends GatewayServlet
 {
     private static final Pattern PATH = Pattern.compile("/([A-Za-z0-9_-]{1,64})(?:/(revoke))?");
+    private static final Pattern DECISION = Pattern.compile("/requests/(req-[0-9a-f]{16})/(approve|reject)");
     private static final Pattern HOURS = Pattern.compile("\\d{1,3}");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -78,6 +82,14 @@ final class AgentsServlet
             token(request, response, user.get());
             return;
         }
+        Matcher decision = DECISION.matcher(path);
+        if (decision.matches()) {
+            AgentRequestDecideRequest decide = new AgentRequestDecideRequest(user.get().masterToken(), decision.group(1), decision.group(2).equals("approve"));
+            decide.setClientAddress(request.getRemoteAddr());
+            web.master().agentRequestDecide(decide);
+            seeOther(response, "/agents");
+            return;
+        }
         Matcher match = PATH.matcher(path);
         if (!match.matches() || match.group(2) == null) {
             notFound(request, response);
@@ -99,6 +111,9 @@ final class AgentsServlet
         model.put("agents", rows);
         model.put("online", rows.stream().filter(row -> row.get("state").equals("online")).count());
         model.put("admin", user.role() == Role.ADMIN);
+        // enrollment requests are the admins' (the master refuses everyone else)
+        model.put("requests", user.role() != Role.ADMIN ? List.of() : web.master().agentRequests(user.masterToken()).getRequests().stream()
+                .map(AgentsServlet::requestRow).toList());
         web.pages().render(request, response, HttpServletResponse.SC_OK, "agents", model);
     }
 
@@ -165,6 +180,22 @@ final class AgentsServlet
                 ? String.format(Locale.ROOT, "%.1f / %.1f GiB (%.0f %%)", agent.getMemoryUsed() / GIB, agent.getMemoryTotal() / GIB,
                         100.0 * agent.getMemoryUsed() / agent.getMemoryTotal())
                 : "–");
+        return row;
+    }
+
+    private static Map<String, Object> requestRow(AgentRequestInfo info)
+    {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", info.getRequestId());
+        row.put("address", info.getAddress() + ":" + info.getAgentPort());
+        row.put("host", info.getHostname());
+        row.put("os", info.getOs());
+        row.put("key", info.getKeyFingerprint());
+        row.put("state", info.getState().toLowerCase(Locale.ROOT));
+        row.put("pending", info.getState().equals("PENDING"));
+        row.put("requested", TIME.format(Instant.ofEpochMilli(info.getRequestedAtMillis())));
+        row.put("decision", info.isSetDecidedBy() ? info.getDecidedBy() + " at " + TIME.format(Instant.ofEpochMilli(info.getDecidedAtMillis()))
+                + (info.isSetAgentId() ? " → " + info.getAgentId() : "") : "");
         return row;
     }
 

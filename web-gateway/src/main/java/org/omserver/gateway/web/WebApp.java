@@ -43,6 +43,7 @@ public final class WebApp
         inventory.getRegistration().setMultipartConfig(new jakarta.servlet.MultipartConfigElement(System.getProperty("java.io.tmpdir"),
                 InventoryServlet.MAX_CSV_BYTES, InventoryServlet.MAX_CSV_BYTES + 64 * 1024, 1024 * 1024));
         context.addServlet(inventory, "/inventory/*");
+        context.addServlet(new ServletHolder("commands", new CommandsServlet(web)), "/commands/*");
         context.addServlet(new ServletHolder("users", new UsersServlet(web)), "/users/*");
         context.addServlet(new ServletHolder("account", new AccountServlet(web)), "/account/*");
         context.addServlet(new ServletHolder("audit", new AuditServlet(web)), "/audit");

@@ -18,12 +18,16 @@ import org.omserver.executor.api.ExecutorConfig;
  * @param pollWait how long one poll may wait on the agent for new output
  * @param maxConcurrent hosts this backend runs on at once, over all jobs
  * @param maxIdlePerHost connections kept open per agent for reuse
+ * @param transferTimeout how long a transfer built-in ({@link #TRANSFERS}) may run on a host, instead of the per-host
+ *         command timeout: a large download never needs a long command timeout, and a short one never cuts a download
  */
 public record AgentBackendConfig(Duration connectTimeout, Duration callTimeout, Duration pollWait, Duration envelopeWindow, int maxConcurrent,
-        int maxIdlePerHost, int maxFrameBytes)
+        int maxIdlePerHost, int maxFrameBytes, Duration transferTimeout)
 {
+    /** The built-ins that move files and run under {@code transfer-timeout}: the first element of their argument vector. */
+    public static final Set<String> TRANSFERS = Set.of("omserver:downloads", "omserver:sync");
     private static final Set<String> KEYS = Set.of("connect-timeout", "call-timeout", "poll-wait", "envelope-window", "max-concurrent",
-            "max-idle-per-host", "max-frame-bytes");
+            "max-idle-per-host", "max-frame-bytes", "transfer-timeout");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
 
     public static AgentBackendConfig from(ExecutorConfig config)
@@ -41,10 +45,14 @@ public record AgentBackendConfig(Duration connectTimeout, Duration callTimeout, 
         int maxConcurrent = number(config, "max-concurrent", "1024", 1, 100_000, problems);
         int maxIdle = number(config, "max-idle-per-host", "2", 0, 64, problems);
         int maxFrame = number(config, "max-frame-bytes", "16777216", 1024, Integer.MAX_VALUE, problems);
+        Duration transfer = duration(config, "transfer-timeout", "60m", problems);
+        if (transfer.compareTo(Duration.ofDays(1)) > 0) {
+            problems.add("transfer-timeout: at most 1440m (the agents refuse runs longer than a day)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new AgentBackendConfig(connect, call, poll, window, maxConcurrent, maxIdle, maxFrame);
+        return new AgentBackendConfig(connect, call, poll, window, maxConcurrent, maxIdle, maxFrame, transfer);
     }
 
     private static Duration duration(ExecutorConfig config, String key, String defaultText, List<String> problems)

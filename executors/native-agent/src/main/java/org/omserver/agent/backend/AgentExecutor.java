@@ -33,7 +33,8 @@ import static java.util.Objects.requireNonNull;
  * Runs an invocation through the agent on the host: {@code run}, then {@code poll} by cursor (each poll waits at
  * most {@code poll-wait} on the agent, so an interrupt is seen within that time) until the run finishes. The
  * command's timeout is enforced by the agent, and by this side too (timeout plus a grace) in case the agent stops
- * answering; connecting has its own timeout. Every call is sealed with the agent's own key and every reply must
+ * answering; a transfer built-in gets {@code transfer-timeout} instead of the command timeout; connecting has its own
+ * timeout. Every call is sealed with the agent's own key and every reply must
  * open with it. Failures are values: see {@link #failure(AgentError)} for the mapping of the agent's error codes.
  */
 final class AgentExecutor
@@ -148,12 +149,13 @@ final class AgentExecutor
                     + " within " + config.connectTimeout().toMillis() + " ms: " + e.getMessage(), since(start));
         }
         boolean reusable = false;
+        Duration timeout = timeout(invocation);
         try {
-            RunRequest request = new RunRequest(invocation.jobId(), invocation.argv(), invocation.timeout().toMillis(), invocation.needsRoot());
+            RunRequest request = new RunRequest(invocation.jobId(), invocation.argv(), timeout.toMillis(), invocation.needsRoot());
             String runId = seal.openReply(agent.key(), "run", connection.client().run(seal.sealRequest(agent.agentId(), agent.key(), "run", request)),
                     new RunReply()).getRunId();
             sink.started(target);
-            long deadline = start + invocation.timeout().plus(GRACE).toNanos();
+            long deadline = start + timeout.plus(GRACE).toNanos();
             long cursor = 0;
             while (true) {
                 if (Thread.interrupted()) {
@@ -164,7 +166,7 @@ final class AgentExecutor
                 if (System.nanoTime() - deadline > 0) {
                     cancel(connection, agent, runId);
                     return HostResult.failed(FailureReason.TIMEOUT, "the agent did not report an end within the timeout of "
-                            + invocation.timeout().toSeconds() + " s; the command was cancelled", since(start));
+                            + timeout.toSeconds() + " s; the command was cancelled", since(start));
                 }
                 PollRequest poll = new PollRequest(runId, cursor, config.pollWait().toMillis());
                 PollReply reply = seal.openReply(agent.key(), "poll", connection.client().poll(seal.sealRequest(agent.agentId(), agent.key(), "poll", poll)),
@@ -194,6 +196,12 @@ final class AgentExecutor
         finally {
             connections.release(connection, reusable);
         }
+    }
+
+    /** A transfer runs under {@code transfer-timeout}, every other command under the job's per-host command timeout. */
+    private Duration timeout(Invocation invocation)
+    {
+        return AgentBackendConfig.TRANSFERS.contains(invocation.argv().getFirst()) ? config.transferTimeout() : invocation.timeout();
     }
 
     private void cancel(AgentConnections.Connection connection, AgentCredentials agent, String runId)

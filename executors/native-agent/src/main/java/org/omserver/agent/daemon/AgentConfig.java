@@ -23,6 +23,8 @@ import static java.util.Objects.requireNonNull;
  * @param bind the address the agent listens on; also the source address of its calls to the master (unless it
  *     is a wildcard), so the master sees the agent at the address it will call back
  * @param tokenFile where the one-time enrollment token is, needed only until the agent has its own key
+ * @param askApproval when set, an agent with neither identity nor token asks the master to enroll it and waits for an
+ *     admin's decision, asking again at this interval ({@code enroll.ask-interval}); empty: a token is required
  */
 public record AgentConfig(
         String bind,
@@ -45,6 +47,8 @@ public record AgentConfig(
         Set<String> builtins,
         List<Path> downloadRoots,
         HostCommandsConfig hostCommands,
+        Optional<Duration> askApproval,
+        SyncApps syncApps,
         SelfUpdateConfig selfUpdate)
 {
     private static final Pattern ALLOW_KEY = Pattern.compile("allow\\.([a-z0-9][a-z0-9_-]{0,63})\\.(program|args)");
@@ -67,6 +71,8 @@ public record AgentConfig(
         builtins = Set.copyOf(requireNonNull(builtins, "builtins is null"));
         downloadRoots = List.copyOf(requireNonNull(downloadRoots, "downloadRoots is null"));
         requireNonNull(hostCommands, "hostCommands is null");
+        requireNonNull(askApproval, "askApproval is null");
+        requireNonNull(syncApps, "syncApps is null");
         requireNonNull(selfUpdate, "selfUpdate is null");
     }
 
@@ -79,6 +85,8 @@ public record AgentConfig(
         int masterPort = p.get("master.port", "11512", text -> range(integer(text), 1, 65535));
         Optional<String> stateDir = p.required("state.dir", "a directory only this agent's account can write, where it keeps its id and key");
         Optional<Path> tokenFile = p.get("enroll.token-file", "", text -> text.isEmpty() ? Optional.<Path>empty() : Optional.of(Path.of(text)));
+        Optional<Duration> askApproval = p.get("enroll.ask-interval", "", text -> text.isEmpty() ? Optional.<Duration>empty()
+                : Optional.of(positiveDuration(text)));
         Duration heartbeat = p.get("heartbeat.interval", "60s", AgentConfig::positiveDuration);
         Duration connect = p.get("rpc.connect-timeout", "10s", AgentConfig::positiveDuration);
         Duration read = p.get("rpc.read-timeout", "60s", AgentConfig::positiveDuration);
@@ -119,10 +127,11 @@ public record AgentConfig(
             if (matcher.matches()) {
                 addEntry(entries, matcher, properties.get(key));
             }
-            else {
+            else if (!SyncApps.KEY.matcher(key).matches()) {
                 p.problems.add("unknown key '" + key + "'; see executors/native-agent/README.md for the keys the agent reads");
             }
         }
+        SyncApps syncApps = SyncApps.from(properties, p.problems);
         AllowList allowList = AllowList.NOTHING;
         try {
             allowList = AllowList.fromEntries(entries);
@@ -135,7 +144,7 @@ public record AgentConfig(
                     + (p.problems.size() == 1 ? "" : "s") + "):\n  " + String.join("\n  ", p.problems));
         }
         return new AgentConfig(bind, port, masterHost, masterPort, Path.of(stateDir.orElseThrow()), tokenFile, heartbeat, connect, read, window,
-                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands, selfUpdate);
+                maxFrame, workers, maxRuns, maxOutput, keep, disk, allowList, builtins, downloadRoots, hostCommands, askApproval, syncApps, selfUpdate);
     }
 
     /** {@code allow.download-roots}: absolute directories separated by commas, where the downloads built-in may write. */

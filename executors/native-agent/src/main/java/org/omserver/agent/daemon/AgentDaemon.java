@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +34,7 @@ import org.omserver.agent.wire.EnrollmentToken;
 import org.omserver.protocol.agent.Agent;
 import org.omserver.protocol.agent.AgentError;
 import org.omserver.protocol.agent.AgentErrorCode;
+import org.omserver.protocol.agent.EnrollmentAnswer;
 import org.omserver.protocol.agent.HostFacts;
 import org.omserver.protocol.agent.UpdateReport;
 import org.omserver.protocol.envelope.EnvelopeException;
@@ -136,7 +139,9 @@ public final class AgentDaemon
         AtomicReference<Builtins> self = new AtomicReference<>();
         List<Builtin> all = new ArrayList<>(ProbeBuiltins.all(version(), hostname, () -> self.get().enabled()));
         all.addAll(hostCommands(config, cron));
-        all.add(new DownloadsBuiltin(config.downloadRoots(), files));
+        DownloadsBuiltin downloads = new DownloadsBuiltin(config.downloadRoots(), files);
+        all.add(downloads);
+        all.add(new SyncBuiltin(config.syncApps(), downloads, config.allowList()));
         all.add(new UpdateSelfBuiltin(config.selfUpdate(), config.stateDir(), supervised(), version(), files, RESTART_FOR_UPDATE, Clock.systemUTC()));
         self.set(Builtins.of(all, config.builtins()));
         return self.get();
@@ -255,7 +260,10 @@ public final class AgentDaemon
         }
     }
 
-    /** The kept identity, or a new one from enrollment (then kept, and the token file is no longer needed). */
+    /**
+     * The kept identity, or a new one from enrollment (then kept, and the token file is no longer needed): with the
+     * token when there is one, otherwise by asking for an admin's approval when {@code enroll.ask-interval} is set.
+     */
     private static AgentIdentity identity(AgentConfig config, IntakeClient intake, HostFacts facts)
             throws TException, EnvelopeException
     {
@@ -263,24 +271,82 @@ public final class AgentDaemon
         if (kept.isPresent()) {
             return kept.get();
         }
-        EnrollmentToken token = EnrollmentToken.parse(tokenText(config));
+        Optional<String> tokenText = tokenText(config);
+        if (tokenText.isEmpty() && config.askApproval().isPresent()) {
+            return askApproval(config, intake, facts, config.askApproval().get());
+        }
+        EnrollmentToken token = EnrollmentToken.parse(tokenText.orElseThrow(() -> new IllegalArgumentException("this agent is not enrolled yet (no "
+                + config.stateDir().resolve(AgentIdentity.FILE) + "): set enroll.token-file or " + TOKEN_VARIABLE
+                + " to a token from 'omserver agent-token', or set enroll.ask-interval to ask an admin to approve it")));
         AgentIdentity identity = intake.enroll(token, facts);
         identity.save(config.stateDir());
         log.info("enrolled as agent {} with token {}; identity kept in {}", identity.agentId(), token.id(), config.stateDir());
         return identity;
     }
 
-    private static String tokenText(AgentConfig config)
+    /**
+     * Asks the master to enroll this agent and waits for an admin's decision, asking again every {@code interval}.
+     * Nothing is served meanwhile. Rejected: fails, naming the file to delete to ask again.
+     */
+    private static AgentIdentity askApproval(AgentConfig config, IntakeClient intake, HostFacts facts, Duration interval)
+            throws EnvelopeException
+    {
+        EnrollmentRequest request;
+        try {
+            request = EnrollmentRequest.loadOrCreate(config.stateDir());
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("cannot keep the enrollment request in " + config.stateDir() + ": " + e.getMessage(), e);
+        }
+        log.info("asking the master at {}:{} to enroll this agent: request {}, key {}; an admin approves it on the agents page or with "
+                + "'omserver agents --approve {}'", config.masterHost(), config.masterPort(), request.requestId(), request.fingerprint(), request.requestId());
+        while (true) {
+            try {
+                EnrollmentAnswer answer = intake.askEnrollment(request, facts);
+                switch (answer.getState()) {
+                    case APPROVED -> {
+                        AgentIdentity identity = intake.approved(request, answer);
+                        identity.save(config.stateDir());
+                        EnrollmentRequest.delete(config.stateDir());
+                        log.info("enrolled as agent {} by approval of request {}; identity kept in {}", identity.agentId(), request.requestId(), config.stateDir());
+                        return identity;
+                    }
+                    case REJECTED -> throw new IllegalStateException("the master rejected enrollment request " + request.requestId() + ": "
+                            + answer.getMessage() + "; delete " + config.stateDir().resolve(EnrollmentRequest.FILE) + " to ask again");
+                    case PENDING -> log.info("enrollment request {} is pending: {}", request.requestId(), answer.getMessage());
+                }
+            }
+            catch (AgentError e) {
+                log.warn("enrollment request {} refused: {} {}", request.requestId(), e.getCode(), e.getMessage());
+            }
+            catch (TException e) {
+                log.warn("enrollment request {}: cannot reach the master: {}", request.requestId(), describe(e));
+            }
+            catch (IOException e) {
+                throw new IllegalStateException("cannot keep the identity in " + config.stateDir() + ": " + e.getMessage(), e);
+            }
+            try {
+                Thread.sleep(interval);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the enrollment to be approved", e);
+            }
+        }
+    }
+
+    private static Optional<String> tokenText(AgentConfig config)
     {
         String fromEnvironment = System.getenv(TOKEN_VARIABLE);
         if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return fromEnvironment;
+            return Optional.of(fromEnvironment);
         }
-        Path file = config.tokenFile().orElseThrow(() -> new IllegalArgumentException("this agent is not enrolled yet (no "
-                + config.stateDir().resolve(AgentIdentity.FILE) + "): set enroll.token-file or " + TOKEN_VARIABLE
-                + " to a token from 'omserver agent-token'"));
+        if (config.tokenFile().isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = config.tokenFile().get();
         try {
-            return Files.readString(file, UTF_8);
+            return Optional.of(Files.readString(file, UTF_8));
         }
         catch (IOException e) {
             throw new IllegalArgumentException("cannot read enroll.token-file " + file + ": " + e.getMessage(), e);

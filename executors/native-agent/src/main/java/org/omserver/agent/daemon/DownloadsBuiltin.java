@@ -32,8 +32,8 @@ import static java.util.Objects.requireNonNull;
  * checked on the path as given and again on its real path, so neither {@code ..} nor a symbolic link leads out.
  *
  * <p>Timeouts: each chunk is one call bounded by {@code rpc.read-timeout}, so a master that stops answering fails
- * the download within that; the whole transfer is bounded by the run's timeout, which for module 2010 is an hour
- * (a short per-host command timeout given at submit time applies to the transfer too: give large downloads a long one).
+ * the download within that; the whole transfer is bounded by the run's timeout, which the master's agent backend sets
+ * to its {@code executor.agent.transfer-timeout} (an hour by default), not to the job's per-host command timeout.
  */
 final class DownloadsBuiltin
         implements Builtin

@@ -18,6 +18,9 @@ import org.omserver.protocol.agent.AnnounceReply;
 import org.omserver.protocol.agent.AnnounceRequest;
 import org.omserver.protocol.agent.EnrollReply;
 import org.omserver.protocol.agent.EnrollRequest;
+import org.omserver.protocol.agent.EnrollmentAnswer;
+import org.omserver.protocol.agent.EnrollmentAsk;
+import org.omserver.agent.wire.EnrollmentKeys;
 import org.omserver.protocol.agent.FileReadReply;
 import org.omserver.protocol.agent.FileReadRequest;
 import org.omserver.protocol.agent.HeartbeatReply;
@@ -78,7 +81,23 @@ final class IntakeClient
         return seal.openReply(identity.key(), "fileRead", reply, new FileReadReply());
     }
 
-    private Sealed call(Call call)
+    /** Asks to be enrolled by an admin's approval; the answer is not sealed (the approval inside it is). */
+    EnrollmentAnswer askEnrollment(EnrollmentRequest request, HostFacts facts)
+            throws TException
+    {
+        return call(client -> client.askEnrollment(new EnrollmentAsk(request.requestId(), java.nio.ByteBuffer.wrap(request.publicKey()), facts)));
+    }
+
+    /** Opens an approved answer into the agent's identity, with the key agreed between the request's key and the master's. */
+    AgentIdentity approved(EnrollmentRequest request, EnrollmentAnswer answer)
+            throws EnvelopeException
+    {
+        byte[] key = EnrollmentKeys.approvalKey(request.key(), EnrollmentKeys.publicKey(answer.getMasterPublicKey()), request.requestId());
+        EnrollReply enrolled = seal.openReply(key, "askEnrollment", answer.getApproval(), new EnrollReply());
+        return new AgentIdentity(enrolled.getAgentId(), enrolled.getAgentKey());
+    }
+
+    private <T> T call(Call<T> call)
             throws TException
     {
         Socket socket = new Socket();
@@ -110,9 +129,9 @@ final class IntakeClient
     }
 
     @FunctionalInterface
-    private interface Call
+    private interface Call<T>
     {
-        Sealed on(AgentIntake.Client client)
+        T on(AgentIntake.Client client)
                 throws AgentError, TException;
     }
 }

@@ -119,7 +119,7 @@ final class Runs
                 run.exited(1);
             }
         });
-        log.info("job {} run {} started: built-in {}", jobId, run.runId, builtin.name());
+        log.info("job {} run {} started: built-in {}, timeout {} ms", jobId, run.runId, builtin.name(), timeout.toMillis());
         return run.runId;
     }
 
