@@ -14,7 +14,7 @@ import org.omserver.catalog.internal.Rows.GroupRow;
 import org.omserver.catalog.internal.Rows.MemberRow;
 import org.omserver.catalog.internal.Rows.ServerRow;
 
-/** The SQL of inventory management (V15): category changes, admin server changes, search, groups and the CSV import. */
+/** The SQL of inventory management (V20): category changes, admin server changes, search, groups and the CSV import. */
 interface InventoryAdminMapper
 {
     String SERVERS = Mappers.InventoryMapper.SERVER_COLUMNS;
