@@ -7,6 +7,8 @@ import org.omserver.catalog.job.HostResultRecord;
 import org.omserver.catalog.job.JobRecord;
 import org.omserver.catalog.job.JobStatus;
 import org.omserver.catalog.module.ModuleDefinition;
+import org.omserver.catalog.module.ParamSpec;
+import org.omserver.catalog.module.ParamType;
 import org.omserver.catalog.module.ParameterException;
 import org.omserver.catalog.user.Passwords;
 import org.omserver.catalog.user.Role;
@@ -240,6 +242,15 @@ public final class Stages
             catch (ParameterException e) {
                 throw new Refusal(ErrorCode.INVALID_REQUEST, "invalid parameters for module " + module.id() + " (" + module.name() + "): "
                         + String.join("; ", e.problems()));
+            }
+            // a FILE parameter names a file that is in the store now: refused here once, not on every host later
+            for (ParamSpec spec : module.params()) {
+                String name = call.requireParams().values().get(spec.name());
+                if (spec.type() == ParamType.FILE && name != null && !name.isEmpty() && catalog.files().find(name).isEmpty()) {
+                    throw new Refusal(ErrorCode.INVALID_REQUEST, "invalid parameters for module " + module.id() + " (" + module.name() + "): "
+                            + spec.name() + ": there is no file '" + name + "' in the master's file store; upload it first "
+                            + "(the Files page, or omserver client 'cmd=uploads,localpath=PATH'), or pick one the Files page lists");
+                }
             }
             // free commands (omserver:command, omserver:cronadd) must also pass the master's allow-list
             Optional<String> notAllowed = new org.omserver.master.agents.AgentCommandPolicy(catalog.commandAllowList())

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,18 +22,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.omserver.catalog.job.JobQuery;
 import org.omserver.master.files.FileStore;
 import org.omserver.master.rpc.TestingMaster;
 import org.omserver.master.rpc.TestingMasterClient;
+import org.omserver.protocol.thrift.ErrorCode;
 import org.omserver.protocol.thrift.EventKind;
 import org.omserver.protocol.thrift.EventsReply;
 import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostStatus;
+import org.omserver.protocol.thrift.OmsError;
 import org.omserver.protocol.thrift.RollingOptions;
 import org.omserver.protocol.thrift.SubmitReply;
 import org.omserver.protocol.thrift.SubmitRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Module 2010 (downloads) through a real master (MariaDB, file store on disk) to real agent processes on
@@ -120,6 +127,26 @@ final class TestDownloads
         HostEvent off = finished(downloads("hosts.txt", root.toString(), NO_ROOTS), NO_ROOTS);
         assertThat(off.getStatus()).isEqualTo(HostStatus.FAILED);
         assertThat(off.getFailureMessage()).contains("downloads are off on this agent");
+    }
+
+    @Test
+    void aFileThatIsNotInTheStoreIsRefusedBeforeAnyHostRuns()
+            throws Exception
+    {
+        int jobsBefore = master.catalog().jobs().page(new JobQuery(OptionalLong.empty(), JobQuery.MAX_LIMIT, Optional.empty(), OptionalInt.of(2010),
+                Optional.empty(), Optional.empty(), Optional.empty())).size();
+        assertThatThrownBy(() -> submit(new SubmitRequest(null, 2010, List.of(ONE), Map.of("file", "never-uploaded.tgz", "path", root.toString()))))
+                .isInstanceOfSatisfying(OmsError.class, error -> {
+                    assertThat(error.getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                    assertThat(error.getMessage()).contains("file: there is no file 'never-uploaded.tgz' in the master's file store; upload it first");
+                });
+        assertThat(master.catalog().jobs().page(new JobQuery(OptionalLong.empty(), JobQuery.MAX_LIMIT, Optional.empty(), OptionalInt.of(2010),
+                Optional.empty(), Optional.empty(), Optional.empty()))).hasSize(jobsBefore);
+        assertThat(master.catalog().audit().latest(20)).anySatisfy(entry -> {
+            assertThat(entry.action()).isEqualTo("submit");
+            assertThat(entry.outcome()).isEqualTo("INVALID_REQUEST");
+            assertThat(entry.detail()).hasValueSatisfying(detail -> assertThat(detail).contains("never-uploaded.tgz"));
+        });
     }
 
     @Test
