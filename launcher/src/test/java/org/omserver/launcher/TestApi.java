@@ -539,6 +539,57 @@ class TestApi
         assertError(send("GET", "/api/v1/modules", viewer, null), 401, "UNAUTHENTICATED", "");
     }
 
+    @Test
+    void schedulesAreCreatedListedPausedResumedAndDeletedOverTheApi()
+            throws Exception
+    {
+        String body = "{\"name\":\"nightly issue\",\"cron\":\"30 2 * * *\",\"moduleId\":1003,\"hosts\":[\"" + SSH_HOSTS.get(0)
+                + "\"],\"overlap\":\"QUEUE\",\"rolling\":{\"batchSize\":\"50%\"}}";
+        HttpResponse<String> created = send("POST", "/api/v1/schedules", admin, body);
+        JsonNode schedule = JSON.readTree(ok201(created));
+        long id = schedule.get("scheduleId").asLong();
+        assertThat(created.headers().firstValue("Location")).hasValue("/api/v1/schedules/" + id);
+        assertThat(schedule.get("cron").asText()).isEqualTo("30 2 * * *");
+        assertThat(schedule.get("overlap").asText()).isEqualTo("QUEUE");
+        assertThat(schedule.get("rolling").get("batchSize").asText()).isEqualTo("50%");
+        assertThat(schedule.get("paused").asBoolean()).isFalse();
+        assertThat(schedule.get("nextRunMillis").asLong()).isGreaterThan(System.currentTimeMillis());
+        assertThat(schedule.get("laterRunsMillis")).hasSize(4);
+
+        JsonNode listed = ok(send("GET", "/api/v1/schedules", token("viewer"), null));
+        assertThat(listed.get("schedules").findValuesAsText("name")).contains("nightly issue");
+
+        assertThat(ok(send("POST", "/api/v1/schedules/" + id + "/pause", admin, null)).get("paused").asBoolean()).isTrue();
+        assertThat(ok(send("POST", "/api/v1/schedules/" + id + "/resume", admin, null)).get("paused").asBoolean()).isFalse();
+
+        // deleting needs the id repeated; a viewer may not change schedules
+        assertError(send("DELETE", "/api/v1/schedules/" + id, admin, null), 400, "INVALID_REQUEST", "give ?confirm=" + id);
+        assertError(send("DELETE", "/api/v1/schedules/" + id + "?confirm=" + (id + 1), admin, null), 400, "INVALID_REQUEST", "nothing was deleted");
+        assertError(send("POST", "/api/v1/schedules/" + id + "/pause", token("viewer"), null), 403, "FORBIDDEN", "");
+        assertThat(ok(send("GET", "/api/v1/schedules", admin, null)).get("schedules").findValuesAsText("name")).contains("nightly issue");
+        assertThat(send("DELETE", "/api/v1/schedules/" + id + "?confirm=" + id, admin, null).statusCode()).isEqualTo(204);
+        assertThat(ok(send("GET", "/api/v1/schedules", admin, null)).get("schedules").findValuesAsText("scheduleId")).doesNotContain(String.valueOf(id));
+    }
+
+    @Test
+    void badSchedulesAreJsonErrorsAndNothingIsStored()
+            throws Exception
+    {
+        int before = ok(send("GET", "/api/v1/schedules", admin, null)).get("schedules").size();
+        String hosts = "[\"" + SSH_HOSTS.get(0) + "\"]";
+        assertError(send("POST", "/api/v1/schedules", admin, "{\"name\":\"bad\",\"cron\":\"61 * * * *\",\"moduleId\":1003,\"hosts\":" + hosts + "}"),
+                400, "INVALID_REQUEST", "invalid cron expression '61 * * * *'");
+        assertError(send("POST", "/api/v1/schedules", admin, "{\"name\":\"bad\",\"cron\":\"* * * * *\",\"moduleId\":1003,\"hosts\":" + hosts
+                + ",\"overlap\":\"sometimes\"}"), 400, "INVALID_REQUEST", "overlap must be one of [SKIP, QUEUE]");
+        assertError(send("POST", "/api/v1/schedules", admin, "{\"cron\":\"* * * * *\",\"moduleId\":1003,\"hosts\":" + hosts + "}"),
+                400, "INVALID_REQUEST", "'name' is required");
+        assertError(send("POST", "/api/v1/schedules", admin, "{\"name\":\"bad\",\"cron\":\"* * * * *\",\"moduleId\":1003,\"hosts\":" + hosts
+                + ",\"when\":\"now\"}"), 400, "INVALID_REQUEST", "unknown field 'when'");
+        assertError(send("POST", "/api/v1/schedules", token("viewer"), "{\"name\":\"bad\",\"cron\":\"* * * * *\",\"moduleId\":1003,\"hosts\":" + hosts + "}"),
+                403, "FORBIDDEN", "");
+        assertThat(ok(send("GET", "/api/v1/schedules", admin, null)).get("schedules")).hasSize(before);
+    }
+
     private String token(String username)
             throws Exception
     {

@@ -61,6 +61,12 @@ public final class ApiServlet
             ApiRoute.of("GET", "/api/v1/jobs/{id}/hosts/{ip}/output", Endpoints::hostOutput),
             ApiRoute.of("POST", "/api/v1/jobs/{id}/cancel", Endpoints::cancel),
             ApiRoute.of("POST", "/api/v1/jobs/{id}/retry", Endpoints::retry),
+            // schedules (issue 5)
+            ApiRoute.of("GET", "/api/v1/schedules", Endpoints::schedules),
+            ApiRoute.of("POST", "/api/v1/schedules", Endpoints::createSchedule),
+            ApiRoute.of("POST", "/api/v1/schedules/{id}/pause", Endpoints::pauseSchedule),
+            ApiRoute.of("POST", "/api/v1/schedules/{id}/resume", Endpoints::resumeSchedule),
+            ApiRoute.of("DELETE", "/api/v1/schedules/{id}", Endpoints::deleteSchedule),
             // users and audit (issue 4)
             ApiRoute.of("GET", "/api/v1/users", Endpoints::users),
             ApiRoute.of("DELETE", "/api/v1/users/{name}/sessions", Endpoints::logoutEverywhere),

@@ -6,6 +6,11 @@ import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
 import org.omserver.gateway.web.WebContext;
 import org.omserver.protocol.thrift.CancelReply;
+import org.omserver.protocol.thrift.ScheduleInfo;
+import org.omserver.protocol.thrift.ScheduleAction;
+import org.omserver.protocol.thrift.OverlapPolicy;
+import org.omserver.protocol.thrift.CreateScheduleRequest;
+import org.omserver.protocol.thrift.ChangeScheduleRequest;
 import org.omserver.protocol.thrift.CancelRequest;
 import org.omserver.protocol.thrift.CatalogReply;
 import org.omserver.protocol.thrift.EventsReply;
@@ -855,6 +860,128 @@ public final class Endpoints
         body.put("hostsDone", page.getHostsDone());
         body.put("hosts", results.json());
         return ApiReply.ok(body);
+    }
+
+    // ---- schedules (issue 5): the same master RPCs as the /schedules page ----
+
+    /** Every schedule the caller may see, with its next due times. */
+    ApiReply schedules(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        return ApiReply.ok(Map.of("schedules", web.master().schedules(token).getSchedules().stream().map(Endpoints::schedule).toList()));
+    }
+
+    /** {@code {"name", "cron", "moduleId", "hosts", "params", "rolling", "overlap": "SKIP" | "QUEUE"}}; the master checks the cron and the rest. */
+    ApiReply createSchedule(ApiCall call)
+            throws ApiException, IOException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        Fields fields = Fields.of(call.jsonObject(), Set.of("name", "cron", "moduleId", "hosts", "params", "rolling", "overlap"));
+        CreateScheduleRequest request = new CreateScheduleRequest(token, fields.requiredText("name", 128), fields.requiredText("cron", 128),
+                fields.requiredModuleId("moduleId"), fields.requiredTextList("hosts", MAX_HOSTS), fields.optionalTextMap("params"));
+        String overlap = fields.optionalText("overlap", 16);
+        if (overlap != null) {
+            request.setOverlap(ApiCall.enumValue(OverlapPolicy.class, "overlap", overlap));
+        }
+        RollingOptions rolling = fields.optionalRolling("rolling");
+        if (rolling != null) {
+            request.setRolling(rolling);
+        }
+        request.setClientAddress(call.clientAddress());
+        ScheduleInfo created = web.master().createSchedule(request).getSchedule();
+        return ApiReply.created(schedule(created), "/api/v1/schedules/" + created.getScheduleId());
+    }
+
+    ApiReply pauseSchedule(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        return ApiReply.ok(schedule(changeSchedule(call, token, ScheduleAction.PAUSE)));
+    }
+
+    ApiReply resumeSchedule(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of());
+        return ApiReply.ok(schedule(changeSchedule(call, token, ScheduleAction.RESUME)));
+    }
+
+    /** Deletes a schedule: {@code ?confirm=<id>} repeats its id, as on the page's confirm step. */
+    ApiReply deleteSchedule(ApiCall call)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        String token = call.bearerToken();
+        call.allowQuery(Set.of("confirm"));
+        long id = call.numberInPath("id");
+        long confirm = call.numberQuery("confirm", 0, Long.MAX_VALUE / 2).orElseThrow(() -> ApiException.invalid(
+                "give ?confirm=" + id + " (the schedule's id again) to confirm the delete"));
+        if (confirm != id) {
+            throw ApiException.invalid("?confirm=" + confirm + " does not repeat the schedule's id " + id + "; nothing was deleted");
+        }
+        changeSchedule(call, token, ScheduleAction.DELETE);
+        return ApiReply.noContent();
+    }
+
+    private ScheduleInfo changeSchedule(ApiCall call, String token, ScheduleAction action)
+            throws ApiException, MasterException, MasterUnavailableException
+    {
+        call.noBody();
+        ChangeScheduleRequest request = new ChangeScheduleRequest(token, call.numberInPath("id"), action);
+        request.setClientAddress(call.clientAddress());
+        return web.master().changeSchedule(request).getSchedule();
+    }
+
+    private static Map<String, Object> schedule(ScheduleInfo info)
+    {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("scheduleId", info.getScheduleId());
+        row.put("name", info.getName());
+        row.put("owner", info.getOwner());
+        row.put("cron", info.getCron());
+        row.put("moduleId", info.getModuleId());
+        row.put("moduleName", info.getModuleName());
+        row.put("hosts", info.getTargets());
+        row.put("params", info.getParams());
+        if (info.isSetRolling()) {
+            RollingOptions rolling = info.getRolling();
+            Map<String, Object> options = new LinkedHashMap<>();
+            if (rolling.isSetBatchSize()) {
+                options.put("batchSize", rolling.getBatchSize());
+            }
+            if (rolling.isSetMaxInFlight()) {
+                options.put("maxInFlight", rolling.getMaxInFlight());
+            }
+            if (rolling.isSetFailureThreshold()) {
+                options.put("failureThreshold", rolling.getFailureThreshold());
+            }
+            if (rolling.isSetCommandTimeoutSeconds()) {
+                options.put("commandTimeoutSeconds", rolling.getCommandTimeoutSeconds());
+            }
+            row.put("rolling", options);
+        }
+        row.put("overlap", info.getOverlap().name());
+        row.put("paused", info.isPaused());
+        if (info.isSetNextRunMillis()) {
+            row.put("nextRunMillis", info.getNextRunMillis());
+        }
+        if (info.isSetLaterRunsMillis()) {
+            row.put("laterRunsMillis", info.getLaterRunsMillis());
+        }
+        if (info.isSetLastRunMillis()) {
+            row.put("lastRunMillis", info.getLastRunMillis());
+        }
+        if (info.isSetLastJobId()) {
+            row.put("lastJobId", info.getLastJobId());
+        }
+        if (info.isSetLastOutcome()) {
+            row.put("lastOutcome", info.getLastOutcome());
+        }
+        return row;
     }
 
     private static Map<String, Object> submitted(SubmitReply reply)
