@@ -1,18 +1,10 @@
 package org.omserver.bench;
 
-import org.apache.thrift.TBase;
 import org.apache.thrift.TException;
-import org.apache.thrift.protocol.TBinaryProtocol;
-import org.apache.thrift.transport.TSocket;
-import org.apache.thrift.transport.layered.TFramedTransport;
 import org.omserver.catalog.inventory.Server;
 import org.omserver.catalog.user.Role;
 import org.omserver.master.config.MasterConfig;
 import org.omserver.master.rpc.MasterServer;
-import org.omserver.protocol.SealedMessages;
-import org.omserver.protocol.envelope.EnvelopeException;
-import org.omserver.protocol.envelope.ReplayCache;
-import org.omserver.protocol.envelope.SealedEnvelope;
 import org.omserver.protocol.envelope.SharedSecret;
 import org.omserver.protocol.thrift.EventKind;
 import org.omserver.protocol.thrift.EventsReply;
@@ -21,13 +13,11 @@ import org.omserver.protocol.thrift.HostEvent;
 import org.omserver.protocol.thrift.HostStatus;
 import org.omserver.protocol.thrift.LoginReply;
 import org.omserver.protocol.thrift.LoginRequest;
-import org.omserver.protocol.thrift.Master;
 import org.omserver.protocol.thrift.SubmitReply;
 import org.omserver.protocol.thrift.SubmitRequest;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,14 +27,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 
 /**
  * The "ours" half of bench/ssh-fanout.sh: runs {@code hostname} on the first N hosts of the loopback fleet through a
@@ -79,7 +67,7 @@ public final class SshFanoutBench
     public static void main(String[] args)
             throws Exception
     {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = Options.parse(args);
         Path state = Path.of(options.getOrDefault("state", "/tmp/ssh-fleet"));
         List<Integer> counts = Arrays.stream(options.getOrDefault("counts", "10,100").split(",")).map(Integer::parseInt).toList();
         int runs = Integer.parseInt(options.getOrDefault("runs", "3"));
@@ -140,7 +128,7 @@ public final class SshFanoutBench
             throws Exception
     {
         try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
-                Client client = new Client(master.port())) {
+                MasterClient client = new MasterClient(master.port(), SECRET)) {
             String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
             if (!warmup.isEmpty()) {
                 // as a long-running master would be: database pool filled, executor and code paths used once,
@@ -206,7 +194,7 @@ public final class SshFanoutBench
     }
 
     /** Submits the job and follows its events to the end; returns how many hosts answered exactly {@code expected}. */
-    private static int runJob(Client client, String session, List<String> hosts, String expected)
+    private static int runJob(MasterClient client, String session, List<String> hosts, String expected)
             throws TException, InterruptedException
     {
         SubmitReply submitted = client.call("submit", new SubmitRequest(session, MODULE_ID, hosts, Map.of()), new SubmitReply());
@@ -256,9 +244,7 @@ public final class SshFanoutBench
             throws Exception
     {
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Sampler sampler = new Sampler(threads);
-        Thread samplerThread = Thread.ofPlatform().name("bench-sampler").daemon(true).start(sampler);
+        Peaks peaks = Peaks.start();
         long sshd0 = Long.parseLong(Files.readString(cpuacct).trim());
         OptionalLong db0 = db.cpuMillis();
         long cpu0 = os.getProcessCpuTime();
@@ -268,48 +254,9 @@ public final class SshFanoutBench
         long cpu = os.getProcessCpuTime() - cpu0;
         long sshd = Long.parseLong(Files.readString(cpuacct).trim()) - sshd0;
         OptionalLong db1 = db.cpuMillis();
-        sampler.stop = true;
-        samplerThread.join();
-        return new Measurement(wall / 1_000_000, cpu / 1_000_000, sshd / 1_000_000, ok, sampler.peakThreads, sampler.peakFds,
-                sampler.peakHeap / (1024 * 1024), db0.isPresent() ? OptionalLong.of(db1.getAsLong() - db0.getAsLong()) : OptionalLong.empty());
-    }
-
-    private static final class Sampler
-            implements Runnable
-    {
-        private final ThreadMXBean threads;
-        private volatile boolean stop;
-        private volatile int peakThreads;
-        private volatile long peakFds;
-        private volatile long peakHeap;
-
-        Sampler(ThreadMXBean threads)
-        {
-            this.threads = threads;
-        }
-
-        @Override
-        public void run()
-        {
-            // stops when the job returns; a job that throws ends the process, and this thread is a daemon
-            while (!stop) {
-                peakThreads = Math.max(peakThreads, threads.getThreadCount());
-                try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-                    peakFds = Math.max(peakFds, fds.count());
-                }
-                catch (IOException e) {
-                    peakFds = -1;
-                }
-                Runtime runtime = Runtime.getRuntime();
-                peakHeap = Math.max(peakHeap, runtime.totalMemory() - runtime.freeMemory());
-                try {
-                    Thread.sleep(20);
-                }
-                catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+        peaks.close();
+        return new Measurement(wall / 1_000_000, cpu / 1_000_000, sshd / 1_000_000, ok, peaks.threads(), peaks.fds(),
+                peaks.heapMiB(), db0.isPresent() ? OptionalLong.of(db1.getAsLong() - db0.getAsLong()) : OptionalLong.empty());
     }
 
     private static List<String> fleetAddresses(Path hostsFile, int count)
@@ -336,64 +283,5 @@ public final class SshFanoutBench
             throw new IllegalStateException("hostname failed locally: " + name);
         }
         return name;
-    }
-
-    private static Map<String, String> parse(String[] args)
-    {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value pairs, got " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        if (args.length % 2 != 0) {
-            throw new IllegalArgumentException("option " + args[args.length - 1] + " has no value");
-        }
-        return options;
-    }
-
-    /** A Thrift client of the master that seals requests and opens replies like the gateway does. */
-    private static final class Client
-            implements AutoCloseable
-    {
-        private final TFramedTransport transport;
-        private final Master.Client master;
-        private final SealedMessages messages;
-
-        Client(int port)
-                throws TException
-        {
-            transport = new TFramedTransport(new TSocket("127.0.0.1", port, 60_000), 64 * 1024 * 1024);
-            transport.open();
-            master = new Master.Client(new TBinaryProtocol(transport));
-            Clock clock = Clock.systemUTC();
-            messages = new SealedMessages(new SealedEnvelope(SECRET.getBytes(StandardCharsets.UTF_8), clock, Duration.ofMinutes(2), 64 * 1024 * 1024,
-                    new ReplayCache(clock, 10_000)), 16 * 1024 * 1024);
-        }
-
-        <T extends TBase<?, ?>> T call(String method, TBase<?, ?> request, T reply)
-                throws TException
-        {
-            String sealed = messages.sealRequest(method, request);
-            String answer = switch (method) {
-                case "login" -> master.login(sealed);
-                case "submit" -> master.submit(sealed);
-                case "events" -> master.events(sealed);
-                default -> throw new IllegalArgumentException(method);
-            };
-            try {
-                return messages.openReply(method, answer, reply);
-            }
-            catch (EnvelopeException e) {
-                throw new IllegalStateException("reply to " + method + " does not open: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public void close()
-        {
-            transport.close();
-        }
     }
 }
