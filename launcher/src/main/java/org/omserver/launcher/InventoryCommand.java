@@ -6,17 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.omserver.gateway.config.GatewayConfig;
 import org.omserver.gateway.master.MasterClient;
 import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
-import org.omserver.protocol.envelope.SharedSecret;
 import org.omserver.protocol.thrift.AppCategory;
 import org.omserver.protocol.thrift.CategoryAction;
 import org.omserver.protocol.thrift.CategoryChangeReply;
@@ -415,54 +411,11 @@ final class InventoryCommand
                 ? String.format("\\u%04x", c) : Character.toString(c)).collect(Collectors.joining());
     }
 
-    @FunctionalInterface
-    private interface MasterWork
-    {
-        int run(MasterClient master, String session)
-                throws Exception;
-    }
-
     /** Logs in, runs the work, logs out; the master's refusals become a message and exit code 1. */
-    private int withMaster(MasterWork work)
+    private int withMaster(MasterSession.Work work)
             throws Exception
     {
-        Map<String, String> values = new HashMap<>(ConfigFiles.load(config));
-        SharedSecret secret = ConfigFiles.secret(values, config);
-        Map<String, String> clientKeys = new HashMap<>();
-        values.forEach((key, value) -> {
-            if (key.startsWith("master.")) {
-                clientKeys.put(key, value);
-            }
-        });
-        try (MasterClient master = new MasterClient(GatewayConfig.fromProperties(clientKeys), secret)) {
-            String session;
-            try {
-                session = master.login(user, password(), null).getSession();
-            }
-            catch (MasterException e) {
-                err().println("omserver inventory: login as " + user + " refused: " + e.getMessage());
-                return 1;
-            }
-            try {
-                return work.run(master, session);
-            }
-            catch (MasterException e) {
-                err().println("omserver inventory: " + e.getMessage() + " (" + e.code() + ")");
-                return 1;
-            }
-            finally {
-                try {
-                    master.logout(session, null);
-                }
-                catch (MasterException | MasterUnavailableException e) {
-                    // the session expires on its own
-                }
-            }
-        }
-        catch (MasterUnavailableException e) {
-            err().println("omserver inventory: " + e.getMessage());
-            return 1;
-        }
+        return MasterSession.run("inventory", config, user, this::password, err(), work);
     }
 
     private String password()

@@ -7,19 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.omserver.catalog.module.InvalidModuleException;
 import org.omserver.catalog.module.ModuleYaml;
-import org.omserver.gateway.config.GatewayConfig;
 import org.omserver.gateway.master.MasterClient;
 import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
-import org.omserver.protocol.envelope.SharedSecret;
 import org.omserver.protocol.thrift.ErrorCode;
 import org.omserver.protocol.thrift.ModuleChangeReply;
 import org.omserver.protocol.thrift.ModuleGetReply;
@@ -287,54 +283,11 @@ final class ModuleCommand
         return versions.getFirst().getVersion();
     }
 
-    @FunctionalInterface
-    private interface MasterWork
-    {
-        int run(MasterClient master, String session)
-                throws Exception;
-    }
-
     /** Logs in, runs the work, logs out; the master's refusals become a message and exit code 1. */
-    private int withMaster(MasterWork work)
+    private int withMaster(MasterSession.Work work)
             throws Exception
     {
-        Map<String, String> values = new java.util.HashMap<>(ConfigFiles.load(config));
-        SharedSecret secret = ConfigFiles.secret(values, config);
-        Map<String, String> clientKeys = new java.util.HashMap<>();
-        values.forEach((key, value) -> {
-            if (key.startsWith("master.")) {
-                clientKeys.put(key, value);
-            }
-        });
-        try (MasterClient master = new MasterClient(GatewayConfig.fromProperties(clientKeys), secret)) {
-            String session;
-            try {
-                session = master.login(user, password(), null).getSession();
-            }
-            catch (MasterException e) {
-                err().println("omserver module: login as " + user + " refused: " + e.getMessage());
-                return 1;
-            }
-            try {
-                return work.run(master, session);
-            }
-            catch (MasterException e) {
-                err().println("omserver module: " + e.getMessage() + " (" + e.code() + ")");
-                return 1;
-            }
-            finally {
-                try {
-                    master.logout(session, null);
-                }
-                catch (MasterException | MasterUnavailableException e) {
-                    // the session expires on its own
-                }
-            }
-        }
-        catch (MasterUnavailableException e) {
-            err().println("omserver module: " + e.getMessage());
-            return 1;
-        }
+        return MasterSession.run("module", config, user, this::password, err(), work);
     }
 
     private String password()

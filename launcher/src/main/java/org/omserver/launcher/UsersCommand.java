@@ -6,14 +6,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Function;
 
-import org.omserver.gateway.config.GatewayConfig;
-import org.omserver.gateway.master.MasterClient;
-import org.omserver.gateway.master.MasterException;
-import org.omserver.gateway.master.MasterUnavailableException;
-import org.omserver.protocol.envelope.SharedSecret;
 import org.omserver.protocol.thrift.AuditQueryReply;
 import org.omserver.protocol.thrift.AuditQueryRequest;
 import org.omserver.protocol.thrift.AuditRecord;
@@ -241,54 +235,11 @@ final class UsersCommand
         }
     }
 
-    @FunctionalInterface
-    private interface MasterWork
-    {
-        int run(MasterClient master, String session)
-                throws Exception;
-    }
-
     /** Logs in, runs the work, logs out; the master's refusals become a message and exit code 1. */
-    private int withMaster(MasterWork work)
+    private int withMaster(MasterSession.Work work)
             throws Exception
     {
-        Map<String, String> values = new java.util.HashMap<>(ConfigFiles.load(config));
-        SharedSecret secret = ConfigFiles.secret(values, config);
-        Map<String, String> clientKeys = new java.util.HashMap<>();
-        values.forEach((key, value) -> {
-            if (key.startsWith("master.")) {
-                clientKeys.put(key, value);
-            }
-        });
-        try (MasterClient master = new MasterClient(GatewayConfig.fromProperties(clientKeys), secret)) {
-            String session;
-            try {
-                session = master.login(user, password(), null).getSession();
-            }
-            catch (MasterException e) {
-                err().println("omserver users: login as " + user + " refused: " + e.getMessage());
-                return 1;
-            }
-            try {
-                return work.run(master, session);
-            }
-            catch (MasterException e) {
-                err().println("omserver users: " + e.getMessage() + " (" + e.code() + ")");
-                return 1;
-            }
-            finally {
-                try {
-                    master.logout(session, null);
-                }
-                catch (MasterException | MasterUnavailableException e) {
-                    // the session expires on its own, or was ended by the work (logout everywhere, password change)
-                }
-            }
-        }
-        catch (MasterUnavailableException e) {
-            err().println("omserver users: " + e.getMessage());
-            return 1;
-        }
+        return MasterSession.run("users", config, user, this::password, err(), work);
     }
 
     private String password()
