@@ -19,7 +19,9 @@ import static java.util.Objects.requireNonNull;
  * transaction, so 1,000 hosts finishing within a second share a few dozen commits instead of paying 1,000. There is
  * no writer thread: whichever caller finds the writer free drains the queue (at most {@link #MAX_BATCH} rows per
  * transaction) while the others wait for their own row. A batch that fails is retried row by row, so one bad row
- * fails only its own host.
+ * fails only its own host. The drainer keeps writing while rows keep arriving, so its own host's FINISHED event
+ * waits that long: a few batches as long as the database stores rows faster than hosts finish (500 hosts: MariaDB
+ * spent 0.09 s of CPU on all of them).
  */
 final class ResultWriter
 {
