@@ -24,10 +24,10 @@ export FLEET_STATE=${FLEET_STATE:-/tmp/ssh-fleet}
 S=$FLEET_STATE
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 DB=${DB:-mariadb}    # the master's catalog: mariadb (a fresh database omserver_bench on 127.0.0.1:3306, as deployed) or h2 (embedded)
-# each fresh master first runs one unmeasured job on this many extra hosts (beyond the largest N), so a measured
+# the master first runs one unmeasured job on this many extra hosts (beyond the largest N), so a measured
 # cold job is what a long-running master pays for hosts it has no connection to, not its own start-up
 WARMUP_HOSTS=${WARMUP_HOSTS:-16}
-# rounds (fresh master, cold + warm job on up to 500 hosts) run first so the JIT has compiled the hot paths, as in a
+# rounds (cold + warm job on up to 500 hosts) run first so the JIT has compiled the hot paths, as in a
 # master that has been up a while; reported as omserver-jit-warmup, apart from the measured rows
 JIT_WARMUP=${JIT_WARMUP:-3}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # extra JVM options for the OMServer runs, e.g. -XX:StartFlightRecording=...

@@ -17,6 +17,7 @@ import org.omserver.protocol.thrift.SubmitReply;
 import org.omserver.protocol.thrift.SubmitRequest;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +62,7 @@ public final class SshFanoutBench
     // between event polls, like a page refreshing 20 times a second: without it each poll returns one or two events
     // and the envelope work of hundreds of polls is billed to the job
     private static final Duration POLL_PAUSE = Duration.ofMillis(50);
+    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
 
     private SshFanoutBench() {}
 
@@ -106,42 +108,62 @@ public final class SshFanoutBench
         properties.put("executor.ssh.pool-idle-timeout", "5m");
         MasterConfig config = MasterConfig.fromProperties(properties);
 
-        try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC())) {
+        // one master for the whole run, as deployed: a cold job is one on hosts it holds no connection to (the pool is
+        // emptied first, as its idle timeout would), a warm job reuses what the cold one left in the pool
+        try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
+                MasterClient client = new MasterClient(master.port(), SECRET)) {
             seed(master, everyHost, db);
-        }
-        // the JIT's warm-up, as a master that has been serving jobs for a while has had it: rounds on up to 500 hosts,
-        // printed under their own label (what the first jobs after a start cost) and left out of the measured rows
-        List<String> jitHosts = fleet.subList(0, Math.min(largest, 500));
-        for (int round = 1; round <= jitWarmupRounds; round++) {
-            measuredRun(config, cpuacct, db, warmup, jitHosts, round, label + "-jit-warmup", expected);
-        }
-        for (int n : counts) {
-            for (int run = 1; run <= runs; run++) {
-                measuredRun(config, cpuacct, db, warmup, fleet.subList(0, n), run, label, expected);
+            String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
+            if (!warmup.isEmpty()) {
+                // database pool filled, executor and code paths used once, on hosts outside the measured set
+                runJob(client, session, warmup, expected);
+            }
+            // the JIT's warm-up, as a master that has been serving jobs for a while has had it: rounds on up to 500
+            // hosts, printed under their own label (what the first jobs after a start cost) and left out of the measured rows
+            List<String> jitHosts = fleet.subList(0, Math.min(largest, 500));
+            for (int round = 1; round <= jitWarmupRounds; round++) {
+                measuredRun(master, client, session, cpuacct, db, jitHosts, round, label + "-jit-warmup", expected);
+            }
+            for (int n : counts) {
+                for (int run = 1; run <= runs; run++) {
+                    measuredRun(master, client, session, cpuacct, db, fleet.subList(0, n), run, label, expected);
+                }
             }
         }
     }
 
-    /** A fresh master (its ssh executor starts with an empty pool), a cold job (new connections), then a warm one. */
-    private static void measuredRun(MasterConfig config, Path cpuacct, Database db, List<String> warmup, List<String> hosts, int run, String label,
-            String expected)
+    /** A cold job (every pooled connection closed first, so each host gets a new one), then a warm one on the pooled connections. */
+    private static void measuredRun(MasterServer master, MasterClient client, String session, Path cpuacct, Database db, List<String> hosts, int run,
+            String label, String expected)
             throws Exception
     {
-        try (MasterServer master = MasterServer.start(config, SharedSecret.of(SECRET), Clock.systemUTC());
-                MasterClient client = new MasterClient(master.port(), SECRET)) {
-            String session = client.call("login", new LoginRequest("admin", PASSWORD), new LoginReply()).getSession();
-            if (!warmup.isEmpty()) {
-                // as a long-running master would be: database pool filled, executor and code paths used once,
-                // on hosts outside the measured set, so the measured cold job still opens every connection
-                runJob(client, session, warmup, expected);
+        master.closeIdleConnections();
+        settle(cpuacct);
+        for (String mode : List.of("cold", "warm")) {
+            Measurement m = measure(cpuacct, db, () -> runJob(client, session, hosts, expected));
+            System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d%n", label, mode, hosts.size(), run,
+                    m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB(),
+                    m.dbCpuMillis().isPresent() ? String.valueOf(m.dbCpuMillis().getAsLong()) : "", m.jitMillis());
+            System.out.flush();
+        }
+    }
+
+    /**
+     * Waits until the fleet's sshd processes for the connections just closed have exited (their CPU would otherwise
+     * be billed to the next job): until sshd uses less than 5 ms of CPU in 200 ms, at most {@link #SETTLE_LIMIT}.
+     */
+    private static void settle(Path cpuacct)
+            throws IOException, InterruptedException
+    {
+        long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
+        long before = Long.parseLong(Files.readString(cpuacct).trim());
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            long now = Long.parseLong(Files.readString(cpuacct).trim());
+            if (now - before < 5_000_000) {
+                return;
             }
-            for (String mode : List.of("cold", "warm")) {
-                Measurement m = measure(cpuacct, db, () -> runJob(client, session, hosts, expected));
-                System.out.printf("RESULT\t%s\tcurve25519\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s%n", label, mode, hosts.size(), run,
-                        m.wallMillis(), m.clientCpuMillis(), m.sshdCpuMillis(), m.ok(), m.peakThreads(), m.peakFds(), m.peakHeapMiB(),
-                        m.dbCpuMillis().isPresent() ? String.valueOf(m.dbCpuMillis().getAsLong()) : "");
-                System.out.flush();
-            }
+            before = now;
         }
     }
 
@@ -237,7 +259,7 @@ public final class SshFanoutBench
     }
 
     private record Measurement(long wallMillis, long clientCpuMillis, long sshdCpuMillis, int ok, int peakThreads, long peakFds, long peakHeapMiB,
-            OptionalLong dbCpuMillis) {}
+            OptionalLong dbCpuMillis, long jitMillis) {}
 
     /** Runs {@code job} while a sampler records peak threads, fds and heap every 20 ms. */
     private static Measurement measure(Path cpuacct, Database db, Job job)
@@ -247,16 +269,19 @@ public final class SshFanoutBench
         Peaks peaks = Peaks.start();
         long sshd0 = Long.parseLong(Files.readString(cpuacct).trim());
         OptionalLong db0 = db.cpuMillis();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jit0 = jit.getTotalCompilationTime();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         int ok = job.run();
         long wall = System.nanoTime() - wall0;
         long cpu = os.getProcessCpuTime() - cpu0;
+        long jitMillis = jit.getTotalCompilationTime() - jit0;
         long sshd = Long.parseLong(Files.readString(cpuacct).trim()) - sshd0;
         OptionalLong db1 = db.cpuMillis();
         peaks.close();
         return new Measurement(wall / 1_000_000, cpu / 1_000_000, sshd / 1_000_000, ok, peaks.threads(), peaks.fds(),
-                peaks.heapMiB(), db0.isPresent() ? OptionalLong.of(db1.getAsLong() - db0.getAsLong()) : OptionalLong.empty());
+                peaks.heapMiB(), db0.isPresent() ? OptionalLong.of(db1.getAsLong() - db0.getAsLong()) : OptionalLong.empty(), jitMillis);
     }
 
     private static List<String> fleetAddresses(Path hostsFile, int count)

@@ -91,6 +91,12 @@ public final class Backends
         return Optional.ofNullable(executors.get(name));
     }
 
+    /** Every backend closes the connections it keeps for reuse and is not using ({@link Executor#closeIdle}). */
+    public void closeIdle()
+    {
+        executors.values().forEach(Executor::closeIdle);
+    }
+
     @Override
     public void close()
     {

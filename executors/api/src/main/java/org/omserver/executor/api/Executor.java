@@ -16,6 +16,12 @@ public interface Executor
      */
     void execute(Invocation invocation, EventSink sink);
 
+    /**
+     * Closes the connections this backend keeps for reuse and is not using now (the next invocation on those hosts
+     * connects afresh); invocations running meanwhile are not affected. Backends that keep nothing do nothing.
+     */
+    default void closeIdle() {}
+
     /** Releases connections and threads. */
     @Override
     default void close() {}

@@ -19,6 +19,7 @@ import org.omserver.executor.api.HostTarget;
 import org.omserver.executor.api.Invocation;
 import org.omserver.executor.ssh.internal.ConnectionPool;
 import org.omserver.executor.ssh.internal.Fingerprints;
+import org.omserver.executor.ssh.internal.JdkAesGcm;
 import org.omserver.executor.ssh.internal.KnownHostsVerifier;
 import org.omserver.executor.ssh.internal.ShellQuoting;
 import org.omserver.executor.ssh.internal.Utf8ChunkDecoder;
@@ -124,13 +125,19 @@ public final class SshExecutor
     }
 
     /**
-     * Offers aes128-gcm first (then SSHJ's own order): the JDK runs AES-GCM with AES-NI, while SSHJ's
-     * chacha20-poly1305, which it prefers by default, looks up a new JCA cipher for every packet (about 2% of the
-     * master's CPU in a 500-host profile, see bench/README.md).
+     * Offers aes128-gcm first (then SSHJ's own order), run on the JDK's AES-GCM ({@link JdkAesGcm}, AES-NI) rather
+     * than Bouncy Castle's: SSHJ's chacha20-poly1305, which it prefers by default, looks up a new JCA cipher for every
+     * packet (about 2% of the master's CPU in a 500-host profile, see bench/README.md), and Bouncy Castle's AES-GCM
+     * expands the key again for every packet (5% of the samples).
      */
     private static void preferAesGcm(DefaultConfig sshjConfig)
     {
-        List<Factory.Named<Cipher>> ciphers = new ArrayList<>(sshjConfig.getCipherFactories());
+        List<Factory.Named<Cipher>> ciphers = new ArrayList<>();
+        boolean jdkGcm = JdkAesGcm.available();
+        for (Factory.Named<Cipher> factory : sshjConfig.getCipherFactories()) {
+            boolean gcm = factory.getName().equals("aes128-gcm@openssh.com") || factory.getName().equals("aes256-gcm@openssh.com");
+            ciphers.add(gcm && jdkGcm ? JdkAesGcm.factory(factory.getName()) : factory);
+        }
         // stable: the others keep their order
         ciphers.sort(Comparator.comparing(factory -> !factory.getName().equals("aes128-gcm@openssh.com")));
         sshjConfig.setCipherFactories(ciphers);
@@ -180,6 +187,13 @@ public final class SshExecutor
         log.debug("job {} host {} ({}:{}): {} {} in {} ms", invocation.jobId(), target.name(), target.address(), target.port(),
                 result.failure().map(Enum::name).orElse("OK"), result.message(), result.duration().toMillis());
         gate.finish(result);
+    }
+
+    /** Closes every idle pooled connection (the next job on those hosts connects afresh); running commands keep theirs. */
+    @Override
+    public void closeIdle()
+    {
+        pool.closeIdle();
     }
 
     @Override

@@ -90,6 +90,23 @@ class TestSshConnectionReuse
     }
 
     @Test
+    void closeIdleEmptiesThePoolAndTheNextInvocationConnectsAfresh()
+    {
+        try (SshExecutor executor = executor(Map.of())) {
+            echo(executor, sshd.target("127.0.0.5"), "a");
+            echo(executor, sshd.target("127.0.0.6"), "b");
+
+            executor.closeIdle();
+
+            assertThat(executor.poolStats()).isEqualTo(new ConnectionPool.Stats(0, 2, 0, 0));
+            RecordingSink again = echo(executor, sshd.target("127.0.0.5"), "c");
+            assertThat(again.stdout()).isEqualTo("c\n");
+            // a new connection, not a reused one; and the pool keeps it again
+            assertThat(executor.poolStats()).isEqualTo(new ConnectionPool.Stats(1, 3, 0, 0));
+        }
+    }
+
+    @Test
     void connectionsAreKeptPerAddress()
     {
         try (SshExecutor executor = executor(Map.of())) {

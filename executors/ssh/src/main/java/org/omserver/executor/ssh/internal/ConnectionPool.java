@@ -222,6 +222,24 @@ public final class ConnectionPool
         }
     }
 
+    /** Closes every idle connection now, whatever its age; the pool stays open and keeps connections handed back later. */
+    public void closeIdle()
+    {
+        List<Connection> toClose = new ArrayList<>();
+        synchronized (this) {
+            takeAllIdle(toClose);
+        }
+        closeAll(toClose);
+    }
+
+    // holds the lock
+    private void takeAllIdle(List<Connection> toClose)
+    {
+        idle.values().forEach(connections -> connections.forEach(entry -> toClose.add(entry.connection())));
+        idle.clear();
+        idleCount = 0;
+    }
+
     /** Closes every idle connection; connections handed back later are closed at once. */
     @Override
     public void close()
@@ -229,9 +247,7 @@ public final class ConnectionPool
         List<Connection> toClose = new ArrayList<>();
         synchronized (this) {
             closed = true;
-            idle.values().forEach(connections -> connections.forEach(entry -> toClose.add(entry.connection())));
-            idle.clear();
-            idleCount = 0;
+            takeAllIdle(toClose);
         }
         if (sweeper != null) {
             sweeper.shutdownNow();
