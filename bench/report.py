@@ -44,7 +44,7 @@ def main(path):
 
     print(f"{'N':>5} {'tool':<12} {'KEX':<10} {'mode':<4} {'runs':>4} {'wall s':>7} {'client CPU s':>12} {'sshd CPU s':>10} "
           f"{'floor s':>7} {'wall/floor':>10} {'/best curve':>11} {'/best default':>13} {'ok':>9} {'threads':>7} {'fds':>5} {'heap MiB':>8} {'db CPU s':>8} {'JIT s':>5}")
-    order = {"omserver": 0, "omserver-jit-warmup": 0.2, "omserver-pool128": 0.5, "pdsh": 1, "parallel-ssh": 2, "clush": 3, "ansible": 4, "ansible-cp": 5}
+    order = {"omserver": 0, "omserver-fresh-jvm": 0.1, "omserver-jit-warmup": 0.2, "omserver-pool128-fresh-jvm": 0.6, "omserver-pool128-jit-warmup": 0.7, "omserver-pool128": 0.5, "pdsh": 1, "parallel-ssh": 2, "clush": 3, "ansible": 4, "ansible-cp": 5}
     for key in sorted(summary, key=lambda k: (k[0], order.get(k[1], 9), k[2], k[3])):
         n, tool, kex, mode = key
         wall, client, sshd, ok, threads, fds, heap, db, jit, count = summary[key]

@@ -27,9 +27,10 @@ DB=${DB:-mariadb}    # the master's catalog: mariadb (a fresh database omserver_
 # the master first runs one unmeasured job on this many extra hosts (beyond the largest N), so a measured
 # cold job is what a long-running master pays for hosts it has no connection to, not its own start-up
 WARMUP_HOSTS=${WARMUP_HOSTS:-16}
-# rounds (cold + warm job on up to 500 hosts) run first so the JIT has compiled the hot paths, as in a
-# master that has been up a while; reported as omserver-jit-warmup, apart from the measured rows
-JIT_WARMUP=${JIT_WARMUP:-3}
+# cold + warm rounds on up to 1000 hosts run first until this many connections were opened, so the JIT has compiled
+# the hot paths as in a master that has been up a while (C2 compiles after ~5,000 calls, and the handshake code runs
+# once per connection); reported as omserver-fresh-jvm (the first round) and omserver-jit-warmup, apart from the rest
+JIT_WARMUP_CONNECTIONS=${JIT_WARMUP_CONNECTIONS:-8000}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:-}   # extra JVM options for the OMServer runs, e.g. -XX:StartFlightRecording=...
 CG_CPU_CLIENT=/sys/fs/cgroup/cpu/sshfleet/client
 CG_ACCT_CLIENT=/sys/fs/cgroup/cpuacct/sshfleet-client
@@ -50,7 +51,7 @@ for n in $PEER_COUNTS; do
 done
 [[ "$RUNS" =~ ^[1-9]$ ]] || die "RUNS must be 1..9"
 [[ "$WARMUP_HOSTS" =~ ^[0-9]+$ ]] && [ "$WARMUP_HOSTS" -le 64 ] || die "WARMUP_HOSTS must be 0..64"
-[[ "$JIT_WARMUP" =~ ^[0-9]$ ]] || die "JIT_WARMUP must be 0..9"
+[[ "$JIT_WARMUP_CONNECTIONS" =~ ^[0-9]+$ ]] && [ "$JIT_WARMUP_CONNECTIONS" -le 20000 ] || die "JIT_WARMUP_CONNECTIONS must be 0..20000"
 case "$DB" in
     h2) DB_ARGS=() ;;
     mariadb)
@@ -106,12 +107,12 @@ close_control_masters() {   # ends ansible's ControlPersist ssh masters through 
 echo "== OMServer: a master in this process tree, catalog in $DB, Thrift client; cold then warm per run" >&2
 COMMA_COUNTS=$(echo $COUNTS | tr ' ' ',')
 "$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench "${DB_ARGS[@]}" \
-    --state "$S" --counts "$COMMA_COUNTS" --runs "$RUNS" --max-parallel "$PARALLEL" --pool-max $((MAXN + WARMUP_HOSTS)) --warmup-hosts "$WARMUP_HOSTS" --jit-warmup "$JIT_WARMUP" \
+    --state "$S" --counts "$COMMA_COUNTS" --runs "$RUNS" --max-parallel "$PARALLEL" --pool-max $((MAXN + WARMUP_HOSTS)) --warmup-hosts "$WARMUP_HOSTS" --jit-warmup-connections "$JIT_WARMUP_CONNECTIONS" \
     | grep '^RESULT' | tee -a "$OUT"
 # bounded resources: the largest N again with the default pool cap (128), one run: threads and fds follow the
 # configuration, not N (hosts beyond the cap reconnect on the warm job)
 "$JAVA_HOME/bin/java" $BENCH_JAVA_OPTS -cp "$HERE/target/classes:$HERE/target/lib/*" org.omserver.bench.SshFanoutBench "${DB_ARGS[@]}" \
-    --state "$S" --counts "$MAXN" --runs 1 --max-parallel "$PARALLEL" --pool-max 128 --warmup-hosts "$WARMUP_HOSTS" --jit-warmup "$JIT_WARMUP" --label omserver-pool128 \
+    --state "$S" --counts "$MAXN" --runs 1 --max-parallel "$PARALLEL" --pool-max 128 --warmup-hosts "$WARMUP_HOSTS" --jit-warmup-connections "$JIT_WARMUP_CONNECTIONS" --label omserver-pool128 \
     | grep '^RESULT' | tee -a "$OUT"
 
 for n in $PEER_COUNTS; do
