@@ -273,7 +273,7 @@ public final class SshFanoutBench
     private record Measurement(long wallMillis, long clientCpuMillis, long sshdCpuMillis, int ok, int peakThreads, long peakFds, long peakHeapMiB,
             OptionalLong dbCpuMillis, long jitMillis) {}
 
-    /** Runs {@code job} while a sampler records peak threads, fds and heap every 20 ms. */
+    /** Runs {@code job} while a sampler records peak threads, fds and heap every 100 ms. */
     private static Measurement measure(Path cpuacct, Database db, Job job)
             throws Exception
     {
