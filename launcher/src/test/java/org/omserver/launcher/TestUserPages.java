@@ -60,11 +60,15 @@ final class TestUserPages
         int category = stack.master().catalog().inventory().functionCategories().getFirst().id();
         HttpResponse<String> created = admin.post("/users/create", List.of("csrf", adminCsrf, "username", "olga", "role", "operator",
                 "password", "", "category", String.valueOf(category)));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-        Matcher shown = PASSWORD_SHOWN.matcher(created.body());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(303);
+        HttpResponse<String> createdPage = admin.get(created.headers().firstValue("Location").orElseThrow());
+        Matcher shown = PASSWORD_SHOWN.matcher(createdPage.body());
         assertThat(shown.find()).isTrue();
         String generated = shown.group(1);
-        assertThat(created.body()).contains("Created olga as operator.").contains("shown only this once");
+        assertThat(created.headers().firstValue("Location").orElseThrow()).doesNotContain(generated);
+        assertThat(createdPage.body()).contains("Created olga as operator.").contains("shown only this once");
+        // reloading the page: the password is not shown again
+        assertThat(admin.get(created.headers().firstValue("Location").orElseThrow()).body()).doesNotContain(generated).doesNotContain("shown only this once");
         assertThat(admin.get("/users/olga").body()).doesNotContain(generated).contains("<tr><th>Last login (UTC)</th><td>never</td></tr>");
         assertThat(stack.master().catalog().users().grants("olga")).containsExactly(category);
 
@@ -88,6 +92,14 @@ final class TestUserPages
         HttpResponse<String> weak = admin.post("/users/olga/reset", List.of("csrf", adminCsrf, "password", "short"));
         assertThat(weak.statusCode()).isEqualTo(400);
         assertThat(weak.body()).contains("the chosen password is not allowed");
+        HttpResponse<String> generatedReset = admin.post("/users/olga/reset", List.of("csrf", adminCsrf, "password", ""));
+        assertThat(generatedReset.statusCode()).isEqualTo(303);
+        String resetPage = generatedReset.headers().firstValue("Location").orElseThrow();
+        Matcher newPassword = PASSWORD_SHOWN.matcher(admin.get(resetPage).body());
+        assertThat(newPassword.find()).isTrue();
+        // a reload shows nothing and resets nothing: the password just shown still works
+        assertThat(admin.get(resetPage).body()).contains("Reset the password of olga.").doesNotContain(newPassword.group(1));
+        new TestingBrowser(stack.gatewayUri()).login("olga", newPassword.group(1));
         HttpResponse<String> reset = admin.post("/users/olga/reset", List.of("csrf", adminCsrf, "password", "olga-chosen-by-admin"));
         assertThat(reset.statusCode()).isEqualTo(303);
         new TestingBrowser(stack.gatewayUri()).login("olga", "olga-chosen-by-admin");

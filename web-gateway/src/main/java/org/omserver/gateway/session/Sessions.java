@@ -24,6 +24,7 @@ public final class Sessions
 
     private static final String USER = "omserver.user";
     private static final String CSRF = "omserver.csrf";
+    private static final String SHOWN_PASSWORD = "omserver.shown-password";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Sessions() {}
@@ -42,6 +43,37 @@ public final class Sessions
         HttpSession session = request.getSession();
         session.setAttribute(USER, user);
         session.setAttribute(CSRF, newToken());
+    }
+
+    /**
+     * Keeps a password the master generated for {@code username} until the next page of that user is drawn
+     * ({@link #takeGeneratedPassword}): the POST that made it redirects, so reloading the page shows it no more and
+     * resets nothing again. One at a time; a newer one replaces it.
+     */
+    public static void keepGeneratedPassword(HttpServletRequest request, String username, String password)
+    {
+        request.getSession().setAttribute(SHOWN_PASSWORD, new GeneratedPassword(username, password));
+    }
+
+    /** The password kept for {@code username}, removed as it is taken; empty when there is none for that user. */
+    public static Optional<String> takeGeneratedPassword(HttpServletRequest request, String username)
+    {
+        HttpSession session = request.getSession(false);
+        if (session == null || !(session.getAttribute(SHOWN_PASSWORD) instanceof GeneratedPassword kept) || !kept.username().equals(username)) {
+            return Optional.empty();
+        }
+        session.removeAttribute(SHOWN_PASSWORD);
+        return Optional.of(kept.password());
+    }
+
+    private record GeneratedPassword(String username, String password)
+            implements java.io.Serializable
+    {
+        @Override
+        public String toString()
+        {
+            return "GeneratedPassword{username=" + username + ", password=***}";
+        }
     }
 
     public static void invalidate(HttpServletRequest request)

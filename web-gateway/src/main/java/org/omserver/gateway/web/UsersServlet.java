@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
+import org.omserver.gateway.session.Sessions;
 import org.omserver.gateway.session.UserSession;
 import org.omserver.protocol.thrift.FunctionCategory;
 import org.omserver.protocol.thrift.LogoutEverywhereRequest;
@@ -32,8 +33,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * sessions, grants) with the create form; GET {@code /users/{name}} is one user with a form per change. POST
  * {@code /users/create} and {@code /users/{name}/{role|enable|disable|reset|grants|logout|delete}} make one change each
  * through the master's {@code userChange} (or {@code logoutEverywhere}), which checks the role and every rule; the page
- * only assembles the request. A generated password is rendered once in the answer to the POST (never in a URL, never
- * stored by the gateway). Delete needs the user name typed again.
+ * only assembles the request. Every change answers with a redirect (POST, then GET); a generated password is kept in the
+ * admin's HTTP session only until that GET draws it, once (never in a URL, never stored anywhere else), so reloading
+ * the page neither shows it again nor resets the password again. Delete needs the user name typed again.
  */
 final class UsersServlet
         extends GatewayServlet
@@ -68,7 +70,7 @@ final class UsersServlet
             notFound(request, response);
             return;
         }
-        one(request, response, user.get(), matcher.group(1), notices, List.of(), Optional.empty());
+        one(request, response, user.get(), matcher.group(1), notices, List.of(), Sessions.takeGeneratedPassword(request, matcher.group(1)));
     }
 
     @Override
@@ -152,10 +154,11 @@ final class UsersServlet
         if (change.getAction() == UserAction.DELETE) {
             seeOther(response, "/users?done=" + URLEncoder.encode(summary, UTF_8));
         }
-        else if (reply.isSetGeneratedPassword()) {
-            one(request, response, user.get(), name, List.of(summary), List.of(), Optional.of(reply.getGeneratedPassword()));
-        }
         else {
+            if (reply.isSetGeneratedPassword()) {
+                // shown by the page this redirects to, once: a reload neither shows it again nor resets again
+                Sessions.keepGeneratedPassword(request, name, reply.getGeneratedPassword());
+            }
             seeOther(response, "/users/" + name + "?done=" + URLEncoder.encode(summary, UTF_8));
         }
     }
@@ -199,11 +202,9 @@ final class UsersServlet
         }
         String summary = summary(UserAction.CREATE, name, reply);
         if (reply.isSetGeneratedPassword()) {
-            one(request, response, user, reply.getUser().getUsername(), List.of(summary), List.of(), Optional.of(reply.getGeneratedPassword()));
+            Sessions.keepGeneratedPassword(request, reply.getUser().getUsername(), reply.getGeneratedPassword());
         }
-        else {
-            seeOther(response, "/users/" + reply.getUser().getUsername() + "?done=" + URLEncoder.encode(summary, UTF_8));
-        }
+        seeOther(response, "/users/" + reply.getUser().getUsername() + "?done=" + URLEncoder.encode(summary, UTF_8));
     }
 
     private static String summary(UserAction action, String name, UserChangeReply reply)
