@@ -188,6 +188,103 @@ final class TestGatewaySecurity
         new TestingBrowser(stack.gatewayUri()).login("viewer", PASSWORD);
     }
 
+    /**
+     * A refusal decided before the body arrived (no token, unknown address, expired form) reads the body before it
+     * answers, so the connection stays usable for the client's next request; a body too large to read is refused with
+     * {@code Connection: close}. Before, Jetty closed such a connection after the answer without saying so, and a
+     * keep-alive client's next request died with "header parser received no bytes".
+     */
+    @Test
+    void aRefusalAnsweredBeforeTheBodyArrivedLeavesTheConnectionUsable()
+            throws Exception
+    {
+        List<String[]> refusals = List.of(
+                new String[] {"/api/v1/jobs/1/cancel", "application/json", "{}", "401"},
+                new String[] {"/api/v1/no-such-address", "application/json", "{\"a\": 1}", "404"},
+                new String[] {"/logout", "application/x-www-form-urlencoded", "csrf=" + WRONG_TOKEN, "403"});
+        URI gateway = stack.gatewayUri();
+        try (java.net.Socket socket = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(20_000);
+            RawHttp http = new RawHttp(socket);
+            for (String[] refusal : refusals) {
+                byte[] body = refusal[2].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                http.send("POST " + refusal[0] + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + refusal[1]
+                        + "\r\nContent-Length: " + body.length + "\r\n\r\n");
+                // the body comes late, as from a client that sends headers and body in two writes
+                Thread.sleep(300);
+                http.send(refusal[2]);
+                RawHttp.Reply reply = http.read();
+                assertThat(reply.status()).as(refusal[0] + ": " + reply.body()).isEqualTo(Integer.parseInt(refusal[3]));
+                assertThat(reply.headers()).as(refusal[0]).doesNotContainEntry("connection", "close");
+                http.send("GET /login HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertThat(http.read().status()).as("the request after " + refusal[0] + " on the same connection").isEqualTo(200);
+            }
+        }
+        try (java.net.Socket socket = new java.net.Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(20_000);
+            RawHttp http = new RawHttp(socket);
+            http.send("POST /api/v1/tokens HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + (8L << 20) + "\r\n\r\n{");
+            RawHttp.Reply reply = http.read();
+            assertThat(reply.status()).as(reply.body()).isEqualTo(413);
+            assertThat(reply.headers()).containsEntry("connection", "close");
+            assertThat(socket.getInputStream().read()).as("the gateway closes the connection it said it would").isEqualTo(-1);
+        }
+    }
+
+    /** Just enough HTTP/1.1 over a socket to see what a client library would hide: the connection's fate. */
+    private record RawHttp(java.net.Socket socket)
+    {
+        record Reply(int status, Map<String, String> headers, String body) {}
+
+        void send(String text)
+                throws java.io.IOException
+        {
+            socket.getOutputStream().write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+        }
+
+        Reply read()
+                throws java.io.IOException
+        {
+            java.io.InputStream in = socket.getInputStream();
+            String statusLine = line(in);
+            assertThat(statusLine).startsWith("HTTP/1.1 ");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                int colon = header.indexOf(':');
+                headers.put(header.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), header.substring(colon + 1).strip());
+            }
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+                for (int size = Integer.parseInt(line(in).split(";")[0].strip(), 16); size > 0; size = Integer.parseInt(line(in).split(";")[0].strip(), 16)) {
+                    body.write(in.readNBytes(size));
+                    line(in);
+                }
+                line(in);
+            }
+            else {
+                body.write(in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0"))));
+            }
+            return new Reply(Integer.parseInt(statusLine.split(" ")[1]), headers, body.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        private static String line(java.io.InputStream in)
+                throws java.io.IOException
+        {
+            StringBuilder line = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new java.io.EOFException("the gateway closed the connection" + (line.isEmpty() ? "" : " after '" + line + "'"));
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+    }
+
     private static void assertRefusedForm(HttpResponse<String> reply, String what)
     {
         assertThat(reply.statusCode()).as(what + ": " + reply.body()).isEqualTo(403);

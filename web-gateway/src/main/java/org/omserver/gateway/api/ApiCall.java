@@ -29,8 +29,6 @@ public final class ApiCall
 {
     /** Largest request body read; the API's bodies are a few hundred bytes. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    /** How much of an oversize body is read and dropped before answering 413. */
-    private static final long DRAIN_BYTES = 1024 * 1024;
     // the master's session tokens are 32 random bytes in Base64url; anything else is not worth a master call
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,256}");
     private static final Pattern NUMBER = Pattern.compile("\\d{1,18}");
@@ -202,24 +200,6 @@ public final class ApiCall
         return OptionalLong.of(Long.parseLong(value));
     }
 
-    /**
-     * Reads and drops what is left of an oversize body, up to {@link #DRAIN_BYTES}: a client still sending would
-     * otherwise see the connection reset instead of the 413 that says what to do. Larger bodies are cut off.
-     */
-    private static void drain(InputStream in)
-    {
-        byte[] buffer = new byte[8192];
-        long left = DRAIN_BYTES;
-        try {
-            for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0; ) {
-                left -= n;
-            }
-        }
-        catch (IOException e) {
-            // the client gave up sending; the 413 goes out anyway
-        }
-    }
-
     /** The request body as a JSON object: {@code Content-Type: application/json}, at most {@link #MAX_BODY_BYTES}. */
     JsonNode jsonObject()
             throws ApiException, IOException
@@ -231,13 +211,12 @@ public final class ApiCall
         }
         byte[] body;
         try (InputStream in = request.getInputStream()) {
+            // what is left of an oversize body is read and dropped with the refusal (UnreadBody), so the client sees the 413
             if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-                drain(in);
                 throw tooLarge();
             }
             body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                drain(in);
                 throw tooLarge();
             }
         }

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.omserver.gateway.master.MasterException;
 import org.omserver.gateway.master.MasterUnavailableException;
 import org.omserver.gateway.web.SafeJson;
+import org.omserver.gateway.web.UnreadBody;
 import org.omserver.protocol.thrift.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,7 @@ public final class ApiServlet
             Route route = route(request.getMethod(), path);
             ApiReply reply = route.route().handler().handle(endpoints, new ApiCall(request, response, route.variables()));
             if (reply != ApiReply.WRITTEN) {
+                UnreadBody.discard(request, response);
                 write(response, reply);
             }
         }
@@ -183,6 +185,7 @@ public final class ApiServlet
             return;
         }
         response.resetBuffer();
+        UnreadBody.discard(request, response);
         Map<String, String> headers = new LinkedHashMap<>();
         if (e.status() == 401) {
             headers.put("WWW-Authenticate", "Bearer realm=\"omserver\"");

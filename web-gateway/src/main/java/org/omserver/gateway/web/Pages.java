@@ -55,6 +55,7 @@ public final class Pages
         catch (TemplateException e) {
             throw new IOException("template " + template + " failed: " + e.getMessageWithoutStackTop(), e);
         }
+        UnreadBody.discard(request, response);
         response.setStatus(status);
         response.setContentType("text/html;charset=utf-8");
         response.setCharacterEncoding(UTF_8.name());
