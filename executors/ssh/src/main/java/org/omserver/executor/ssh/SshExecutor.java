@@ -22,12 +22,14 @@ import org.omserver.executor.ssh.internal.Fingerprints;
 import org.omserver.executor.ssh.internal.JdkAesGcm;
 import org.omserver.executor.ssh.internal.KnownHostsVerifier;
 import org.omserver.executor.ssh.internal.ShellQuoting;
+import org.omserver.executor.ssh.internal.ShellSession;
 import org.omserver.executor.ssh.internal.Utf8ChunkDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
@@ -40,6 +42,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -49,13 +53,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Runs invocations over SSH with SSHJ: connect (or reuse an idle pooled connection to the same address, port and
  * user whose host key known_hosts still accepts), verify the host key against known_hosts, publickey
- * authentication, exec, stream stdout and stderr, collect the exit status, hand the connection back to the pool.
+ * authentication, run the command in the connection's {@link ShellSession} (opened with its first command), stream
+ * stdout and stderr, collect the exit status, hand the connection and its shell back to the pool.
  * Thread-safe; the SSHJ configuration, the private key and the known_hosts file are loaded once.
  */
 public final class SshExecutor
@@ -64,8 +70,9 @@ public final class SshExecutor
     private static final Logger log = LoggerFactory.getLogger(SshExecutor.class);
 
     /**
-     * Runs the quoted argv ({@code "$@"}) in the background with stdin from /dev/null, and a watcher that reads the
-     * channel's stdin (fd 3) until EOF, then sends the command SIGTERM and, 5 s later, SIGKILL. The executor never
+     * For a command that needs root under another account, which runs through sudo in a session of its own (every
+     * other command runs in the connection's {@link ShellSession}): runs the quoted argv ({@code "$@"}) in the
+     * background with stdin from /dev/null, and a watcher that reads the channel's stdin (fd 3) until EOF, then sends the command SIGTERM and, 5 s later, SIGKILL. The executor never
      * writes to stdin: EOF means it gave up (timeout, interrupt) or the connection is gone. This is how a command is
      * stopped even where the SSH "signal" request is not honoured (OpenSSH ignores it for root, whose sessions run
      * without privilege separation). The wrapper exits with the command's status.
@@ -90,6 +97,7 @@ public final class SshExecutor
     // how long the stream readers may take to drain once the channel is closed
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(2);
     private static final int READ_BUFFER_SIZE = 32 * 1024;
+    private static final Pattern EXIT_STATUS = Pattern.compile("\\d{1,3}");
 
     private final SshConfig config;
     private final DefaultConfig sshjConfig;
@@ -310,23 +318,19 @@ public final class SshExecutor
         }
 
         /**
-         * Opens a session on {@code connection} and runs the command. Throws if the session or the command cannot
-         * be started (nothing ran then); once it started, every outcome is a result. The connection goes back to the
-         * pool when the command ended cleanly, and is closed otherwise.
+         * Starts the command on {@code connection} and runs it to its end. Throws if the command could not be started
+         * (nothing ran then); once it started, every outcome is a result. The connection goes back to the pool when
+         * the command ended cleanly, and is closed otherwise. A command runs in the connection's {@link ShellSession};
+         * one that needs root under another account runs in a session of its own, through sudo.
          */
         private HostResult execute(ConnectionPool.Key poolKey, ConnectionPool.Connection connection)
                 throws IOException
         {
             phase = Phase.START;
-            // not closed here: closing waits for the host to close its side, which a command that ignores SIGTERM
-            // never does; the command's end closes the channel, and stop() disconnects in every other case
-            @SuppressWarnings("resource")
-            Session session = connection.client().startSession();
-            Session.Command command = session.exec(commandLine());
+            Running running = invocation.needsRoot() && !user.equals("root") ? startWithSudo(connection.client()) : startInShell(connection);
             phase = Phase.RUN;
-            gate.started();
-            HostResult result = runCommand(connection.client(), command);
-            if (!command.isOpen() && !Thread.currentThread().isInterrupted()) {
+            HostResult result = runCommand(running);
+            if (running.endedCleanly() && !Thread.currentThread().isInterrupted()) {
                 pool.release(poolKey, connection);
             }
             else {
@@ -336,49 +340,103 @@ public final class SshExecutor
         }
 
         /**
-         * The login shell runs the wrapper itself, with the quoted argv as its positional parameters: one shell
-         * process fewer per command than {@code sh -c wrapper}, about 1.2 ms of the host's CPU (bench/README.md).
-         * sudo needs a program to run, so with it the wrapper runs in {@code sh -c}, named {@code omserver-exec}.
+         * Sends the command to the connection's shell and waits, at most the connect timeout, for its start line.
+         * The stdout reader reports the start; the stderr reader begins once it has.
          */
-        private String commandLine()
+        private Running startInShell(ConnectionPool.Connection connection)
+                throws IOException
         {
-            String argv = ShellQuoting.commandLine(invocation.argv());
-            if (invocation.needsRoot() && !user.equals("root")) {
-                // -n: fail instead of waiting for a password prompt nobody can answer
-                return "sudo -n -- sh -c " + ShellQuoting.quote(WRAPPER) + " " + WRAPPER_NAME + " " + argv;
+            ShellSession shell = connection.openShell();
+            ShellSession.Markers markers = shell.start(invocation.argv());
+            CompletableFuture<Void> started = new CompletableFuture<>();
+            Future<String> stdout = streamReaders.submit(() -> {
+                try {
+                    shell.stdout().skipPast(markers.startLine());
+                }
+                catch (IOException | RuntimeException e) {
+                    started.completeExceptionally(e);
+                    throw e;
+                }
+                if (!started.complete(null)) {
+                    throw new IOException("the executor gave up waiting for the command to start");
+                }
+                gate.started();
+                pump(shell.stdout().until(markers.end()), EventSink.OutputStream.STDOUT);
+                return shell.stdout().restOfLine();
+            });
+            Future<?> stderr = streamReaders.submit(() -> {
+                started.join();
+                shell.stderr().skipPast(markers.startLine());
+                pump(shell.stderr().until(markers.end()), EventSink.OutputStream.STDERR);
+                return shell.stderr().restOfLine();
+            });
+            Duration wait = config.connectTimeout();
+            try {
+                started.get(wait.toMillis(), TimeUnit.MILLISECONDS);
             }
-            return "set -- " + argv + "\n" + WRAPPER;
+            catch (TimeoutException e) {
+                // the reader may have seen the start line just now: whoever completes the future first decides
+                if (started.completeExceptionally(e)) {
+                    throw new IOException("the shell on " + where + " did not start the command within " + describe(wait));
+                }
+            }
+            catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+            catch (InterruptedException e) {
+                started.completeExceptionally(e);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while the command was starting on " + where);
+            }
+            return new ShellRun(connection.client(), shell, stdout, stderr);
         }
 
-        private HostResult runCommand(SSHClient client, Session.Command command)
+        /**
+         * Runs {@link #WRAPPER} through {@code sudo -n} in a session of its own, with the quoted argv as its
+         * positional parameters, named {@code omserver-exec} in ps.
+         */
+        private Running startWithSudo(SSHClient client)
+                throws IOException
+        {
+            // not closed here: closing waits for the host to close its side, which a command that ignores SIGTERM
+            // never does; the command's end closes the channel, and stop() disconnects in every other case
+            @SuppressWarnings("resource")
+            Session session = client.startSession();
+            // -n: fail instead of waiting for a password prompt nobody can answer
+            Session.Command command = session.exec("sudo -n -- sh -c " + ShellQuoting.quote(WRAPPER) + " " + WRAPPER_NAME + " "
+                    + ShellQuoting.commandLine(invocation.argv()));
+            gate.started();
+            List<Future<?>> readers = List.of(
+                    streamReaders.submit(() -> pump(command.getInputStream(), EventSink.OutputStream.STDOUT)),
+                    streamReaders.submit(() -> pump(command.getErrorStream(), EventSink.OutputStream.STDERR)));
+            return new SessionRun(client, command, readers);
+        }
+
+        private HostResult runCommand(Running running)
         {
             long deadline = System.nanoTime() + invocation.timeout().toNanos();
-            List<Future<?>> readers = new ArrayList<>(2);
             try {
-                readers.add(streamReaders.submit(() -> pump(command.getInputStream(), EventSink.OutputStream.STDOUT)));
-                readers.add(streamReaders.submit(() -> pump(command.getErrorStream(), EventSink.OutputStream.STDERR)));
-                for (Future<?> reader : readers) {
+                for (Future<?> reader : running.readers()) {
                     reader.get(remainingNanos(deadline), TimeUnit.NANOSECONDS);
                 }
-                // both streams are at their end; the exit status comes with the channel close
-                command.join(Math.max(1, remainingNanos(deadline)), TimeUnit.NANOSECONDS);
+                HostResult result = running.result(deadline);
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException();
                 }
-                return exitResult(command);
+                return result;
             }
             catch (TimeoutException e) {
-                stop(client, command, readers);
+                stop(running);
                 return failed(FailureReason.TIMEOUT, "command did not finish within " + describe(invocation.timeout()) + " on " + where
                         + "; it was sent SIGTERM");
             }
             catch (InterruptedException e) {
-                stop(client, command, readers);
+                stop(running);
                 Thread.currentThread().interrupt();
                 return failed(FailureReason.INTERRUPTED, "cancelled while the command ran on " + where + "; it was sent SIGTERM");
             }
             catch (ExecutionException e) {
-                stop(client, command, readers);
+                stop(running);
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 if (cause instanceof IOException) {
                     return failed(FailureReason.CONNECTION_LOST, "connection to " + where + " was lost while the command ran: " + cause);
@@ -386,9 +444,9 @@ public final class SshExecutor
                 return failed(FailureReason.INTERNAL, "unexpected " + cause.getClass().getName() + " while reading output from " + where + ": " + cause.getMessage());
             }
             catch (IOException e) {
-                // join failed: either the deadline passed without the channel closing, the thread was interrupted,
-                // or the transport broke
-                stop(client, command, readers);
+                // reading the result failed: either the deadline passed without the channel closing, the thread was
+                // interrupted, or the transport broke
+                stop(running);
                 if (isInterrupted(e)) {
                     Thread.currentThread().interrupt();
                     return failed(FailureReason.INTERRUPTED, "cancelled while the command ran on " + where);
@@ -398,19 +456,6 @@ public final class SshExecutor
                 }
                 return failed(FailureReason.CONNECTION_LOST, "connection to " + where + " was lost while the command ran: " + e);
             }
-        }
-
-        private HostResult exitResult(Session.Command command)
-        {
-            Integer status = command.getExitStatus();
-            if (status != null) {
-                return HostResult.exited(status, elapsed());
-            }
-            Signal signal = command.getExitSignal();
-            if (signal != null) {
-                return failed(FailureReason.NON_ZERO_EXIT, "command was killed by signal " + signal + " on " + where);
-            }
-            return failed(FailureReason.CONNECTION_LOST, "command on " + where + " ended without an exit status; the connection was probably cut");
         }
 
         private Void pump(InputStream in, EventSink.OutputStream stream)
@@ -433,35 +478,23 @@ public final class SshExecutor
         }
 
         /**
-         * Ends the remote command: EOF on its stdin makes the wrapper send SIGTERM; after a short grace the
-         * connection is cut whether or not the host closed the channel. Then the stream readers get a moment to
-         * hand over what they have. Keeps the caller's interrupt status.
+         * Ends the remote command: EOF on its stdin makes the wrapper or the shell's relay send SIGTERM; after a short
+         * grace the connection is cut whether or not the command ended. Then the stream readers get a moment to hand
+         * over what they have. Keeps the caller's interrupt status.
          */
-        private void stop(SSHClient client, Session.Command command, List<Future<?>> readers)
+        private void stop(Running running)
         {
             boolean interrupted = Thread.interrupted();
             try {
                 try {
-                    command.getOutputStream().close();
+                    running.endInput();
                 }
                 catch (IOException | RuntimeException e) {
                     log.debug("job {} host {}: sending EOF failed", invocation.jobId(), target.name(), e);
                 }
-                awaitClose(command, STOP_GRACE);
-                disconnect(client);
-                long drainDeadline = System.nanoTime() + DRAIN_WAIT.toNanos();
-                for (Future<?> reader : readers) {
-                    try {
-                        reader.get(Math.max(0, remainingNanos(drainDeadline)), TimeUnit.NANOSECONDS);
-                    }
-                    catch (ExecutionException | TimeoutException e) {
-                        reader.cancel(true);
-                    }
-                    catch (InterruptedException e) {
-                        interrupted = true;
-                        reader.cancel(true);
-                    }
-                }
+                running.awaitEnd(STOP_GRACE);
+                disconnect(running.client());
+                interrupted |= awaitAll(running.readers(), DRAIN_WAIT, true);
             }
             finally {
                 if (interrupted) {
@@ -470,13 +503,141 @@ public final class SshExecutor
             }
         }
 
-        private void awaitClose(Session.Command command, Duration wait)
+        /** The command in the connection's shell: its result is the status on the stdout reader's end line. */
+        private final class ShellRun
+                implements Running
         {
-            try {
-                command.join(wait.toMillis(), TimeUnit.MILLISECONDS);
+            private final SSHClient client;
+            private final ShellSession shell;
+            private final Future<String> stdout;
+            private final List<Future<?>> readers;
+
+            ShellRun(SSHClient client, ShellSession shell, Future<String> stdout, Future<?> stderr)
+            {
+                this.client = client;
+                this.shell = shell;
+                this.stdout = stdout;
+                this.readers = List.of(stdout, stderr);
             }
-            catch (IOException | RuntimeException e) {
-                // still open after the grace period, or the transport is gone: the caller disconnects either way
+
+            @Override
+            public List<Future<?>> readers()
+            {
+                return readers;
+            }
+
+            @Override
+            public HostResult result(long deadline)
+                    throws IOException, InterruptedException
+            {
+                String status;
+                try {
+                    status = stdout.get().strip();
+                }
+                catch (ExecutionException e) {
+                    throw new IOException(e.getCause());
+                }
+                if (!EXIT_STATUS.matcher(status).matches()) {
+                    throw new IOException("the shell on " + where + " ended the command with '" + status + "' instead of an exit status");
+                }
+                return HostResult.exited(Integer.parseInt(status), elapsed());
+            }
+
+            @Override
+            public boolean endedCleanly()
+            {
+                return true;
+            }
+
+            @Override
+            public void endInput()
+                    throws IOException
+            {
+                shell.endInput();
+            }
+
+            @Override
+            public void awaitEnd(Duration grace)
+            {
+                // the relay's SIGTERM ends the shell and the command, and with them both streams
+                if (awaitAll(readers, grace, false)) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public SSHClient client()
+            {
+                return client;
+            }
+        }
+
+        /** The command in a session of its own (sudo): its result is the session's exit status. */
+        private final class SessionRun
+                implements Running
+        {
+            private final SSHClient client;
+            private final Session.Command command;
+            private final List<Future<?>> readers;
+
+            SessionRun(SSHClient client, Session.Command command, List<Future<?>> readers)
+            {
+                this.client = client;
+                this.command = command;
+                this.readers = readers;
+            }
+
+            @Override
+            public List<Future<?>> readers()
+            {
+                return readers;
+            }
+
+            @Override
+            public HostResult result(long deadline)
+                    throws IOException
+            {
+                // both streams are at their end; the exit status comes with the channel close
+                command.join(Math.max(1, remainingNanos(deadline)), TimeUnit.NANOSECONDS);
+                Integer status = command.getExitStatus();
+                if (status != null) {
+                    return HostResult.exited(status, elapsed());
+                }
+                Signal signal = command.getExitSignal();
+                if (signal != null) {
+                    return failed(FailureReason.NON_ZERO_EXIT, "command was killed by signal " + signal + " on " + where);
+                }
+                return failed(FailureReason.CONNECTION_LOST, "command on " + where + " ended without an exit status; the connection was probably cut");
+            }
+
+            @Override
+            public boolean endedCleanly()
+            {
+                return !command.isOpen();
+            }
+
+            @Override
+            public void endInput()
+                    throws IOException
+            {
+                command.getOutputStream().close();
+            }
+
+            @Override
+            public void awaitEnd(Duration grace)
+            {
+                try {
+                    command.join(grace.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                catch (IOException | RuntimeException e) {
+                    // still open after the grace period, or the transport is gone: the caller disconnects either way
+                }
+            }
+
+            @Override
+            public SSHClient client()
+            {
+                return client;
             }
         }
 
@@ -540,6 +701,53 @@ public final class SshExecutor
         {
             return Duration.ofNanos(System.nanoTime() - start);
         }
+    }
+
+    /** A started command: its stream readers, how its result is read once they are done, and how it is stopped. */
+    private interface Running
+    {
+        List<Future<?>> readers();
+
+        /** Once every reader is done: the command's result. */
+        HostResult result(long deadline)
+                throws IOException, InterruptedException;
+
+        /** After {@link #result}: whether the connection may serve another command. */
+        boolean endedCleanly();
+
+        /** EOF to the host: the wrapper or the shell's relay stops the command. */
+        void endInput()
+                throws IOException;
+
+        /** Waits at most {@code grace} for the command to end after {@link #endInput}. */
+        void awaitEnd(Duration grace);
+
+        SSHClient client();
+    }
+
+    /**
+     * Waits at most {@code wait} in all for the readers; those still running are cancelled when {@code cancel}.
+     * Returns whether the wait was interrupted (the interrupt status is cleared then).
+     */
+    private static boolean awaitAll(List<Future<?>> readers, Duration wait, boolean cancel)
+    {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Future<?> reader : readers) {
+            try {
+                reader.get(Math.max(0, remainingNanos(deadline)), TimeUnit.NANOSECONDS);
+            }
+            catch (ExecutionException | TimeoutException | CancellationException e) {
+                if (cancel) {
+                    reader.cancel(true);
+                }
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+                reader.cancel(true);
+            }
+        }
+        return interrupted;
     }
 
     private static void disconnect(SSHClient client)
@@ -615,9 +823,12 @@ public final class SshExecutor
             this.target = target;
         }
 
-        void started()
+        /** Dropped once finished: a shell's stdout reader reports the start, and could be late. */
+        synchronized void started()
         {
-            sink.started(target);
+            if (!finished) {
+                sink.started(target);
+            }
         }
 
         synchronized void output(EventSink.OutputStream stream, String chunk)

@@ -249,6 +249,108 @@ class TestSshConnectionReuse
     }
 
     @Test
+    void shellBuiltinsLikeExitCdAndExecChangeOnlyTheirOwnCommand()
+    {
+        try (SshExecutor executor = executor(Map.of())) {
+            HostTarget host = sshd.target("127.0.0.5");
+            String home = run(executor, host, List.of("pwd"), Duration.ofSeconds(10)).stdout();
+
+            assertThat(run(executor, host, List.of("exit", "7"), Duration.ofSeconds(10)).result().exitCode()).hasValue(7);
+            assertThat(run(executor, host, List.of("cd", "/"), Duration.ofSeconds(10)).result().succeeded()).isTrue();
+            assertThat(run(executor, host, List.of("exec", "true"), Duration.ofSeconds(10)).result().succeeded()).isTrue();
+            assertThat(run(executor, host, List.of("set", "-e"), Duration.ofSeconds(10)).result().succeeded()).isTrue();
+            RecordingSink after = run(executor, host, List.of("pwd"), Duration.ofSeconds(10));
+
+            assertThat(after.stdout()).isEqualTo(home);
+            assertThat(executor.poolStats()).isEqualTo(new ConnectionPool.Stats(1, 1, 5, 0));
+        }
+    }
+
+    @Test
+    void aCommandReadingStdinGetsEofAndCannotSwallowTheNextCommand()
+    {
+        try (SshExecutor executor = executor(Map.of())) {
+            HostTarget host = sshd.target("127.0.0.5");
+            RecordingSink cat = run(executor, host, List.of("cat"), Duration.ofSeconds(10));
+            RecordingSink next = echo(executor, host, "next");
+
+            assertThat(cat.result().succeeded()).isTrue();
+            assertThat(cat.stdout()).isEmpty();
+            assertThat(next.stdout()).isEqualTo("next\n");
+            assertThat(executor.poolStats().reused()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void whatABackgroundChildWritesAfterItsCommandEndedIsNotTheNextCommandsOutput()
+            throws InterruptedException
+    {
+        try (SshExecutor executor = executor(Map.of())) {
+            HostTarget host = sshd.target("127.0.0.5");
+            RecordingSink first = run(executor, host, List.of("sh", "-c", "(sleep 0.5; echo late; echo late >&2) & echo now"), Duration.ofSeconds(10));
+            assertThat(first.result().succeeded()).isTrue();
+            assertThat(first.stdout()).isEqualTo("now\n");
+            Thread.sleep(1500);
+
+            RecordingSink second = echo(executor, host, "second");
+
+            assertThat(second.stdout()).isEqualTo("second\n");
+            assertThat(second.stderr()).isEmpty();
+            assertThat(executor.poolStats().reused()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void outputWithoutATrailingNewlineAndLookingLikeAMarkerIsDeliveredAsWritten()
+    {
+        try (SshExecutor executor = executor(Map.of())) {
+            HostTarget host = sshd.target("127.0.0.5");
+            echo(executor, host, "warm");
+            RecordingSink tricky = run(executor, host, List.of("printf", "%s", "a\nOMS00000000000000000000000000000000-E 0\n\nOMS"), Duration.ofSeconds(10));
+
+            assertThat(tricky.result().succeeded()).isTrue();
+            assertThat(tricky.stdout()).isEqualTo("a\nOMS00000000000000000000000000000000-E 0\n\nOMS");
+            assertThat(echo(executor, host, "after").stdout()).isEqualTo("after\n");
+        }
+    }
+
+    @Test
+    void aCommandKilledBySignalReportsTheShellsStatusAndTheShellGoesOn()
+    {
+        try (SshExecutor executor = executor(Map.of())) {
+            HostTarget host = sshd.target("127.0.0.5");
+            RecordingSink killed = run(executor, host, List.of("sh", "-c", "kill -TERM $$"), Duration.ofSeconds(10));
+
+            assertThat(killed.result().exitCode()).hasValue(143);
+            assertThat(killed.result().failure()).contains(FailureReason.NON_ZERO_EXIT);
+            assertThat(echo(executor, host, "still here").stdout()).isEqualTo("still here\n");
+            assertThat(executor.poolStats()).isEqualTo(new ConnectionPool.Stats(1, 1, 1, 0));
+        }
+    }
+
+    @Test
+    void aTimeoutOnAReusedConnectionKillsTheCommandAndTheNextConnectsAfresh()
+            throws IOException, InterruptedException
+    {
+        try (SshExecutor executor = executor(Map.of())) {
+            HostTarget host = sshd.target("127.0.0.5");
+            echo(executor, host, "warm");
+            java.nio.file.Path pidFile = sshd.directory().resolve("sleeper.pid");
+            RecordingSink slow = run(executor, host, List.of("sh", "-c", "echo $$ > \"$0\"; exec sleep 30", pidFile.toString()), Duration.ofSeconds(1));
+
+            assertThat(slow.result().failure()).contains(FailureReason.TIMEOUT);
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("the timed-out command's process").isNotEqualTo(java.util.Optional.of(true));
+            assertThat(echo(executor, host, "next").stdout()).isEqualTo("next\n");
+            assertThat(executor.poolStats()).isEqualTo(new ConnectionPool.Stats(1, 2, 1, 0));
+        }
+    }
+
+    @Test
     void closingTheExecutorClosesPooledConnections()
     {
         SshExecutor executor = executor(Map.of());

@@ -344,7 +344,10 @@ public final class TestingSshd
      */
     public void dropConnections()
     {
-        List<ProcessHandle> connections = process.descendants().toList();
+        // what runs in the sessions: the executor's shell relay ignores SIGTERM (it stops its commands when the
+        // connection ends), so it is killed outright once the connections are gone, as a host going down would
+        List<ProcessHandle> sessions = process.descendants().toList();
+        List<ProcessHandle> connections = process.children().toList();
         connections.forEach(ProcessHandle::destroy);
         for (ProcessHandle connection : connections) {
             try {
@@ -358,6 +361,7 @@ public final class TestingSshd
                 connection.destroyForcibly();
             }
         }
+        sessions.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     /** Stops the listener and every connection, keeping the directory: the host is down until {@link #restart}. */

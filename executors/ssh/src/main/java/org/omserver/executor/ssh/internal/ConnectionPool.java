@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,18 +48,40 @@ public final class ConnectionPool
         }
     }
 
-    /** An authenticated connection and the host key verified when it was opened. */
-    public record Connection(SSHClient client, PublicKey hostKey)
+    /**
+     * An authenticated connection, the host key verified when it was opened, and the {@link ShellSession} kept open on
+     * it once the first command needed one.
+     */
+    public record Connection(SSHClient client, PublicKey hostKey, AtomicReference<ShellSession> shell)
     {
         public Connection
         {
             requireNonNull(client, "client is null");
             requireNonNull(hostKey, "hostKey is null");
+            requireNonNull(shell, "shell is null");
+        }
+
+        public Connection(SSHClient client, PublicKey hostKey)
+        {
+            this(client, hostKey, new AtomicReference<>());
+        }
+
+        /** The connection's shell, opened now if it has none yet. Only its current owner calls this. */
+        public ShellSession openShell()
+                throws IOException
+        {
+            ShellSession open = shell.get();
+            if (open == null) {
+                open = ShellSession.open(client);
+                shell.set(open);
+            }
+            return open;
         }
 
         boolean usable()
         {
-            return client.isConnected() && client.isAuthenticated();
+            ShellSession open = shell.get();
+            return client.isConnected() && client.isAuthenticated() && (open == null || open.isOpen());
         }
     }
 
