@@ -8,9 +8,10 @@
 #   sudo N=1000 bench/warm-floor.sh
 #
 # Rows: a bare `hostname` (what a session costs when the server honours the SSH "signal" request, so no stop wrapper
-# is needed), `set -- argv` + the executor's stop wrapper (SshExecutor.WRAPPER, what OMServer runs today), and one
-# persistent shell per connection that runs each command as a child and prints an end marker (no SSH session per
-# command). Only 127.0.1.1 is contacted; the loop is bounded by N (1..5000).
+# is needed), `set -- argv` + the stop wrapper (SshExecutor.WRAPPER, what OMServer ran before its persistent shell and
+# still runs for sudo), a bare persistent shell with an end marker (the lower bound of that design), and the executor's
+# own persistent shell: ShellSession.BOOTSTRAP read from its source, and the same with `cat` as the relay instead of
+# the read loop (a candidate). Only 127.0.1.1 is contacted; the loops are bounded by N (1..5000).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -34,6 +35,28 @@ parts = re.findall(r'^\s*"((?:[^"\\]|\\.)*)"', block, re.M)
 print("\n".join(bytes(p, "utf-8").decode("unicode_escape") for p in parts))
 EOF
 ) || die "cannot read the wrapper from $JAVA_SRC"
+# the shell session's bootstrap, the concatenated literals of ShellSession.BOOTSTRAP
+SHELL_SRC="$HERE/../executors/ssh/src/main/java/org/omserver/executor/ssh/internal/ShellSession.java"
+BOOTSTRAP=$(python3 - "$SHELL_SRC" <<'EOF'
+import re, sys
+src = open(sys.argv[1]).read()
+block = src[src.index('static final String BOOTSTRAP ='):]
+block = block[:block.index(';\n')]
+print("".join(bytes(p, "utf-8").decode("unicode_escape") for p in re.findall(r'"((?:[^"\\]|\\.)*)"', block)))
+EOF
+) || die "cannot read the bootstrap from $SHELL_SRC"
+CAT_BOOTSTRAP="{ trap '' TERM; cat; kill -s TERM -- -\$\$; sleep 5; kill -s KILL -- -\$\$; } 2>/dev/null | sh"
+# one command as ShellSession.script writes it, for nonce $1
+script() {
+    local n="OMS$1"
+    cat <<EOS
+set -- 'hostname'
+printf '%s\n' $n-S; printf '%s\n' $n-S >&2
+"\$@" </dev/null &
+wait "\$!" 2>/dev/null
+printf '\n%s %s\n' $n-E "\$?"; printf '\n%s\n' $n-E >&2
+EOS
+}
 
 "$FLEET_SH" down >/dev/null 2>&1 || true
 CP=$(mktemp -u /tmp/warm-floor.XXXXXX)
@@ -55,4 +78,12 @@ a=$(cat "$ACCT")
 ends=$(for ((i = 0; i < N; i++)); do echo "hostname </dev/null; echo \"END \$?\""; done | mux sh | grep -c '^END 0$')
 b=$(cat "$ACCT")
 [ "$ends" = "$N" ] || die "the persistent shell ran $ends of $N commands"
-report "one persistent shell, a child per command" "$a" "$b"
+report "one bare shell, a child per command" "$a" "$b"
+for relay in "$BOOTSTRAP" "$CAT_BOOTSTRAP"; do
+    a=$(cat "$ACCT")
+    ends=$(for ((i = 0; i < N; i++)); do script "$(printf '%032x' "$i")"; done | mux "$relay" 2>/dev/null | grep -c '^OMS[0-9a-f]*-E 0$')
+    b=$(cat "$ACCT")
+    [ "$ends" = "$N" ] || die "the executor's shell ($relay) ran $ends of $N commands"
+    [ "$relay" = "$BOOTSTRAP" ] && label="executor's shell (read-loop relay, markers)" || label="executor's shell, cat as the relay"
+    report "$label" "$a" "$b"
+done

@@ -17,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class MarkedStream
 {
-    private static final int BUFFER_SIZE = 32 * 1024;
+    // per stream of every pooled connection; the markers are under 64 bytes, and the executor reads in 32 KiB chunks
+    private static final int BUFFER_SIZE = 8 * 1024;
     private static final int MAX_REST_OF_LINE = 64;
 
     private final InputStream in;

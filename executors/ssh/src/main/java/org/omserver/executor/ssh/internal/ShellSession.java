@@ -25,11 +25,15 @@ import static java.util.Objects.requireNonNull;
 public final class ShellSession
 {
     /**
-     * Runs in the login shell of the session. The relay ignores SIGTERM so that it outlives its own kill and sends
-     * the SIGKILL; its stderr goes to /dev/null so that its 5 s wait does not hold the channel open.
+     * Runs in the login shell of the session. The signals go to the process group whose id is the login shell's pid
+     * ({@code -$$}): sshd makes every session's shell the leader of a new session and group, so that group is this
+     * session and nothing else. On a server that does not (the demo's embedded one), there is no such group and the
+     * kill does nothing; {@code kill 0} would signal the server's own group there. The relay ignores SIGTERM so that
+     * it outlives its own kill and sends the SIGKILL; its stderr goes to /dev/null so that its 5 s wait does not hold
+     * the channel open.
      */
     static final String BOOTSTRAP = "{ trap '' TERM; while IFS= read -r l; do printf '%s\\n' \"$l\"; done; "
-            + "kill -TERM 0; sleep 5; kill -KILL 0; } 2>/dev/null | sh";
+            + "kill -s TERM -- -$$; sleep 5; kill -s KILL -- -$$; } 2>/dev/null | sh";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
