@@ -10,8 +10,9 @@
 # Rows: a bare `hostname` (what a session costs when the server honours the SSH "signal" request, so no stop wrapper
 # is needed), `set -- argv` + the stop wrapper (SshExecutor.WRAPPER, what OMServer ran before its persistent shell and
 # still runs for sudo), a bare persistent shell with an end marker (the lower bound of that design), and the executor's
-# own persistent shell: ShellSession.BOOTSTRAP read from its source, and the same with `cat` as the relay instead of
-# the read loop (a candidate). Only 127.0.1.1 is contacted; the loops are bounded by N (1..5000).
+# own persistent shell: ShellSession.BOOTSTRAP read from its source with the script ShellSession.script writes, then
+# the two choices it was measured against (a read-loop relay; each command a background job + wait). Only 127.0.1.1 is
+# contacted; the loops are bounded by N (1..5000).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -45,9 +46,20 @@ block = block[:block.index(';\n')]
 print("".join(bytes(p, "utf-8").decode("unicode_escape") for p in re.findall(r'"((?:[^"\\]|\\.)*)"', block)))
 EOF
 ) || die "cannot read the bootstrap from $SHELL_SRC"
-CAT_BOOTSTRAP="{ trap '' TERM; cat; kill -s TERM -- -\$\$; sleep 5; kill -s KILL -- -\$\$; } 2>/dev/null | sh"
-# one command as ShellSession.script writes it, for nonce $1
+# the relay of the first version of the shell: a read loop, which reads a byte per system call
+READ_BOOTSTRAP="{ trap '' TERM; while IFS= read -r l; do printf '%s\\n' \"\$l\"; done; kill -s TERM -- -\$\$; sleep 5; kill -s KILL -- -\$\$; } 2>/dev/null | sh"
+# one command as ShellSession.script writes it for an external command, for nonce $1 (keep the two in step)
 script() {
+    local n="OMS$1"
+    cat <<EOS
+set -- 'hostname'
+printf '%s\n' $n-S; printf '%s\n' $n-S >&2
+"\$@" </dev/null
+printf '\n%s %s\n' $n-E "\$?"; printf '\n%s\n' $n-E >&2
+EOS
+}
+# the first version's script: every command a background job of the shell, then wait (a fork, never a vfork)
+background_script() {
     local n="OMS$1"
     cat <<EOS
 set -- 'hostname'
@@ -79,11 +91,16 @@ ends=$(for ((i = 0; i < N; i++)); do echo "hostname </dev/null; echo \"END \$?\"
 b=$(cat "$ACCT")
 [ "$ends" = "$N" ] || die "the persistent shell ran $ends of $N commands"
 report "one bare shell, a child per command" "$a" "$b"
-for relay in "$BOOTSTRAP" "$CAT_BOOTSTRAP"; do
+shell_row() { # label relay script-function
+    local a b ends
     a=$(cat "$ACCT")
-    ends=$(for ((i = 0; i < N; i++)); do script "$(printf '%032x' "$i")"; done | mux "$relay" 2>/dev/null | grep -c '^OMS[0-9a-f]*-E 0$')
+    # stdin stays open until the last command is surely done: its end is the relay's signal to stop what runs
+    ends=$( { for ((i = 0; i < N; i++)); do "$3" "$(printf '%032x' "$i")"; done; sleep $((N / 100 + 2)); } \
+        | mux "$2" 2>/dev/null | grep -c '^OMS[0-9a-f]*-E 0$')
     b=$(cat "$ACCT")
-    [ "$ends" = "$N" ] || die "the executor's shell ($relay) ran $ends of $N commands"
-    [ "$relay" = "$BOOTSTRAP" ] && label="executor's shell (read-loop relay, markers)" || label="executor's shell, cat as the relay"
-    report "$label" "$a" "$b"
-done
+    [ "$ends" = "$N" ] || die "$1: ran $ends of $N commands"
+    report "$1" "$a" "$b"
+}
+shell_row "executor's shell (cat relay, markers)" "$BOOTSTRAP" script
+shell_row "  the same with a read-loop relay" "$READ_BOOTSTRAP" script
+shell_row "  the same with background jobs + wait" "$BOOTSTRAP" background_script
