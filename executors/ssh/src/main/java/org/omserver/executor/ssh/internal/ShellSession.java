@@ -16,8 +16,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One shell kept open on a pooled connection, which runs one command after another: a command costs the host a fork
- * and an exec instead of a new SSH session, a login shell and a watcher (about 0.6 ms of the host's CPU instead of
- * 2.9 ms, bench/warm-floor.sh). The session runs {@link #BOOTSTRAP}: a relay copies what it gets on stdin to
+ * and an exec instead of a new SSH session, a login shell and a watcher (4.9 ms of the host's CPU instead of 22 ms on
+ * a VM with slow forks, 0.6 ms instead of 2.9 ms on a faster one; bench/warm-floor.sh). The session runs {@link #BOOTSTRAP}: a relay copies what it gets on stdin to
  * {@code sh}, and when stdin ends (the executor gave up on a command, the pool closed the connection, or the
  * connection was lost) it sends SIGTERM and, 5 s later, SIGKILL to the session's process group, so no command outlives
  * the shell it was started from. {@link #start} sends one command as a script (see {@link #script}); its output lies
